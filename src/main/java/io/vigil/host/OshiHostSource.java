@@ -1,0 +1,143 @@
+package io.vigil.host;
+
+import io.vigil.telemetry.PollResult;
+import io.vigil.telemetry.Sample;
+import io.vigil.telemetry.Source;
+import io.vigil.telemetry.SourceHealth;
+import io.vigil.telemetry.MetricId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.hardware.NetworkIF;
+import oshi.hardware.VirtualMemory;
+
+/**
+ * CPU, load, memory, swap and network throughput of this machine, read through OSHI. Rates are
+ * computed between two polls, so the first poll reports CPU and network only from the second on.
+ *
+ * <p>Not thread-safe; the scheduler never polls one source twice at once.
+ */
+public final class OshiHostSource implements Source {
+
+    private final Duration period;
+    private final HardwareAbstractionLayer hardware;
+    private final CentralProcessor processor;
+    private long[] previousTicks;
+    private final Map<String, long[]> previousCounters = new HashMap<>();
+    private long previousNetNanos;
+
+    public OshiHostSource(SystemInfo systemInfo, Duration period) {
+        this.period = period;
+        this.hardware = systemInfo.getHardware();
+        this.processor = hardware.getProcessor();
+    }
+
+    @Override
+    public String id() {
+        return "host";
+    }
+
+    @Override
+    public String displayName() {
+        return "Host";
+    }
+
+    @Override
+    public Duration period() {
+        return period;
+    }
+
+    @Override
+    public PollResult poll(Instant now) {
+        long t = now.toEpochMilli();
+        List<Sample> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+
+        long[] ticks = processor.getSystemCpuLoadTicks();
+        if (previousTicks != null) {
+            double load = processor.getSystemCpuLoadBetweenTicks(previousTicks);
+            out.add(Sample.of(HostMetrics.CPU_PERCENT, t, clampPercent(load * 100.0)));
+        }
+        previousTicks = ticks;
+
+        double[] loads = processor.getSystemLoadAverage(3);
+        if (loads[0] >= 0) {
+            out.add(Sample.of(HostMetrics.LOAD_1M, t, loads[0]));
+            out.add(Sample.of(HostMetrics.LOAD_5M, t, loads[1]));
+            out.add(Sample.of(HostMetrics.LOAD_15M, t, loads[2]));
+        } else {
+            problems.add("load average unavailable on this OS");
+        }
+
+        GlobalMemory memory = hardware.getMemory();
+        long total = memory.getTotal();
+        long used = total - memory.getAvailable();
+        out.add(Sample.of(HostMetrics.MEMORY_TOTAL_BYTES, t, total));
+        out.add(Sample.of(HostMetrics.MEMORY_USED_BYTES, t, used));
+        if (total > 0) {
+            out.add(Sample.of(HostMetrics.MEMORY_PERCENT, t, clampPercent(100.0 * used / total)));
+        }
+        VirtualMemory swap = memory.getVirtualMemory();
+        out.add(Sample.of(HostMetrics.SWAP_TOTAL_BYTES, t, swap.getSwapTotal()));
+        out.add(Sample.of(HostMetrics.SWAP_USED_BYTES, t, Math.min(swap.getSwapUsed(), swap.getSwapTotal())));
+
+        try {
+            readNetwork(t, out);
+        } catch (RuntimeException e) {
+            problems.add("network counters unreadable: " + e.getMessage());
+        }
+        return new PollResult(out, problems.isEmpty() ? SourceHealth.ok() : SourceHealth.degraded(String.join("; ", problems)));
+    }
+
+    private void readNetwork(long t, List<Sample> out) {
+        long nanos = System.nanoTime();
+        double seconds = previousNetNanos == 0 ? 0 : (nanos - previousNetNanos) / 1e9;
+        double totalRx = 0;
+        double totalTx = 0;
+        boolean haveRates = false;
+        Map<String, long[]> seen = new HashMap<>();
+        for (NetworkIF nif : hardware.getNetworkIFs(true)) {
+            String name = nif.getName();
+            long rx = nif.getBytesRecv();
+            long tx = nif.getBytesSent();
+            seen.put(name, new long[] {rx, tx});
+            long[] prev = previousCounters.get(name);
+            if (prev == null || seconds <= 0) {
+                continue;
+            }
+            // Counters reset when an interface is recreated; a negative delta is not traffic.
+            double rxRate = Math.max(0, rx - prev[0]) / seconds;
+            double txRate = Math.max(0, tx - prev[1]) / seconds;
+            out.add(Sample.of(MetricId.of(HostMetrics.NET_IF_RX, "if", name), t, rxRate));
+            out.add(Sample.of(MetricId.of(HostMetrics.NET_IF_TX, "if", name), t, txRate));
+            if (!isLoopback(nif)) {
+                totalRx += rxRate;
+                totalTx += txRate;
+            }
+            haveRates = true;
+        }
+        previousCounters.clear();
+        previousCounters.putAll(seen);
+        previousNetNanos = nanos;
+        if (haveRates || seconds > 0) {
+            out.add(Sample.of(HostMetrics.NET_RX_BYTES_PER_S, t, totalRx));
+            out.add(Sample.of(HostMetrics.NET_TX_BYTES_PER_S, t, totalTx));
+        }
+    }
+
+    private static boolean isLoopback(NetworkIF nif) {
+        String name = nif.getName();
+        return name.equals("lo") || name.startsWith("lo0") || name.toLowerCase().contains("loopback");
+    }
+
+    private static double clampPercent(double v) {
+        return Math.max(0, Math.min(100, v));
+    }
+}

@@ -1,0 +1,109 @@
+package io.vigil.host;
+
+import io.vigil.telemetry.PollResult;
+import io.vigil.telemetry.Sample;
+import io.vigil.telemetry.Source;
+import io.vigil.telemetry.SourceHealth;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import oshi.SystemInfo;
+import oshi.software.os.InternetProtocolStats;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * The process list and the listening TCP ports, on a slower period than the host metrics because
+ * walking every process costs more. The latest {@link HostSnapshot} is kept for views, the GPU
+ * process table and the inventory; {@link #latest()} is safe to call from any thread.
+ */
+public final class OshiProcessSource implements Source {
+
+    private final Duration period;
+    private final OperatingSystem os;
+    private Map<Integer, OSProcess> previous = new HashMap<>();
+    private volatile HostSnapshot latest = HostSnapshot.EMPTY;
+
+    public OshiProcessSource(SystemInfo systemInfo, Duration period) {
+        this.period = period;
+        this.os = systemInfo.getOperatingSystem();
+    }
+
+    @Override
+    public String id() {
+        return "processes";
+    }
+
+    @Override
+    public String displayName() {
+        return "Processes";
+    }
+
+    @Override
+    public Duration period() {
+        return period;
+    }
+
+    public HostSnapshot latest() {
+        return latest;
+    }
+
+    @Override
+    public PollResult poll(Instant now) {
+        long t = now.toEpochMilli();
+        List<OSProcess> processes = os.getProcesses();
+        Map<Integer, OSProcess> current = new HashMap<>(processes.size() * 2);
+        List<ProcessInfo> infos = new ArrayList<>(processes.size());
+        for (OSProcess p : processes) {
+            current.put(p.getProcessID(), p);
+            OSProcess before = previous.get(p.getProcessID());
+            double cpu = before == null || before.getStartTime() != p.getStartTime()
+                    ? 0 : Math.max(0, p.getProcessCpuLoadBetweenTicks(before) * 100.0);
+            infos.add(new ProcessInfo(p.getProcessID(), p.getParentProcessID(), nullToEmpty(p.getName()),
+                    nullToEmpty(p.getUser()), nullToEmpty(p.getCommandLine()), cpu, p.getResidentMemory(),
+                    p.getStartTime()));
+        }
+        previous = current;
+        infos.sort(Comparator.comparingInt(ProcessInfo::pid));
+
+        List<ListeningPort> ports = new ArrayList<>();
+        String portProblem = null;
+        try {
+            for (InternetProtocolStats.IPConnection c : os.getInternetProtocolStats().getConnections()) {
+                if (c.getType().startsWith("tcp") && c.getState() == InternetProtocolStats.TcpState.LISTEN) {
+                    ports.add(new ListeningPort(c.getType(), address(c.getLocalAddress()), c.getLocalPort(),
+                            Math.max(0, c.getowningProcessId())));
+                }
+            }
+        } catch (RuntimeException e) {
+            portProblem = "listening ports unreadable: " + e.getMessage();
+        }
+        ports.sort(Comparator.comparingInt(ListeningPort::port).thenComparing(ListeningPort::address));
+        latest = new HostSnapshot(t, infos, ports);
+        List<Sample> samples = List.of(
+                Sample.of(HostMetrics.PROCESS_COUNT, t, infos.size()),
+                Sample.of(HostMetrics.LISTENING_PORT_COUNT, t, ports.size()));
+        return new PollResult(samples, portProblem == null ? SourceHealth.ok() : SourceHealth.degraded(portProblem));
+    }
+
+    static String address(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return "*";
+        }
+        try {
+            return InetAddress.getByAddress(raw).getHostAddress();
+        } catch (UnknownHostException e) {
+            return "?";
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

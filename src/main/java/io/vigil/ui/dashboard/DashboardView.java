@@ -1,0 +1,192 @@
+package io.vigil.ui.dashboard;
+
+import eu.hansolo.tilesfx.Tile;
+import eu.hansolo.tilesfx.TileBuilder;
+import io.vigil.host.HostMetrics;
+import io.vigil.telemetry.TimeWindow;
+import io.vigil.ui.Styles;
+import io.vigil.ui.Units;
+import io.vigil.ui.View;
+import io.vigil.ui.chart.ChartSeries;
+import io.vigil.ui.chart.TimeSeriesChart;
+import java.util.List;
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+
+/**
+ * The Dashboard: headline tiles for the host, then time-series charts over a selectable window.
+ * Tiles update at every UI frame; charts are redrawn at most once a second, or at once when the
+ * window changes.
+ */
+public final class DashboardView implements View {
+
+    private static final long CHART_REDRAW_MS = 1000;
+    private static final Color TILE_BG = Color.web("#1b212c");
+
+    private final DashboardViewModel model;
+    private final VBox root = new VBox(16);
+    private final Tile cpuTile;
+    private final Tile memoryTile;
+    private final Tile rxTile;
+    private final Tile txTile;
+    private final Tile processTile;
+    private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
+    private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
+    private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
+    private final HBox tiles;
+    private long lastChartDraw;
+
+    public DashboardView(DashboardViewModel model) {
+        this.model = model;
+        root.getStyleClass().add(Styles.VIEW);
+        root.setId("dashboard-view");
+        root.setPadding(new Insets(18));
+
+        Label title = new Label("Dashboard");
+        title.getStyleClass().add(Styles.VIEW_TITLE);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox head = new HBox(12, title, spacer, windowSelector());
+        head.setAlignment(Pos.CENTER_LEFT);
+
+        cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
+                .threshold(90).thresholdVisible(false).decimals(0), "tile-cpu");
+        memoryTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("Memory").unit("%").maxValue(100)
+                .decimals(0), "tile-memory");
+        rxTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network in").unit("KiB/s")
+                .decimals(1), "tile-rx");
+        txTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network out").unit("KiB/s")
+                .decimals(1), "tile-tx");
+        processTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Processes").decimals(0),
+                "tile-processes");
+        tiles = new HBox(12, cpuTile, memoryTile, rxTile, txTile, processTile);
+
+        cpuChart.setFixedMax(100);
+        cpuChart.setId("chart-cpu");
+        memoryChart.setFixedMax(100);
+        memoryChart.setId("chart-memory");
+        networkChart.setValueFormat(Units::rate);
+        networkChart.setId("chart-network");
+        GridPane charts = new GridPane();
+        charts.setHgap(12);
+        charts.setVgap(12);
+        ColumnConstraints half = new ColumnConstraints();
+        half.setPercentWidth(50);
+        charts.getColumnConstraints().addAll(half, half);
+        charts.add(card(cpuChart), 0, 0);
+        charts.add(card(memoryChart), 1, 0);
+        charts.add(card(networkChart), 0, 1, 2, 1);
+
+        root.getChildren().addAll(head, tiles, charts);
+        model.windowProperty().addListener((obs, o, n) -> drawCharts());
+    }
+
+    private Tile tile(TileBuilder<?> builder, String id) {
+        Tile t = builder.prefSize(190, 170).animated(false).backgroundColor(TILE_BG)
+                .textVisible(true).build();
+        t.setId(id);
+        t.setValue(0);
+        return t;
+    }
+
+    private static Node card(Node content) {
+        VBox box = new VBox(content);
+        VBox.setVgrow(content, Priority.ALWAYS);
+        box.getStyleClass().add(Styles.CARD);
+        return box;
+    }
+
+    private Node windowSelector() {
+        ToggleGroup group = new ToggleGroup();
+        HBox box = new HBox(0);
+        box.getStyleClass().add(Styles.WINDOW_SELECTOR);
+        for (TimeWindow w : List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY)) {
+            ToggleButton b = new ToggleButton(w.label());
+            b.setId("window-" + w.name().toLowerCase(Locale.ROOT));
+            b.setToggleGroup(group);
+            b.setUserData(w);
+            b.setSelected(w == model.windowProperty().get());
+            box.getChildren().add(b);
+        }
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                old.setSelected(true);
+            } else {
+                model.windowProperty().set((TimeWindow) now.getUserData());
+            }
+        });
+        return box;
+    }
+
+    @Override
+    public Node node() {
+        ScrollPane scroll = new ScrollPane(root);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("view-scroll");
+        return scroll;
+    }
+
+    @Override
+    public void refresh() {
+        model.refresh();
+        setIfNumber(cpuTile, model.cpuPercentProperty().get());
+        setIfNumber(memoryTile, model.memoryPercentProperty().get());
+        memoryTile.setText(Units.bytes(model.memoryUsedBytesProperty().get()) + " of "
+                + Units.bytes(model.memoryTotalBytesProperty().get()));
+        setRate(rxTile, model.rxBytesPerSecondProperty().get());
+        setRate(txTile, model.txBytesPerSecondProperty().get());
+        setIfNumber(processTile, model.processCountProperty().get());
+        if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
+            drawCharts();
+        }
+    }
+
+    private static void setIfNumber(Tile tile, double v) {
+        if (!Double.isNaN(v) && tile.getValue() != v) {
+            tile.setValue(v);
+        }
+    }
+
+    private static void setRate(Tile tile, double bytesPerSecond) {
+        if (Double.isNaN(bytesPerSecond)) {
+            return;
+        }
+        double[] scaled = Units.scaleBytes(bytesPerSecond);
+        String unit = Units.byteUnit((int) scaled[1]) + "/s";
+        if (!unit.equals(tile.getUnit())) {
+            tile.setUnit(unit);
+        }
+        tile.setValue(scaled[0]);
+    }
+
+    private void drawCharts() {
+        lastChartDraw = model.now();
+        long to = model.now();
+        long from = to - model.windowProperty().get().duration().toMillis();
+        int budget = cpuChart.pointBudget();
+        cpuChart.setData(from, to, List.of(new ChartSeries("cpu", 1, model.chart(HostMetrics.CPU_PERCENT, budget))));
+        memoryChart.setData(from, to, List.of(new ChartSeries("used", 2, model.chart(HostMetrics.MEMORY_PERCENT, budget))));
+        int netBudget = networkChart.pointBudget();
+        networkChart.setData(from, to, List.of(
+                new ChartSeries("rx", 3, model.chart(HostMetrics.NET_RX_BYTES_PER_S, netBudget)),
+                new ChartSeries("tx", 4, model.chart(HostMetrics.NET_TX_BYTES_PER_S, netBudget))));
+    }
+
+    /** For tests: the chart of CPU %. */
+    TimeSeriesChart cpuChart() {
+        return cpuChart;
+    }
+}

@@ -1,0 +1,146 @@
+package io.vigil.ui.dashboard;
+
+import io.vigil.host.HostMetrics;
+import io.vigil.store.RollupStore;
+import io.vigil.store.StoreException;
+import io.vigil.telemetry.MetricId;
+import io.vigil.telemetry.SeriesPoints;
+import io.vigil.telemetry.SeriesStore;
+import io.vigil.telemetry.TimeWindow;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+
+/**
+ * What the Dashboard shows, as properties the view binds to. {@link #refresh()} copies the newest
+ * values from the series store; {@link #chart} reads a window downsampled to the chart's width,
+ * with older history from the database when the live buffer does not reach back far enough.
+ * Database reads run on the background executor, never on the FX thread; their result is cached and
+ * used from the next frame on.
+ */
+public final class DashboardViewModel {
+
+    private final SeriesStore series;
+    private final Optional<RollupStore> rollups;
+    private final Clock clock;
+    private final Executor background;
+    private final Map<String, SeriesPoints> historyCache = new ConcurrentHashMap<>();
+    private final Map<String, Long> historyLoadedAt = new ConcurrentHashMap<>();
+
+    private final DoubleProperty cpuPercent = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty memoryPercent = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty memoryUsedBytes = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty memoryTotalBytes = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty rxBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty txBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty processCount = new SimpleDoubleProperty(Double.NaN);
+    private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
+
+    public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background) {
+        this.series = series;
+        this.rollups = rollups;
+        this.clock = clock;
+        this.background = background;
+    }
+
+    public void refresh() {
+        cpuPercent.set(series.latest(HostMetrics.CPU_PERCENT));
+        memoryPercent.set(series.latest(HostMetrics.MEMORY_PERCENT));
+        memoryUsedBytes.set(series.latest(HostMetrics.MEMORY_USED_BYTES));
+        memoryTotalBytes.set(series.latest(HostMetrics.MEMORY_TOTAL_BYTES));
+        rxBytesPerSecond.set(series.latest(HostMetrics.NET_RX_BYTES_PER_S));
+        txBytesPerSecond.set(series.latest(HostMetrics.NET_TX_BYTES_PER_S));
+        processCount.set(series.latest(HostMetrics.PROCESS_COUNT));
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+
+    /** Points of {@code metric} over the selected window ending now, at most {@code maxPoints}. */
+    public SeriesPoints chart(MetricId metric, int maxPoints) {
+        long now = clock.millis();
+        long from = now - window.get().duration().toMillis();
+        SeriesPoints live = series.read(metric, from, now + 1, maxPoints);
+        long liveStart = live.isEmpty() ? now : live.times()[0];
+        if (rollups.isEmpty() || liveStart - from < 60_000) {
+            return live;
+        }
+        SeriesPoints older = history(metric, from, liveStart, maxPoints);
+        return concat(older, live);
+    }
+
+    private SeriesPoints history(MetricId metric, long from, long to, int maxPoints) {
+        String key = metric + "|" + window.get();
+        long now = clock.millis();
+        Long loaded = historyLoadedAt.get(key);
+        if (loaded == null || now - loaded > 30_000) {
+            historyLoadedAt.put(key, now);
+            background.execute(() -> {
+                try {
+                    historyCache.put(key, rollups.get().history(metric, from, to, maxPoints));
+                } catch (StoreException e) {
+                    historyCache.remove(key);
+                }
+            });
+        }
+        SeriesPoints cached = historyCache.getOrDefault(key, SeriesPoints.EMPTY);
+        // Drop cached points that overlap the live buffer.
+        int n = 0;
+        while (n < cached.size() && cached.times()[n] < to) {
+            n++;
+        }
+        return new SeriesPoints(cached.times(), cached.values(), n);
+    }
+
+    private static SeriesPoints concat(SeriesPoints a, SeriesPoints b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        long[] t = new long[a.size() + b.size()];
+        double[] v = new double[t.length];
+        System.arraycopy(a.times(), 0, t, 0, a.size());
+        System.arraycopy(a.values(), 0, v, 0, a.size());
+        System.arraycopy(b.times(), 0, t, a.size(), b.size());
+        System.arraycopy(b.values(), 0, v, a.size(), b.size());
+        return new SeriesPoints(t, v, t.length);
+    }
+
+    public DoubleProperty cpuPercentProperty() {
+        return cpuPercent;
+    }
+
+    public DoubleProperty memoryPercentProperty() {
+        return memoryPercent;
+    }
+
+    public DoubleProperty memoryUsedBytesProperty() {
+        return memoryUsedBytes;
+    }
+
+    public DoubleProperty memoryTotalBytesProperty() {
+        return memoryTotalBytes;
+    }
+
+    public DoubleProperty rxBytesPerSecondProperty() {
+        return rxBytesPerSecond;
+    }
+
+    public DoubleProperty txBytesPerSecondProperty() {
+        return txBytesPerSecond;
+    }
+
+    public DoubleProperty processCountProperty() {
+        return processCount;
+    }
+
+    public ObjectProperty<TimeWindow> windowProperty() {
+        return window;
+    }
+}
