@@ -73,11 +73,16 @@ public final class OshiProcessSource implements Source {
         infos.sort(Comparator.comparingInt(ProcessInfo::pid));
 
         List<ListeningPort> ports = new ArrayList<>();
+        List<NetConnection> connections = new ArrayList<>();
         String portProblem = null;
         try {
             for (InternetProtocolStats.IPConnection c : os.getInternetProtocolStats().getConnections()) {
                 if (c.getType().startsWith("tcp") && c.getState() == InternetProtocolStats.TcpState.LISTEN) {
                     ports.add(new ListeningPort(c.getType(), address(c.getLocalAddress()), c.getLocalPort(),
+                            Math.max(0, c.getowningProcessId())));
+                } else if (c.getType().startsWith("tcp") && c.getForeignPort() != 0) {
+                    connections.add(new NetConnection(c.getType(), address(c.getLocalAddress()), c.getLocalPort(),
+                            address(c.getForeignAddress()), c.getForeignPort(), c.getState().name(),
                             Math.max(0, c.getowningProcessId())));
                 }
             }
@@ -85,7 +90,7 @@ public final class OshiProcessSource implements Source {
             portProblem = "listening ports unreadable: " + e.getMessage();
         }
         ports.sort(Comparator.comparingInt(ListeningPort::port).thenComparing(ListeningPort::address));
-        latest = new HostSnapshot(t, infos, ports);
+        latest = new HostSnapshot(t, infos, ports, connections);
         List<Sample> samples = List.of(
                 Sample.of(HostMetrics.PROCESS_COUNT, t, infos.size()),
                 Sample.of(HostMetrics.LISTENING_PORT_COUNT, t, ports.size()));
