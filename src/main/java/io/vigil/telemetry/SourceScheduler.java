@@ -243,6 +243,17 @@ public final class SourceScheduler implements AutoCloseable {
         return out;
     }
 
+    /** Whether a poll of {@code sourceId} is still running (a hung one included). */
+    public boolean isPolling(String sourceId) {
+        Slot slot = slots.get(sourceId);
+        if (slot == null) {
+            return false;
+        }
+        synchronized (slot) {
+            return slot.running != null;
+        }
+    }
+
     /** Starts a daemon thread that calls {@link #tick()} at the given interval of real time. */
     public synchronized void start(Duration tickInterval) {
         if (ticker != null) {

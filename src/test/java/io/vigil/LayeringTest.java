@@ -1,0 +1,47 @@
+package io.vigil;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The allowed directions between packages (STYLE.md "Layout"), checked on the compiled classes. */
+class LayeringTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.vigil");
+
+    @Test
+    void onlyUiAndAppUseJavaFx() {
+        noClasses().that().resideOutsideOfPackages("io.vigil.ui..", "io.vigil.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "eu.hansolo..", "org.controlsfx..")
+                .because("domain code is tested as plain Java, without a toolkit")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlyTheNvmlBindingUsesTheForeignFunctionApi() {
+        noClasses().that().resideOutsideOfPackage("io.vigil.gpu.nvml..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
+                .because("native code is isolated in one package")
+                .check(MAIN);
+    }
+
+    @Test
+    void domainDoesNotDependOnUiOrApp() {
+        noClasses().that().resideOutsideOfPackages("io.vigil.ui..", "io.vigil.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vigil.ui..", "io.vigil.app..")
+                .check(MAIN);
+    }
+
+    @Test
+    void uiDoesNotReachIntoTheCompositionRoot() {
+        noClasses().that().resideInAPackage("io.vigil.ui..")
+                .should().dependOnClassesThat().resideInAPackage("io.vigil.app..")
+                .because("views get their services injected by app, they never look them up")
+                .check(MAIN);
+    }
+}
