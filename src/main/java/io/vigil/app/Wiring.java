@@ -2,7 +2,7 @@ package io.vigil.app;
 
 import io.vigil.host.HostSettings;
 import io.vigil.host.OshiHostSource;
-import io.vigil.host.OshiProcessSource;
+import io.vigil.host.HostProcessSource;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -38,7 +38,7 @@ public final class Wiring implements AutoCloseable {
     private final Settings settings;
     private final SeriesStore series;
     private final SourceScheduler scheduler;
-    private final OshiProcessSource processes;
+    private final HostProcessSource processes;
     private final Database database;
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class Wiring implements AutoCloseable {
 
         SystemInfo systemInfo = new SystemInfo();
         HostSettings host = settings.section("host", HostSettings.class);
-        this.processes = new OshiProcessSource(systemInfo, host.processPeriod());
+        this.processes = HostProcessSource.forThisMachine(systemInfo, host.processPeriod());
         for (Source source : List.of(new OshiHostSource(systemInfo, host.period()), processes)) {
             scheduler.register(source);
         }
@@ -145,7 +145,7 @@ public final class Wiring implements AutoCloseable {
         return scheduler;
     }
 
-    public OshiProcessSource processes() {
+    public HostProcessSource processes() {
         return processes;
     }
 

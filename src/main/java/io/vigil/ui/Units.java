@@ -20,7 +20,8 @@ public final class Units {
             v /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, unit == 0 ? "%.0f %s" : "%.1f %s", v, BYTE_UNITS[unit]);
+        String pattern = unit == 0 && v != Math.rint(v) ? "%.1f %s" : unit == 0 ? "%.0f %s" : "%.1f %s";
+        return String.format(Locale.ROOT, pattern, v, BYTE_UNITS[unit]);
     }
 
     public static String rate(double bytesPerSecond) {

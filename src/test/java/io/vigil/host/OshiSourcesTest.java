@@ -52,7 +52,7 @@ class OshiSourcesTest {
 
     @Test
     void processListContainsThisJvmWithItsCommandLine() throws Exception {
-        OshiProcessSource source = new OshiProcessSource(SYSTEM, Duration.ofSeconds(5));
+        HostProcessSource source = HostProcessSource.forThisMachine(SYSTEM, Duration.ofSeconds(5));
         source.poll(Instant.now());
         PollResult r = source.poll(Instant.now());
         HostSnapshot snapshot = source.latest();
@@ -68,7 +68,7 @@ class OshiSourcesTest {
     @Test
     void listeningPortsIncludeASocketWeOpened() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            OshiProcessSource source = new OshiProcessSource(SYSTEM, Duration.ofSeconds(5));
+            HostProcessSource source = HostProcessSource.forThisMachine(SYSTEM, Duration.ofSeconds(5));
             source.poll(Instant.now());
             ListeningPort port = source.latest().listeningPorts().stream()
                     .filter(p -> p.port() == server.getLocalPort()).findFirst().orElseThrow();

@@ -14,16 +14,19 @@ class RingSeriesTest {
 
     @Test
     void keepsTheNewestPointsWhenTheRingWrapsAround() {
-        RingSeries s = new RingSeries(1000);
-        for (int i = 0; i < 2500; i++) {
+        RingSeries s = new RingSeries(10_000);
+        int capacity = s.capacity();
+        assertEquals(3 * RingSeries.CHUNK, capacity, "rounded up to whole chunks");
+        int written = capacity * 2 + 1234;
+        for (int i = 0; i < written; i++) {
             s.append(i * 1000L, i);
         }
-        assertEquals(1000, s.size());
+        assertEquals(capacity, s.size());
         SeriesPoints all = s.read(Long.MIN_VALUE, Long.MAX_VALUE);
-        assertEquals(1000, all.size());
-        assertEquals(1500_000L, all.times()[0]);
-        assertEquals(1500.0, all.values()[0]);
-        assertEquals(2499.0, all.lastValue());
+        assertEquals(capacity, all.size());
+        assertEquals((written - capacity) * 1000L, all.times()[0]);
+        assertEquals(written - capacity, all.values()[0]);
+        assertEquals(written - 1, all.lastValue());
         for (int i = 1; i < all.size(); i++) {
             assertEquals(all.times()[i - 1] + 1000, all.times()[i], "points stay in time order across the wrap");
         }
@@ -31,16 +34,18 @@ class RingSeriesTest {
 
     @Test
     void windowReadReturnsExactlyThePointsInTheHalfOpenRange() {
-        RingSeries s = new RingSeries(300);
-        for (int i = 0; i < 700; i++) { // wraps twice and a bit
+        RingSeries s = new RingSeries(RingSeries.CHUNK);
+        int n = RingSeries.CHUNK * 2 + 700; // wraps twice and a bit
+        for (int i = 0; i < n; i++) {
             s.append(i * 1000L, i);
         }
-        SeriesPoints w = s.read(500_000, 510_000);
+        long oldest = (n - RingSeries.CHUNK) * 1000L;
+        SeriesPoints w = s.read(oldest + 500_000, oldest + 510_000);
         assertEquals(10, w.size());
-        assertEquals(500.0, w.values()[0]);
-        assertEquals(509.0, w.values()[9]);
-        assertTrue(s.read(0, 399_000).isEmpty(), "points older than the ring are gone");
-        assertEquals(1, s.read(699_000, 699_001).size());
+        assertEquals(oldest / 1000 + 500.0, w.values()[0]);
+        assertEquals(oldest / 1000 + 509.0, w.values()[9]);
+        assertTrue(s.read(0, oldest).isEmpty(), "points older than the ring are gone");
+        assertEquals(1, s.read((n - 1) * 1000L, n * 1000L).size());
     }
 
     @Test
@@ -56,12 +61,13 @@ class RingSeriesTest {
     void growsLazilySoASparseSeriesCostsLittle() {
         RingSeries small = new RingSeries(SeriesStore.DAY_OF_SECONDS);
         small.append(0, 1);
-        assertTrue(small.retainedBytes() < 8 * 1024, "one point does not allocate a day: " + small.retainedBytes());
+        assertEquals(RingSeries.CHUNK * 16L, small.retainedBytes(), "one point allocates one chunk, not a day");
         RingSeries full = new RingSeries(SeriesStore.DAY_OF_SECONDS);
         for (int i = 0; i < SeriesStore.DAY_OF_SECONDS + 10; i++) {
             full.append(i * 1000L, i);
         }
-        assertEquals(SeriesStore.DAY_OF_SECONDS * 16L, full.retainedBytes(), "a full day is 16 bytes a point, no more");
+        assertEquals(full.capacity() * 16L, full.retainedBytes(), "a full day is 16 bytes a point, no more");
+        assertTrue(full.capacity() - SeriesStore.DAY_OF_SECONDS < RingSeries.CHUNK);
     }
 
     @RepeatedTest(25)

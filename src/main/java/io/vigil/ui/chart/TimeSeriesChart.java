@@ -150,6 +150,8 @@ public final class TimeSeriesChart extends Region {
         for (int i = 0; i <= 4; i++) {
             double x = LEFT + plotW * i / 4;
             long t = fromMillis + span * i / 4;
+            // Keep the first and last labels inside the plot so they are never clipped.
+            g.setTextAlign(i == 0 ? TextAlignment.LEFT : i == 4 ? TextAlignment.RIGHT : TextAlignment.CENTER);
             g.fillText(fmt.format(Instant.ofEpochMilli(t)), x, TOP + plotH + 5);
         }
 

@@ -65,7 +65,7 @@ public final class DashboardView implements View {
         cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
                 .threshold(90).thresholdVisible(false).decimals(0), "tile-cpu");
         memoryTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("Memory").unit("%").maxValue(100)
-                .decimals(0), "tile-memory");
+                .thresholdVisible(false).decimals(0), "tile-memory");
         rxTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network in").unit("KiB/s")
                 .decimals(1), "tile-rx");
         txTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network out").unit("KiB/s")

@@ -44,7 +44,9 @@ public final class StatusBar extends HBox {
                 Label l = new Label();
                 l.setId("status-" + id);
                 l.getStyleClass().add(Styles.STATUS_CHIP);
-                l.setGraphic(new Circle(4));
+                Circle dot = new Circle(4);
+                dot.getStyleClass().add("health-dot");
+                l.setGraphic(dot);
                 l.setTooltip(new Tooltip());
                 getChildren().add(chips.size(), l);
                 return l;

@@ -10,12 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats;
-import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
@@ -23,16 +20,33 @@ import oshi.software.os.OperatingSystem;
  * walking every process costs more. The latest {@link HostSnapshot} is kept for views, the GPU
  * process table and the inventory; {@link #latest()} is safe to call from any thread.
  */
-public final class OshiProcessSource implements Source {
+public final class HostProcessSource implements Source {
 
     private final Duration period;
+    private final ProcessTableReader processes;
     private final OperatingSystem os;
-    private Map<Integer, OSProcess> previous = new HashMap<>();
     private volatile HostSnapshot latest = HostSnapshot.EMPTY;
 
-    public OshiProcessSource(SystemInfo systemInfo, Duration period) {
+    public HostProcessSource(ProcessTableReader processes, OperatingSystem os, Duration period) {
         this.period = period;
-        this.os = systemInfo.getOperatingSystem();
+        this.processes = processes;
+        this.os = os;
+    }
+
+    /** The fastest reader this OS offers: {@code /proc} on Linux, OSHI elsewhere. */
+    public static HostProcessSource forThisMachine(SystemInfo systemInfo, Duration period) {
+        ProcessTableReader reader = null;
+        if (ProcFsProcessReader.isSupported()) {
+            try {
+                reader = new ProcFsProcessReader();
+            } catch (java.io.IOException e) {
+                reader = null;
+            }
+        }
+        if (reader == null) {
+            reader = new OshiProcessReader(systemInfo.getOperatingSystem());
+        }
+        return new HostProcessSource(reader, systemInfo.getOperatingSystem(), period);
     }
 
     @Override
@@ -55,23 +69,10 @@ public final class OshiProcessSource implements Source {
     }
 
     @Override
-    public PollResult poll(Instant now) {
+    public PollResult poll(Instant now) throws Exception {
         long t = now.toEpochMilli();
-        List<OSProcess> processes = os.getProcesses();
-        Map<Integer, OSProcess> current = new HashMap<>(processes.size() * 2);
-        List<ProcessInfo> infos = new ArrayList<>(processes.size());
-        for (OSProcess p : processes) {
-            current.put(p.getProcessID(), p);
-            OSProcess before = previous.get(p.getProcessID());
-            double cpu = before == null || before.getStartTime() != p.getStartTime()
-                    ? 0 : Math.max(0, p.getProcessCpuLoadBetweenTicks(before) * 100.0);
-            infos.add(new ProcessInfo(p.getProcessID(), p.getParentProcessID(), nullToEmpty(p.getName()),
-                    nullToEmpty(p.getUser()), nullToEmpty(p.getCommandLine()), cpu, p.getResidentMemory(),
-                    p.getStartTime()));
-        }
-        previous = current;
+        List<ProcessInfo> infos = new ArrayList<>(processes.read());
         infos.sort(Comparator.comparingInt(ProcessInfo::pid));
-
         List<ListeningPort> ports = new ArrayList<>();
         List<NetConnection> connections = new ArrayList<>();
         String portProblem = null;
@@ -108,7 +109,4 @@ public final class OshiProcessSource implements Source {
         }
     }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
-    }
 }
