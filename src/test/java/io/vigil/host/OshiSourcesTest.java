@@ -51,6 +51,31 @@ class OshiSourcesTest {
     }
 
     @Test
+    void loopbackTrafficShowsUpAsARateOnTheLoopbackInterface() throws Exception {
+        OshiHostSource source = new OshiHostSource(SYSTEM, Duration.ofSeconds(2));
+        source.poll(Instant.now());
+        byte[] megabyte = new byte[1 << 20];
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread sink = Thread.ofVirtual().start(() -> {
+                try (var in = server.accept().getInputStream()) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // the test asserts on the counters, not on this thread
+                }
+            });
+            try (var client = new java.net.Socket(server.getInetAddress(), server.getLocalPort())) {
+                for (int i = 0; i < 4; i++) {
+                    client.getOutputStream().write(megabyte);
+                }
+            }
+            sink.join();
+        }
+        Map<MetricId, Double> v = values(source.poll(Instant.now()));
+        double lo = v.getOrDefault(MetricId.of(HostMetrics.NET_IF_RX, "if", "lo"), 0.0);
+        assertTrue(lo > 0, "4 MiB over loopback gives a receive rate on lo: " + v);
+    }
+
+    @Test
     void processListContainsThisJvmWithItsCommandLine() throws Exception {
         HostProcessSource source = HostProcessSource.forThisMachine(SYSTEM, Duration.ofSeconds(5));
         source.poll(Instant.now());
