@@ -1,7 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.host.HostSettings;
-import io.vigil.host.OshiHostSource;
+import io.vigil.host.HostSource;
 import io.vigil.host.HostProcessSource;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
@@ -56,7 +56,7 @@ public final class Wiring implements AutoCloseable {
         SystemInfo systemInfo = new SystemInfo();
         HostSettings host = settings.section("host", HostSettings.class);
         this.processes = HostProcessSource.forThisMachine(systemInfo, host.processPeriod());
-        for (Source source : List.of(new OshiHostSource(systemInfo, host.period()), processes)) {
+        for (Source source : List.of(HostSource.forThisMachine(systemInfo, host.period()), processes)) {
             scheduler.register(source);
         }
 

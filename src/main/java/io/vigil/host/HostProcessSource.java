@@ -4,36 +4,33 @@ import io.vigil.telemetry.PollResult;
 import io.vigil.telemetry.Sample;
 import io.vigil.telemetry.Source;
 import io.vigil.telemetry.SourceHealth;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import oshi.SystemInfo;
-import oshi.software.os.InternetProtocolStats;
-import oshi.software.os.OperatingSystem;
 
 /**
- * The process list and the listening TCP ports, on a slower period than the host metrics because
- * walking every process costs more. The latest {@link HostSnapshot} is kept for views, the GPU
- * process table and the inventory; {@link #latest()} is safe to call from any thread.
+ * The process list and the TCP sockets (listening ports, connections), on a slower period than the
+ * host metrics because walking every process costs more. The latest {@link HostSnapshot} is kept for
+ * views, detectors, the GPU process table and the inventory; {@link #latest()} is safe to call from
+ * any thread.
  */
 public final class HostProcessSource implements Source {
 
     private final Duration period;
     private final ProcessTableReader processes;
-    private final OperatingSystem os;
+    private final NetworkTableReader network;
     private volatile HostSnapshot latest = HostSnapshot.EMPTY;
 
-    public HostProcessSource(ProcessTableReader processes, OperatingSystem os, Duration period) {
+    public HostProcessSource(ProcessTableReader processes, NetworkTableReader network, Duration period) {
         this.period = period;
         this.processes = processes;
-        this.os = os;
+        this.network = network;
     }
 
-    /** The fastest reader this OS offers: {@code /proc} on Linux, OSHI elsewhere. */
+    /** The fastest readers this OS offers: {@code /proc} on Linux, OSHI elsewhere. */
     public static HostProcessSource forThisMachine(SystemInfo systemInfo, Duration period) {
         ProcessTableReader reader = null;
         if (ProcFsProcessReader.isSupported()) {
@@ -46,7 +43,7 @@ public final class HostProcessSource implements Source {
         if (reader == null) {
             reader = new OshiProcessReader(systemInfo.getOperatingSystem());
         }
-        return new HostProcessSource(reader, systemInfo.getOperatingSystem(), period);
+        return new HostProcessSource(reader, new OshiNetworkReader(systemInfo.getOperatingSystem()), period);
     }
 
     @Override
@@ -73,40 +70,17 @@ public final class HostProcessSource implements Source {
         long t = now.toEpochMilli();
         List<ProcessInfo> infos = new ArrayList<>(processes.read());
         infos.sort(Comparator.comparingInt(ProcessInfo::pid));
-        List<ListeningPort> ports = new ArrayList<>();
-        List<NetConnection> connections = new ArrayList<>();
-        String portProblem = null;
+        NetworkTableReader.NetworkTable table = new NetworkTableReader.NetworkTable(List.of(), List.of());
+        String problem = null;
         try {
-            for (InternetProtocolStats.IPConnection c : os.getInternetProtocolStats().getConnections()) {
-                if (c.getType().startsWith("tcp") && c.getState() == InternetProtocolStats.TcpState.LISTEN) {
-                    ports.add(new ListeningPort(c.getType(), address(c.getLocalAddress()), c.getLocalPort(),
-                            Math.max(0, c.getowningProcessId())));
-                } else if (c.getType().startsWith("tcp") && c.getForeignPort() != 0) {
-                    connections.add(new NetConnection(c.getType(), address(c.getLocalAddress()), c.getLocalPort(),
-                            address(c.getForeignAddress()), c.getForeignPort(), c.getState().name(),
-                            Math.max(0, c.getowningProcessId())));
-                }
-            }
-        } catch (RuntimeException e) {
-            portProblem = "listening ports unreadable: " + e.getMessage();
+            table = network.read();
+        } catch (Exception e) {
+            problem = "listening ports unreadable: " + e.getMessage();
         }
-        ports.sort(Comparator.comparingInt(ListeningPort::port).thenComparing(ListeningPort::address));
-        latest = new HostSnapshot(t, infos, ports, connections);
+        latest = new HostSnapshot(t, infos, table.listening(), table.connections());
         List<Sample> samples = List.of(
                 Sample.of(HostMetrics.PROCESS_COUNT, t, infos.size()),
-                Sample.of(HostMetrics.LISTENING_PORT_COUNT, t, ports.size()));
-        return new PollResult(samples, portProblem == null ? SourceHealth.ok() : SourceHealth.degraded(portProblem));
+                Sample.of(HostMetrics.LISTENING_PORT_COUNT, t, table.listening().size()));
+        return new PollResult(samples, problem == null ? SourceHealth.ok() : SourceHealth.degraded(problem));
     }
-
-    static String address(byte[] raw) {
-        if (raw == null || raw.length == 0) {
-            return "*";
-        }
-        try {
-            return InetAddress.getByAddress(raw).getHostAddress();
-        } catch (UnknownHostException e) {
-            return "?";
-        }
-    }
-
 }

@@ -1,6 +1,6 @@
 package io.vigil.bench;
 
-import io.vigil.host.OshiHostSource;
+import io.vigil.host.HostSource;
 import io.vigil.host.HostProcessSource;
 import io.vigil.telemetry.MetricId;
 import io.vigil.telemetry.SeriesStore;
@@ -71,7 +71,7 @@ public final class BenchMain {
     static void hostSamplingCost() throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         SystemInfo si = new SystemInfo();
-        OshiHostSource host = new OshiHostSource(si, Duration.ofSeconds(2));
+        HostSource host = HostSource.forThisMachine(si, Duration.ofSeconds(2));
         HostProcessSource processes = HostProcessSource.forThisMachine(si, Duration.ofSeconds(5));
         for (int i = 0; i < 5; i++) { // warm up
             host.poll(Instant.now());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import oshi.SystemInfo;
 
 /** Runs the host sources against the real OSHI on this machine and checks invariants. */
-class OshiSourcesTest {
+class HostSourcesTest {
 
     private static final SystemInfo SYSTEM = new SystemInfo();
 
@@ -24,7 +24,7 @@ class OshiSourcesTest {
 
     @Test
     void hostMetricsAreWithinTheirPhysicalBounds() throws Exception {
-        OshiHostSource source = new OshiHostSource(SYSTEM, Duration.ofSeconds(2));
+        HostSource source = HostSource.forThisMachine(SYSTEM, Duration.ofSeconds(2));
         source.poll(Instant.now());
         // Burn a little CPU so the tick delta is not empty on an idle machine.
         long x = 0;
@@ -52,7 +52,7 @@ class OshiSourcesTest {
 
     @Test
     void loopbackTrafficShowsUpAsARateOnTheLoopbackInterface() throws Exception {
-        OshiHostSource source = new OshiHostSource(SYSTEM, Duration.ofSeconds(2));
+        HostSource source = HostSource.forThisMachine(SYSTEM, Duration.ofSeconds(2));
         source.poll(Instant.now());
         byte[] megabyte = new byte[1 << 20];
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

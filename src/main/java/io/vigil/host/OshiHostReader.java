@@ -1,11 +1,7 @@
 package io.vigil.host;
 
-import io.vigil.telemetry.PollResult;
-import io.vigil.telemetry.Sample;
-import io.vigil.telemetry.Source;
-import io.vigil.telemetry.SourceHealth;
 import io.vigil.telemetry.MetricId;
-import java.time.Duration;
+import io.vigil.telemetry.Sample;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,38 +20,21 @@ import oshi.hardware.VirtualMemory;
  *
  * <p>Not thread-safe; the scheduler never polls one source twice at once.
  */
-public final class OshiHostSource implements Source {
+public final class OshiHostReader implements HostMetricsReader {
 
-    private final Duration period;
     private final HardwareAbstractionLayer hardware;
     private final CentralProcessor processor;
     private long[] previousTicks;
     private final Map<String, long[]> previousCounters = new HashMap<>();
     private long previousNetNanos;
 
-    public OshiHostSource(SystemInfo systemInfo, Duration period) {
-        this.period = period;
+    public OshiHostReader(SystemInfo systemInfo) {
         this.hardware = systemInfo.getHardware();
         this.processor = hardware.getProcessor();
     }
 
     @Override
-    public String id() {
-        return "host";
-    }
-
-    @Override
-    public String displayName() {
-        return "Host";
-    }
-
-    @Override
-    public Duration period() {
-        return period;
-    }
-
-    @Override
-    public PollResult poll(Instant now) {
+    public Reading read(Instant now) {
         long t = now.toEpochMilli();
         List<Sample> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -93,7 +72,7 @@ public final class OshiHostSource implements Source {
         } catch (RuntimeException e) {
             problems.add("network counters unreadable: " + e.getMessage());
         }
-        return new PollResult(out, problems.isEmpty() ? SourceHealth.ok() : SourceHealth.degraded(String.join("; ", problems)));
+        return new Reading(out, problems);
     }
 
     private void readNetwork(long t, List<Sample> out) {
