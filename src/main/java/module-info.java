@@ -8,6 +8,7 @@ module io.vigil {
     requires com.github.oshi;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
     requires java.sql;
     requires java.net.http;
     requires org.xerial.sqlitejdbc;
@@ -18,6 +19,7 @@ module io.vigil {
     exports io.vigil.telemetry;
     exports io.vigil.host;
     exports io.vigil.store;
+    exports io.vigil.scenario;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -26,4 +28,5 @@ module io.vigil {
     opens io.vigil.ui.chart to javafx.graphics;
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
+    opens io.vigil.scenario to com.fasterxml.jackson.databind;
 }

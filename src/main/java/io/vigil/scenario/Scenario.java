@@ -1,0 +1,71 @@
+package io.vigil.scenario;
+
+import io.vigil.telemetry.MetricId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A recorded incident to replay through the real pipeline: curves for metrics, the processes,
+ * sockets and cloud events that exist at each moment. Offsets are from {@link #start()}; the
+ * scenario loops after {@link #length()}. Immutable.
+ */
+public record Scenario(String name, String description, Instant start, Duration length,
+                       Map<MetricId, Curve> series, List<GpuSpec> gpus, List<ScenarioProcess> processes,
+                       List<ScenarioSocket> sockets, List<CostAnomaly> anomalies, List<Alarm> alarms) {
+
+    public Scenario {
+        series = Map.copyOf(series);
+        gpus = List.copyOf(gpus);
+        processes = List.copyOf(processes);
+        sockets = List.copyOf(sockets);
+        anomalies = List.copyOf(anomalies);
+        alarms = List.copyOf(alarms);
+    }
+
+    /** A GPU of the scenario's machine. */
+    public record GpuSpec(int index, String name, String uuid, long memoryTotalBytes, double powerLimitWatts) {
+    }
+
+    /** A process alive during {@code [from, to)}; {@code gpuMemoryBytes} maps GPU index to used memory. */
+    public record ScenarioProcess(int pid, int parentPid, String name, String user, String commandLine,
+                                  double cpuPercent, long rssBytes, Duration from, Duration to,
+                                  Map<Integer, Long> gpuMemoryBytes) {
+        public ScenarioProcess {
+            gpuMemoryBytes = Map.copyOf(gpuMemoryBytes);
+        }
+    }
+
+    /** A TCP socket alive during {@code [from, to)}: listening when {@code remoteAddress} is empty. */
+    public record ScenarioSocket(int pid, String localAddress, int localPort, String remoteAddress, int remotePort,
+                                 Duration from, Duration to) {
+        public boolean listening() {
+            return remoteAddress.isEmpty();
+        }
+    }
+
+    /** A cost anomaly AWS reports from {@code from} on. */
+    public record CostAnomaly(String id, Duration from, double impactUsd, double score, String service,
+                              String region, String usageType, String account) {
+    }
+
+    /** A CloudWatch alarm and the offset from which it is in ALARM (until {@code to}). */
+    public record Alarm(String name, String metric, double threshold, Duration from, Duration to) {
+    }
+
+    /** Where {@code now} falls in the loop, as an offset from the start. */
+    public long offsetMillis(Instant now) {
+        long delta = now.toEpochMilli() - start.toEpochMilli();
+        return Math.floorMod(delta, length.toMillis());
+    }
+
+    public Optional<Curve> curve(MetricId metric) {
+        return Optional.ofNullable(series.get(metric));
+    }
+
+    static boolean alive(Duration from, Duration to, long offsetMillis) {
+        return offsetMillis >= from.toMillis() && offsetMillis < to.toMillis();
+    }
+}
