@@ -15,7 +15,7 @@ import oshi.SystemInfo;
 /**
  * Runs Vigil's benchmarks and prints their figures: {@code ./mvnw -Pbench verify -Dbench=REGEX}.
  * With no regex: every JMH benchmark, the series-store heap measurement and the host sampling cost.
- * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code jmh-only}.
+ * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code jmh-only}.
  */
 public final class BenchMain {
 
@@ -30,10 +30,14 @@ public final class BenchMain {
         if (what.equals("all") || what.equals("host")) {
             hostSamplingCost();
         }
-        if (!what.equals("heap") && !what.equals("host")) {
+        if (what.equals("all") || what.equals("dashboard")) {
+            DashboardFrameBench.run();
+        }
+        if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard")) {
             String include = what.equals("all") || what.equals("jmh-only") ? "io.vigil.bench..*Bench" : what;
             new Runner(new OptionsBuilder().include(include).build()).run();
         }
+        javafx.application.Platform.exit();
     }
 
     /** 8 GPUs × 10 metrics × 24 h at 1 s, measured as heap growth after a full GC. */
