@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #latest()} and {@link #statusDetails()} are safe from any thread; polls and
  * {@link #close()} are serialized.
  */
-public final class GpuSource implements Source {
+public final class GpuSource implements Source, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GpuSource.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);

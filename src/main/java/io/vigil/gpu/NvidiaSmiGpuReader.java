@@ -49,7 +49,7 @@ public final class NvidiaSmiGpuReader implements GpuReader {
      * null, and checks that it answers.
      */
     public static NvidiaSmiGpuReader open(Path executable) throws GpuUnavailableException {
-        Path exe = executable != null ? executable : findOnPath("nvidia-smi")
+        Path exe = executable != null ? executable : findOnPath(System.getenv("PATH"), "nvidia-smi")
                 .orElseThrow(() -> new GpuUnavailableException("nvidia-smi not found on the PATH"));
         if (!Files.isExecutable(exe)) {
             throw new GpuUnavailableException("nvidia-smi not found or not executable: " + exe);
@@ -69,8 +69,8 @@ public final class NvidiaSmiGpuReader implements GpuReader {
         }
     }
 
-    static Optional<Path> findOnPath(String name) {
-        String path = System.getenv("PATH");
+    /** The first executable {@code name} in the directories of {@code path} (a PATH value). */
+    public static Optional<Path> findOnPath(String path, String name) {
         if (path == null) {
             return Optional.empty();
         }
