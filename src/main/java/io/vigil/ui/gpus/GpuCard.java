@@ -50,8 +50,8 @@ final class GpuCard extends VBox {
         ecc = value("ecc");
         setId("gpu-card-" + index);
         getStyleClass().addAll(Styles.CARD, "gpu-card");
-        setPrefWidth(330);
-        setMinWidth(300);
+        setPrefWidth(370);
+        setMinWidth(370);
         name.getStyleClass().add("gpu-name");
         lostBadge.getStyleClass().add("badge-lost");
         lostBadge.setId("gpu-" + index + "-lost");
@@ -61,7 +61,8 @@ final class GpuCard extends VBox {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(8, name, spacer, lostBadge);
         head.setAlignment(Pos.CENTER_LEFT);
-        uuid.getStyleClass().add(Styles.MUTED);
+        uuid.getStyleClass().addAll(Styles.MUTED, "gpu-uuid");
+        uuid.setMinWidth(Region.USE_PREF_SIZE);
         uuid.setId("gpu-" + index + "-uuid");
         driver.getStyleClass().add(Styles.MUTED);
         grid.setHgap(12);
@@ -90,6 +91,7 @@ final class GpuCard extends VBox {
     private void row(int r, String caption, Label value) {
         Label c = new Label(caption);
         c.getStyleClass().add(Styles.MUTED);
+        c.setMinWidth(Region.USE_PREF_SIZE); // captions never shrink to "…"
         grid.add(c, 0, r);
         grid.add(value, 1, r);
     }
