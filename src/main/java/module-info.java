@@ -20,6 +20,7 @@ module io.vigil {
     exports io.vigil.host;
     exports io.vigil.store;
     exports io.vigil.scenario;
+    exports io.vigil.gpu;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -29,4 +30,6 @@ module io.vigil {
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
     opens io.vigil.scenario to com.fasterxml.jackson.databind;
+    opens io.vigil.gpu to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.gpus to javafx.graphics;
 }

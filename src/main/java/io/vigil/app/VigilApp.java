@@ -8,6 +8,8 @@ import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
+import io.vigil.ui.gpus.GpusView;
+import io.vigil.ui.gpus.GpusViewModel;
 import io.vigil.ui.settings.SettingsView;
 import io.vigil.ui.shell.NavItem;
 import io.vigil.ui.shell.PlaceholderView;
@@ -87,9 +89,8 @@ public final class VigilApp extends Application {
         List<NavItem> items = new ArrayList<>();
         items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
                 new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground))));
-        items.add(placeholder("gpus", "GPUs", Icons.GPU,
-                "GPU telemetry (NVML) is not built yet. This view will show every NVIDIA GPU with utilization, "
-                        + "memory, temperature, power, clocks, throttle reasons, ECC errors and the processes on it."));
+        items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new GpusView(new GpusViewModel(wiring.gpu(),
+                () -> wiring.processes().latest(), wiring.series(), wiring.clock()), this::gpuProcessAction)));
         items.add(placeholder("cloud", "Cloud cost", Icons.CLOUD,
                 "AWS spend (Cost Explorer, CloudWatch billing and alarms) is not built yet. This view will show "
                         + "spend today and month to date, forecast, budget pace and cost anomalies."));
@@ -105,6 +106,16 @@ public final class VigilApp extends Application {
                         + "containers and model-file integrity."));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
+    }
+
+    /** Suspend / Kill / Triage… on a GPU process. Playbooks are not wired in yet: say so. */
+    private void gpuProcessAction(String action, java.util.Map<String, String> context) {
+        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+        alert.setTitle("Vigil");
+        alert.setHeaderText("Playbooks are not wired yet");
+        alert.setContentText("'" + action + "' for process " + context.get("pid") + " (" + context.get("name")
+                + ") on GPU " + context.get("gpu") + " will run a playbook once playbooks are wired in.");
+        alert.show();
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {

@@ -1,5 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.gpu.GpuSettings;
+import io.vigil.gpu.GpuSource;
+import io.vigil.gpu.NvidiaSmiGpuReader;
+import io.vigil.gpu.nvml.NvmlGpuReader;
 import io.vigil.host.HostSettings;
 import io.vigil.host.HostSource;
 import io.vigil.host.HostProcessSource;
@@ -39,6 +43,7 @@ public final class Wiring implements AutoCloseable {
     private final SeriesStore series;
     private final SourceScheduler scheduler;
     private final HostProcessSource processes;
+    private final GpuSource gpu;
     private final Database database;
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
@@ -59,6 +64,13 @@ public final class Wiring implements AutoCloseable {
         for (Source source : List.of(HostSource.forThisMachine(systemInfo, host.period()), processes)) {
             scheduler.register(source);
         }
+        // GPUs: NVML through FFM first, nvidia-smi when NVML cannot load; DOWN with the reason otherwise.
+        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class);
+        String nvmlLibrary = gpuSettings.nvmlLibraryOrDefault();
+        java.nio.file.Path nvidiaSmi = gpuSettings.nvidiaSmi().isEmpty() ? null : java.nio.file.Path.of(gpuSettings.nvidiaSmi());
+        this.gpu = new GpuSource(List.of(() -> NvmlGpuReader.open(nvmlLibrary), () -> NvidiaSmiGpuReader.open(nvidiaSmi)),
+                gpuSettings.period());
+        scheduler.register(gpu);
 
         Database db = null;
         RollupStore roll = null;
@@ -147,6 +159,11 @@ public final class Wiring implements AutoCloseable {
 
     public HostProcessSource processes() {
         return processes;
+    }
+
+    /** The GPU source: its latest snapshot (GPUs and their processes) for views and detectors. */
+    public GpuSource gpu() {
+        return gpu;
     }
 
     public Optional<RollupStore> rollups() {

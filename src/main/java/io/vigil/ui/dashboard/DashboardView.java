@@ -43,10 +43,13 @@ public final class DashboardView implements View {
     private final Tile rxTile;
     private final Tile txTile;
     private final Tile processTile;
+    private final Tile gpusBusyTile;
+    private final Tile hottestGpuTile;
+    private final Tile gpuPowerTile;
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
-    private final HBox tiles;
+    private final javafx.scene.layout.FlowPane tiles;
     private long lastChartDraw;
 
     public DashboardView(DashboardViewModel model) {
@@ -72,7 +75,14 @@ public final class DashboardView implements View {
                 .decimals(1), "tile-tx");
         processTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Processes").decimals(0),
                 "tile-processes");
-        tiles = new HBox(12, cpuTile, memoryTile, rxTile, txTile, processTile);
+        gpusBusyTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("GPUs busy").decimals(0)
+                .text("no GPU readings"), "tile-gpus-busy");
+        hottestGpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Hottest GPU").unit("°C")
+                .decimals(0).text("no GPU readings"), "tile-hottest-gpu");
+        gpuPowerTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("GPU power").unit("W")
+                .decimals(0).text("no GPU readings"), "tile-gpu-power");
+        tiles = new javafx.scene.layout.FlowPane(12, 12, cpuTile, memoryTile, rxTile, txTile, processTile, gpusBusyTile,
+                hottestGpuTile, gpuPowerTile);
 
         cpuChart.setFixedMax(100);
         cpuChart.setId("chart-cpu");
@@ -149,8 +159,33 @@ public final class DashboardView implements View {
         setRate(rxTile, model.rxBytesPerSecondProperty().get());
         setRate(txTile, model.txBytesPerSecondProperty().get());
         setIfNumber(processTile, model.processCountProperty().get());
+        refreshGpuTiles();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
+        }
+    }
+
+    private void refreshGpuTiles() {
+        double count = model.gpuCountProperty().get();
+        if (Double.isNaN(count)) {
+            setText(gpusBusyTile, "no GPU readings");
+            setText(hottestGpuTile, "no GPU readings");
+            setText(gpuPowerTile, "no GPU readings");
+            return;
+        }
+        setIfNumber(gpusBusyTile, model.gpusBusyProperty().get());
+        setText(gpusBusyTile, String.format(Locale.ROOT, "of %.0f at ≥ %.0f %% utilization", count,
+                DashboardViewModel.GPU_BUSY_PERCENT));
+        setIfNumber(hottestGpuTile, model.hottestGpuCProperty().get());
+        setText(hottestGpuTile, model.hottestGpuProperty().get());
+        setIfNumber(gpuPowerTile, model.gpuPowerWattsProperty().get());
+        double limit = model.gpuPowerLimitWattsProperty().get();
+        setText(gpuPowerTile, Double.isNaN(limit) ? "all GPUs" : String.format(Locale.ROOT, "of %.0f W limit", limit));
+    }
+
+    private static void setText(Tile tile, String text) {
+        if (!text.equals(tile.getText())) {
+            tile.setText(text);
         }
     }
 

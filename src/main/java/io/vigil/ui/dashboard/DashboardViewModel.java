@@ -40,6 +40,12 @@ public final class DashboardViewModel {
     private final DoubleProperty rxBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty txBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty processCount = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty gpusBusy = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty gpuCount = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty hottestGpuC = new SimpleDoubleProperty(Double.NaN);
+    private final javafx.beans.property.StringProperty hottestGpu = new javafx.beans.property.SimpleStringProperty("");
+    private final DoubleProperty gpuPowerWatts = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty gpuPowerLimitWatts = new SimpleDoubleProperty(Double.NaN);
     private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
 
     public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background) {
@@ -57,6 +63,79 @@ public final class DashboardViewModel {
         rxBytesPerSecond.set(series.latest(HostMetrics.NET_RX_BYTES_PER_S));
         txBytesPerSecond.set(series.latest(HostMetrics.NET_TX_BYTES_PER_S));
         processCount.set(series.latest(HostMetrics.PROCESS_COUNT));
+        refreshGpus();
+    }
+
+    /** A GPU counts as busy at this utilization or above. */
+    static final double GPU_BUSY_PERCENT = 50;
+    /** GPU readings older than this are stale (GPU source down): the tiles show nothing for them. */
+    private static final long GPU_STALE_MS = 10_000;
+
+    private void refreshGpus() {
+        long now = clock.millis();
+        int count = 0;
+        int busy = 0;
+        double hottest = Double.NaN;
+        String hottestName = "";
+        double power = Double.NaN;
+        double limit = Double.NaN;
+        for (MetricId util : series.idsNamed(io.vigil.gpu.GpuMetrics.UTILIZATION)) {
+            String gpu = util.label("gpu");
+            if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, Integer.parseInt(gpu))) == 1
+                    || series.read(util, now - GPU_STALE_MS, now + 1, 4).isEmpty()) {
+                continue;
+            }
+            count++;
+            if (series.latest(util) >= GPU_BUSY_PERCENT) {
+                busy++;
+            }
+            double t = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.TEMPERATURE_C, "gpu", gpu));
+            if (!Double.isNaN(t) && (Double.isNaN(hottest) || t > hottest)) {
+                hottest = t;
+                hottestName = "GPU " + gpu;
+            }
+            double w = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.POWER_WATTS, "gpu", gpu));
+            if (!Double.isNaN(w)) {
+                power = Double.isNaN(power) ? w : power + w;
+            }
+            double l = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.POWER_LIMIT_WATTS, "gpu", gpu));
+            if (!Double.isNaN(l)) {
+                limit = Double.isNaN(limit) ? l : limit + l;
+            }
+        }
+        gpuCount.set(count == 0 ? Double.NaN : count);
+        gpusBusy.set(count == 0 ? Double.NaN : busy);
+        hottestGpuC.set(hottest);
+        hottestGpu.set(hottestName);
+        gpuPowerWatts.set(power);
+        gpuPowerLimitWatts.set(limit);
+    }
+
+    /** GPUs at or above {@value #GPU_BUSY_PERCENT} % utilization; NaN without GPU readings. */
+    public DoubleProperty gpusBusyProperty() {
+        return gpusBusy;
+    }
+
+    public DoubleProperty gpuCountProperty() {
+        return gpuCount;
+    }
+
+    public DoubleProperty hottestGpuCProperty() {
+        return hottestGpuC;
+    }
+
+    /** "GPU 2": which GPU is the hottest. */
+    public javafx.beans.property.StringProperty hottestGpuProperty() {
+        return hottestGpu;
+    }
+
+    /** Total power draw of all GPUs, watts. */
+    public DoubleProperty gpuPowerWattsProperty() {
+        return gpuPowerWatts;
+    }
+
+    public DoubleProperty gpuPowerLimitWattsProperty() {
+        return gpuPowerLimitWatts;
     }
 
     public long now() {

@@ -1,0 +1,36 @@
+package io.vigil.gpu;
+
+import io.vigil.telemetry.MetricId;
+
+/**
+ * The GPU metric names shared with rules, dashboard and alerts. Every series carries the label
+ * {@code gpu} (the index as a string); ECC series also {@code counter} ("volatile" or "aggregate"),
+ * process memory also {@code pid}.
+ */
+public final class GpuMetrics {
+
+    public static final String UTILIZATION = "gpu.utilization";
+    public static final String MEMORY_UTILIZATION = "gpu.memory_utilization";
+    public static final String MEMORY_USED_BYTES = "gpu.memory.used_bytes";
+    public static final String MEMORY_TOTAL_BYTES = "gpu.memory.total_bytes";
+    public static final String TEMPERATURE_C = "gpu.temperature_c";
+    public static final String POWER_WATTS = "gpu.power_watts";
+    public static final String POWER_LIMIT_WATTS = "gpu.power_limit_watts";
+    public static final String CLOCK_SM_MHZ = "gpu.clock.sm_mhz";
+    public static final String CLOCK_MEMORY_MHZ = "gpu.clock.memory_mhz";
+    public static final String FAN_PERCENT = "gpu.fan_percent";
+    public static final String THROTTLE_REASONS = "gpu.throttle_reasons";
+    public static final String ECC_CORRECTED = "gpu.ecc.corrected";
+    public static final String ECC_UNCORRECTED = "gpu.ecc.uncorrected";
+    public static final String LOST = "gpu.lost";
+    public static final String PROCESS_MEMORY_BYTES = "gpu.process.memory_bytes";
+    public static final MetricId COUNT = MetricId.of("gpu.count");
+
+    private GpuMetrics() {
+    }
+
+    /** {@code name{gpu="index"}}. */
+    public static MetricId of(String name, int gpu) {
+        return MetricId.of(name, "gpu", Integer.toString(gpu));
+    }
+}

@@ -1,0 +1,419 @@
+/*
+ * A fake libnvidia-ml for Vigil's tests and benchmarks.
+ *
+ * It exports the real NVML entry points with the real C signatures, return codes and struct
+ * layouts (x86_64; see docs/decisions/0100 and /work/shared/TOOLCHAIN.md), and serves a few GPUs
+ * with deterministic values. The prototypes below are written from NVML's documented API; NVIDIA's
+ * header is not copied here.
+ *
+ * Faults are switched from the test through environment variables, read at nvmlInit_v2:
+ *   FAKE_NVML_GPU_COUNT=N        number of GPUs (default 3, at most 16)
+ *   FAKE_NVML_INIT_FAIL=CODE     nvmlInit returns CODE (e.g. 9 DRIVER_NOT_LOADED)
+ *   FAKE_NVML_UNSUPPORTED=1,2    on these GPUs fan, power, temperature and ECC are NOT_SUPPORTED
+ *   FAKE_NVML_LOST_GPU=I         GPU I answers GPU_IS_LOST ...
+ *   FAKE_NVML_LOST_AFTER=N       ... after N good polls ...
+ *   FAKE_NVML_LOST_FOR=M         ... for M polls, then is back (0 = forever)
+ *   FAKE_NVML_PROCS=g:pid:MiB[:from-to],...        compute processes; pid "self" = the caller's
+ *                                pid; from-to = the polls (1-based, inclusive) during which the
+ *                                process exists. Default "0:self:3072".
+ *   FAKE_NVML_GRAPHICS_PROCS=... graphics processes, same form (default none)
+ *   FAKE_NVML_EPOCH=token        poll counters restart when this token changes between inits,
+ *                                so one test's counts do not leak into the next
+ * A "poll" of a GPU is counted at each nvmlDeviceGetUtilizationRates call on it.
+ *
+ * Built twice by the pom: the normal library, and with -DFAKE_OLD_DRIVER a library that lacks the
+ * newer entry points (_v2 count/handle/memory, _v3 processes, clock-event reasons,
+ * TemperatureV), as an older driver does, so the binding's fall-backs are exercised.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef int nvmlReturn_t;
+enum {
+    NVML_SUCCESS = 0,
+    NVML_ERROR_UNINITIALIZED = 1,
+    NVML_ERROR_INVALID_ARGUMENT = 2,
+    NVML_ERROR_NOT_SUPPORTED = 3,
+    NVML_ERROR_NO_PERMISSION = 4,
+    NVML_ERROR_NOT_FOUND = 6,
+    NVML_ERROR_INSUFFICIENT_SIZE = 7,
+    NVML_ERROR_DRIVER_NOT_LOADED = 9,
+    NVML_ERROR_GPU_IS_LOST = 15,
+    NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
+    NVML_ERROR_UNKNOWN = 999
+};
+
+typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;                 /* 8 B */
+typedef struct { unsigned long long total, free, used; } nvmlMemory_t;                         /* 24 B */
+typedef struct {
+    unsigned int version;
+    unsigned long long total, reserved, free, used;
+} nvmlMemory_v2_t;                                                                             /* 40 B */
+typedef struct { unsigned int version; int sensorType; int temperature; } nvmlTemperature_t;   /* 12 B */
+typedef struct {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;                                                                           /* 24 B */
+
+_Static_assert(sizeof(nvmlMemory_v2_t) == 40, "nvmlMemory_v2_t layout");
+_Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t layout");
+_Static_assert(sizeof(nvmlTemperature_t) == 12, "nvmlTemperature_t layout");
+
+#define NVML_MEMORY_V2_VERSION (unsigned int)(sizeof(nvmlMemory_v2_t) | (2 << 24))
+#define NVML_TEMPERATURE_VERSION (unsigned int)(sizeof(nvmlTemperature_t) | (1 << 24))
+
+#define MAX_GPUS 16
+#define MAX_PROCS 64
+
+struct fake_proc { unsigned int pid; unsigned long long bytes; long from, to; };
+
+struct fake_gpu {
+    int index;
+    int unsupported;
+    long polls;
+    struct fake_proc compute[MAX_PROCS];
+    int ncompute;
+    struct fake_proc graphics[MAX_PROCS];
+    int ngraphics;
+};
+
+typedef struct fake_gpu *nvmlDevice_t;
+
+static struct fake_gpu gpus[MAX_GPUS];
+static int gpu_count = 3;
+static int init_count = 0;
+static int lost_gpu = -1;
+static long lost_after = 0, lost_for = 0;
+static char epoch[128] = "";
+
+static const char *NAMES[] = {"NVIDIA H100 80GB HBM3", "NVIDIA A100-SXM4-40GB", "NVIDIA L4", "Tesla T4"};
+static const unsigned long long TOTAL_GIB[] = {80, 40, 24, 16};
+static const unsigned int POWER_LIMIT_MW[] = {700000, 400000, 72000, 70000};
+
+static long env_long(const char *name, long fallback) {
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, NULL, 10) : fallback;
+}
+
+static void parse_procs(const char *spec, int graphics) {
+    for (int i = 0; i < MAX_GPUS; i++) {
+        if (graphics) gpus[i].ngraphics = 0; else gpus[i].ncompute = 0;
+    }
+    if (!spec) return;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char pidtext[32] = "";
+        int g = -1;
+        unsigned long long mib = 0;
+        long from = 1, to = -1;
+        int n = sscanf(item, " %d:%31[^:]:%llu:%ld-%ld", &g, pidtext, &mib, &from, &to);
+        if (n < 3 || g < 0 || g >= MAX_GPUS) continue;
+        if (n < 5) { from = 1; to = -1; }
+        unsigned int pid = strcmp(pidtext, "self") == 0 ? (unsigned int) getpid() : (unsigned int) strtoul(pidtext, NULL, 10);
+        struct fake_gpu *gpu = &gpus[g];
+        struct fake_proc *p = graphics ? &gpu->graphics[gpu->ngraphics] : &gpu->compute[gpu->ncompute];
+        if ((graphics ? gpu->ngraphics : gpu->ncompute) >= MAX_PROCS) continue;
+        p->pid = pid;
+        p->bytes = mib << 20;
+        p->from = from;
+        p->to = to;
+        if (graphics) gpu->ngraphics++; else gpu->ncompute++;
+    }
+}
+
+static int in_list(const char *list, int index) {
+    if (!list) return 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (atoi(t) == index) return 1;
+    }
+    return 0;
+}
+
+static nvmlReturn_t do_init(void) {
+    long fail = env_long("FAKE_NVML_INIT_FAIL", 0);
+    if (fail != 0) return (nvmlReturn_t) fail;
+    const char *token = getenv("FAKE_NVML_EPOCH");
+    int reset = strcmp(token ? token : "", epoch) != 0;
+    snprintf(epoch, sizeof epoch, "%s", token ? token : "");
+    gpu_count = (int) env_long("FAKE_NVML_GPU_COUNT", 3);
+    if (gpu_count < 0) gpu_count = 0;
+    if (gpu_count > MAX_GPUS) gpu_count = MAX_GPUS;
+    lost_gpu = (int) env_long("FAKE_NVML_LOST_GPU", -1);
+    lost_after = env_long("FAKE_NVML_LOST_AFTER", 0);
+    lost_for = env_long("FAKE_NVML_LOST_FOR", 0);
+    const char *unsupported = getenv("FAKE_NVML_UNSUPPORTED");
+    for (int i = 0; i < MAX_GPUS; i++) {
+        gpus[i].index = i;
+        gpus[i].unsupported = in_list(unsupported, i);
+        if (reset) gpus[i].polls = 0;
+    }
+    const char *procs = getenv("FAKE_NVML_PROCS");
+    parse_procs(procs ? procs : "0:self:3072", 0);
+    parse_procs(getenv("FAKE_NVML_GRAPHICS_PROCS"), 1);
+    init_count++;
+    return NVML_SUCCESS;
+}
+
+/* GPU_IS_LOST while the lost window is open for this GPU. */
+static int is_lost(const struct fake_gpu *g) {
+    if (g->index != lost_gpu) return 0;
+    if (g->polls <= lost_after) return 0;
+    return lost_for == 0 || g->polls <= lost_after + lost_for;
+}
+
+#define CHECK_DEVICE(dev)                                                 \
+    do {                                                                  \
+        if (init_count == 0) return NVML_ERROR_UNINITIALIZED;             \
+        if ((dev) == NULL) return NVML_ERROR_INVALID_ARGUMENT;            \
+        if (is_lost(dev)) return NVML_ERROR_GPU_IS_LOST;                  \
+    } while (0)
+
+EXPORT nvmlReturn_t nvmlInit_v2(void) { return do_init(); }
+EXPORT nvmlReturn_t nvmlInit(void) { return do_init(); }
+
+EXPORT nvmlReturn_t nvmlShutdown(void) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    init_count--;
+    return NVML_SUCCESS;
+}
+
+EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
+    switch (result) {
+        case NVML_SUCCESS: return "Success";
+        case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+        case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+        case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+        case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+        case NVML_ERROR_NOT_FOUND: return "Not Found";
+        case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+        case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+        case NVML_ERROR_GPU_IS_LOST: return "GPU is lost";
+        case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "Argument version mismatch";
+        default: return "Unknown Error";
+    }
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    const char *v = "580.95.05";
+    if (version == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (length < strlen(v) + 1) return NVML_ERROR_INSUFFICIENT_SIZE;
+    strcpy(version, v);
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t get_count(unsigned int *count) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *count = (unsigned int) gpu_count;
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t get_handle(unsigned int index, nvmlDevice_t *device) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (device == NULL || index >= (unsigned int) gpu_count) return NVML_ERROR_INVALID_ARGUMENT;
+    *device = &gpus[index];
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return get_count(count); }
+EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device) { return get_handle(index, device); }
+#ifndef FAKE_OLD_DRIVER
+EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) { return get_count(count); }
+EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) { return get_handle(index, device); }
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int length) {
+    CHECK_DEVICE(dev);
+    const char *n = NAMES[dev->index % 4];
+    if (name == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (length < strlen(n) + 1) return NVML_ERROR_INSUFFICIENT_SIZE;
+    strcpy(name, n);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t dev, char *uuid, unsigned int length) {
+    CHECK_DEVICE(dev);
+    if (uuid == NULL || length < 41) return length < 41 ? NVML_ERROR_INSUFFICIENT_SIZE : NVML_ERROR_INVALID_ARGUMENT;
+    snprintf(uuid, length, "GPU-%08x-1c2d-4e5f-8a9b-%012x", 0x5eed0000u + (unsigned) dev->index,
+             0xabc000u + (unsigned) dev->index);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t dev, nvmlUtilization_t *u) {
+    if (dev != NULL) dev->polls++;
+    CHECK_DEVICE(dev);
+    if (u == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    u->gpu = 10 + 30 * (unsigned) (dev->index % 4);
+    u->memory = 5 + 20 * (unsigned) (dev->index % 4);
+    return NVML_SUCCESS;
+}
+
+static unsigned long long total_bytes(const struct fake_gpu *g) { return TOTAL_GIB[g->index % 4] << 30; }
+static unsigned long long used_bytes(const struct fake_gpu *g) { return (unsigned long long) (g->index + 1) * (3ULL << 30); }
+
+EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *m) {
+    CHECK_DEVICE(dev);
+    if (m == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    m->total = total_bytes(dev);
+    m->used = used_bytes(dev);
+    m->free = m->total - m->used;
+    return NVML_SUCCESS;
+}
+
+#ifndef FAKE_OLD_DRIVER
+EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t dev, nvmlMemory_v2_t *m) {
+    CHECK_DEVICE(dev);
+    if (m == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (m->version != NVML_MEMORY_V2_VERSION) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    m->total = total_bytes(dev);
+    m->reserved = 512ULL << 20;
+    m->used = used_bytes(dev);
+    m->free = m->total - m->used - m->reserved;
+    return NVML_SUCCESS;
+}
+#endif
+
+static int temperature_of(const struct fake_gpu *g) { return 40 + 7 * g->index; }
+
+EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t dev, int sensorType, unsigned int *temp) {
+    CHECK_DEVICE(dev);
+    if (temp == NULL || sensorType != 0) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    *temp = (unsigned) temperature_of(dev);
+    return NVML_SUCCESS;
+}
+
+#ifndef FAKE_OLD_DRIVER
+EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t dev, nvmlTemperature_t *t) {
+    CHECK_DEVICE(dev);
+    if (t == NULL || t->sensorType != 0) return NVML_ERROR_INVALID_ARGUMENT;
+    if (t->version != NVML_TEMPERATURE_VERSION) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    t->temperature = temperature_of(dev);
+    return NVML_SUCCESS;
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t dev, unsigned int *mw) {
+    CHECK_DEVICE(dev);
+    if (mw == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    *mw = 150000u + 50000u * (unsigned) dev->index + 123u;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t dev, unsigned int *mw) {
+    CHECK_DEVICE(dev);
+    if (mw == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    *mw = POWER_LIMIT_MW[dev->index % 4];
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t dev, int type, unsigned int *mhz) {
+    CHECK_DEVICE(dev);
+    if (mhz == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    switch (type) {
+        case 0: *mhz = 1700u + 10u * (unsigned) dev->index; return NVML_SUCCESS;  /* graphics */
+        case 1: *mhz = 1755u + 10u * (unsigned) dev->index; return NVML_SUCCESS;  /* SM */
+        case 2: *mhz = 2619u - 100u * (unsigned) dev->index; return NVML_SUCCESS; /* memory */
+        case 3: *mhz = 1500u; return NVML_SUCCESS;                                /* video */
+        default: return NVML_ERROR_INVALID_ARGUMENT;
+    }
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t dev, unsigned int *speed) {
+    CHECK_DEVICE(dev);
+    if (speed == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    *speed = 30u + 5u * (unsigned) dev->index;
+    return NVML_SUCCESS;
+}
+
+/* GPU 0 idle, GPU 1 power capped, GPU 2 thermal slowdown (SW + HW), then repeating. */
+static unsigned long long reasons_of(const struct fake_gpu *g) {
+    static const unsigned long long R[] = {0x1ULL, 0x4ULL, 0x20ULL | 0x40ULL, 0x0ULL};
+    return R[g->index % 4];
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t dev, unsigned long long *reasons) {
+    CHECK_DEVICE(dev);
+    if (reasons == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *reasons = reasons_of(dev);
+    return NVML_SUCCESS;
+}
+
+#ifndef FAKE_OLD_DRIVER
+EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t dev, unsigned long long *reasons) {
+    return nvmlDeviceGetCurrentClocksThrottleReasons(dev, reasons);
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t dev, int errorType, int counterType,
+                                                unsigned long long *count) {
+    CHECK_DEVICE(dev);
+    if (count == NULL || errorType < 0 || errorType > 1 || counterType < 0 || counterType > 1) {
+        return NVML_ERROR_INVALID_ARGUMENT;
+    }
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    /* corrected volatile, corrected aggregate, uncorrected volatile, uncorrected aggregate */
+    unsigned long long base = errorType == 0 ? 3ULL * (unsigned) dev->index : (unsigned) dev->index / 2;
+    *count = counterType == 0 ? base : base + 100ULL * (unsigned) errorType + 10ULL;
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t list_procs(struct fake_gpu *dev, int graphics, unsigned int *count, nvmlProcessInfo_t *infos) {
+    CHECK_DEVICE(dev);
+    if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    struct fake_proc *procs = graphics ? dev->graphics : dev->compute;
+    int n = graphics ? dev->ngraphics : dev->ncompute;
+    unsigned int live = 0;
+    for (int i = 0; i < n; i++) {
+        if (dev->polls >= procs[i].from && (procs[i].to < 0 || dev->polls <= procs[i].to)) live++;
+    }
+    if (*count < live || (live > 0 && infos == NULL)) {
+        *count = live;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    unsigned int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (dev->polls >= procs[i].from && (procs[i].to < 0 || dev->polls <= procs[i].to)) {
+            infos[k].pid = procs[i].pid;
+            infos[k].usedGpuMemory = procs[i].bytes;
+            infos[k].gpuInstanceId = 0xFFFFFFFFu;
+            infos[k].computeInstanceId = 0xFFFFFFFFu;
+            k++;
+        }
+    }
+    *count = live;
+    return NVML_SUCCESS;
+}
+
+/* _v2 and _v3 share the 24-byte process struct. */
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return list_procs(dev, 0, count, infos);
+}
+EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v2(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return list_procs(dev, 1, count, infos);
+}
+#ifndef FAKE_OLD_DRIVER
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return list_procs(dev, 0, count, infos);
+}
+EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return list_procs(dev, 1, count, infos);
+}
+#endif
