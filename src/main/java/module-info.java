@@ -13,11 +13,15 @@ module io.vigil {
     requires org.xerial.sqlitejdbc;
     requires info.picocli;
     requires org.slf4j;
+    requires org.yaml.snakeyaml;
+    requires javafx.media;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
     exports io.vigil.host;
     exports io.vigil.store;
+    exports io.vigil.rules;
+    exports io.vigil.alerts;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -26,4 +30,7 @@ module io.vigil {
     opens io.vigil.ui.chart to javafx.graphics;
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
+    opens io.vigil.alerts to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.rules to javafx.graphics;
+    opens io.vigil.ui.alerts to javafx.graphics;
 }

@@ -1,0 +1,33 @@
+package io.vigil.rules;
+
+import io.vigil.telemetry.MetricId;
+import io.vigil.telemetry.SeriesPoints;
+import io.vigil.telemetry.SeriesStore;
+import java.util.List;
+
+/**
+ * Where rules read metrics from: the live {@link SeriesStore}, or history loaded for a backtest.
+ * Implementations must be safe to call from the evaluation thread while samples arrive.
+ */
+public interface MetricReader {
+
+    /** Every series id currently known. */
+    List<MetricId> ids();
+
+    /** Points of {@code id} with {@code from <= t <= to} (epoch ms), oldest first, not downsampled. */
+    SeriesPoints read(MetricId id, long fromMillis, long toMillis);
+
+    static MetricReader of(SeriesStore store) {
+        return new MetricReader() {
+            @Override
+            public List<MetricId> ids() {
+                return store.ids();
+            }
+
+            @Override
+            public SeriesPoints read(MetricId id, long fromMillis, long toMillis) {
+                return store.read(id, fromMillis, toMillis + 1, Integer.MAX_VALUE);
+            }
+        };
+    }
+}
