@@ -87,8 +87,14 @@ public final class Evaluator {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
         Map<String, List<MetricId>> byName = new HashMap<>();
-        for (MetricId id : reader.ids()) {
-            byName.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
+        String readError = null;
+        try {
+            for (MetricId id : reader.ids()) {
+                byName.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
+            }
+        } catch (RuntimeException e) {
+            // The store itself failed: every rule sees an evaluation error and applies its on_error.
+            readError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         List<RuleInstance> active = new ArrayList<>();
         Map<String, RuleStatus> statuses = new LinkedHashMap<>();
@@ -107,10 +113,13 @@ public final class Evaluator {
                 status = "inactive hours";
             } else {
                 List<Observation> obs = null;
-                try {
-                    obs = observe(rule, byName, now);
-                } catch (RuntimeException e) {
-                    error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                error = readError;
+                if (error == null) {
+                    try {
+                        obs = observe(rule, byName, now);
+                    } catch (RuntimeException e) {
+                        error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    }
                 }
                 status = obs == null ? applyError(rule, ruleStates, t, error) : apply(rule, ruleStates, obs, t);
             }

@@ -267,7 +267,8 @@ public final class RuleFile {
             OptionalDouble warning = number(m, "warning", where);
             OptionalDouble critical = number(m, "critical", where);
             OptionalDouble clear = number(m, "clear", where);
-            if (warning.isEmpty() && critical.isEmpty()) {
+            if (warning.isEmpty() && critical.isEmpty() && !m.entries().containsKey("warning")
+                    && !m.entries().containsKey("critical")) {
                 if (detector == DetectorKind.MINER_SIGNATURE || detector == DetectorKind.SOURCE_DOWN) {
                     critical = OptionalDouble.of(1);
                 } else {
