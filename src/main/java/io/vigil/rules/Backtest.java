@@ -102,10 +102,12 @@ public final class Backtest {
      */
     public static MetricReader history(Rule rule, RollupStore rollups, SeriesStore live, Instant from, Instant to)
             throws StoreException {
-        SeriesStore store = new SeriesStore(Integer.MAX_VALUE / 4);
         boolean fine = Duration.between(from, to).compareTo(RollupStore.RETAIN_10S) <= 0;
         int resolution = fine ? 10 : 60;
         long start = from.toEpochMilli() - rule.window().toMillis() - rule.baseline().toMillis();
+        // Room for one point a second over the whole range (live points are that dense), capped.
+        int capacity = (int) Math.min(8_000_000, (to.toEpochMilli() - start) / 1000 + 16);
+        SeriesStore store = new SeriesStore(capacity);
         List<MetricId> wanted = new ArrayList<>();
         for (MetricId id : rollups.metricIds()) {
             if (rule.selector() == null ? id.name().startsWith("cost.") : rule.selector().matches(id)) {

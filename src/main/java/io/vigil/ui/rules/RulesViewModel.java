@@ -40,7 +40,7 @@ public final class RulesViewModel {
 
     private volatile Outcome saveOutcome = new Outcome(0, "", true, null);
     private volatile Outcome backtestOutcome = new Outcome(0, "", true, null);
-    private long serial;
+    private final java.util.concurrent.atomic.AtomicLong serial = new java.util.concurrent.atomic.AtomicLong();
 
     public RulesViewModel(RuleRepository repository, Optional<AlertEngine> engine, Optional<RollupStore> rollups,
                    SeriesStore live, Clock clock, ExecutorService background) {
@@ -86,21 +86,19 @@ public final class RulesViewModel {
     }
 
     void save(String text) {
-        long s = ++serial;
         background.execute(() -> {
             try {
                 repository.save(text);
-                saveOutcome = new Outcome(s, "Saved " + repository.file() + " (" + repository.rules().size()
+                saveOutcome = new Outcome(serial.incrementAndGet(), "Saved " + repository.file() + " (" + repository.rules().size()
                         + " rules) and reloaded", true, null);
             } catch (RuleFileException e) {
-                saveOutcome = new Outcome(s, "Not saved: " + e.getMessage(), false, null);
+                saveOutcome = new Outcome(serial.incrementAndGet(), "Not saved: " + e.getMessage(), false, null);
             }
         });
     }
 
     void backtest(Rule rule, Duration range) {
-        long s = ++serial;
-        backtestOutcome = new Outcome(s, "Backtesting " + rule.id() + " over " + RuleFile.formatDuration(range) + "…",
+        backtestOutcome = new Outcome(serial.incrementAndGet(), "Backtesting " + rule.id() + " over the last " + label(range) + "…",
                 true, null);
         background.execute(() -> {
             try {
@@ -112,12 +110,16 @@ public final class RulesViewModel {
                 Backtest.Result r = Backtest.run(rule, reader, from, to, Backtest.stepFor(range));
                 String msg = !r.note().isEmpty() ? r.note()
                         : r.firings().size() + (r.firings().size() == 1 ? " firing" : " firings") + " over the last "
-                        + RuleFile.formatDuration(range) + " (" + r.ticks() + " evaluations)";
-                backtestOutcome = new Outcome(s, msg, r.note().isEmpty(), r);
+                        + label(range) + " (" + r.ticks() + " evaluations)";
+                backtestOutcome = new Outcome(serial.incrementAndGet(), msg, r.note().isEmpty(), r);
             } catch (Exception e) {
-                backtestOutcome = new Outcome(s, "Backtest failed: " + e.getMessage(), false, null);
+                backtestOutcome = new Outcome(serial.incrementAndGet(), "Backtest failed: " + e.getMessage(), false, null);
             }
         });
+    }
+
+    private static String label(Duration range) {
+        return range.toHours() % 24 == 0 && range.toHours() > 24 ? range.toDays() + " d" : range.toHours() + " h";
     }
 
     Outcome saveOutcome() {
