@@ -41,6 +41,22 @@ public final class Evaluator {
     /** Active instances by rule id, then by dedup key. */
     private final Map<String, Map<String, State>> states = new HashMap<>();
     private final Map<String, Instant> lastFired = new HashMap<>();
+    /** Per series: subject, printed id and an immutable copy of the labels, made once (ids are stable). */
+    private final Map<MetricId, SeriesText> seriesText = new HashMap<>();
+    /** Dedup keys by rule id and identity labels, made once. */
+    private final Map<String, Map<Map<String, String>, String>> keys = new HashMap<>();
+
+    private record SeriesText(String subject, String id, Map<String, String> labels) {
+    }
+
+    private SeriesText text(MetricId id) {
+        return seriesText.computeIfAbsent(id, k -> new SeriesText(subject(k), k.toString(), Map.copyOf(k.labels())));
+    }
+
+    private String key(String ruleId, Map<String, String> identity) {
+        return keys.computeIfAbsent(ruleId, k -> new HashMap<>())
+                .computeIfAbsent(identity, i -> RuleInstance.dedupKey(ruleId, i));
+    }
 
     public Evaluator(Clock clock, MetricReader reader, DetectorInputs inputs) {
         this.clock = clock;
@@ -75,6 +91,7 @@ public final class Evaluator {
             }
         }
         states.keySet().retainAll(incoming.keySet());
+        keys.keySet().retainAll(incoming.keySet());
         rules = List.copyOf(newRules);
     }
 
@@ -86,12 +103,10 @@ public final class Evaluator {
     public synchronized Evaluation tick() {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
-        Map<String, List<MetricId>> byName = new HashMap<>();
+        SeriesIndex byName = new SeriesIndex(List.of());
         String readError = null;
         try {
-            for (MetricId id : reader.ids()) {
-                byName.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
-            }
+            byName = new SeriesIndex(reader.ids());
         } catch (RuntimeException e) {
             // The store itself failed: every rule sees an evaluation error and applies its on_error.
             readError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -172,7 +187,7 @@ public final class Evaluator {
     private String apply(Rule rule, Map<String, State> ruleStates, List<Observation> obs, long t) {
         Map<String, Observation> seen = new LinkedHashMap<>();
         for (Observation o : obs) {
-            seen.put(RuleInstance.dedupKey(rule.id(), o.identity()), o);
+            seen.put(key(rule.id(), o.identity()), o);
         }
         if (seen.isEmpty() && rule.noData() == DataBehaviour.ALERTING && rule.selector() != null) {
             // Nothing matched at all: silence is the alert.
@@ -218,7 +233,7 @@ public final class Evaluator {
     }
 
     private void breach(Rule rule, Map<String, State> ruleStates, Observation o, Severity sev, long t) {
-        String key = RuleInstance.dedupKey(rule.id(), o.identity());
+        String key = key(rule.id(), o.identity());
         State s = ruleStates.get(key);
         if (s == null) {
             s = new State();
@@ -254,7 +269,7 @@ public final class Evaluator {
 
     // ---- producing values ----
 
-    private List<Observation> observe(Rule rule, Map<String, List<MetricId>> byName, Instant now) {
+    private List<Observation> observe(Rule rule, SeriesIndex byName, Instant now) {
         long t = now.toEpochMilli();
         return switch (rule.detector()) {
             case METRIC -> metric(rule, byName, t);
@@ -266,7 +281,7 @@ public final class Evaluator {
         };
     }
 
-    private List<Observation> metric(Rule rule, Map<String, List<MetricId>> byName, long t) {
+    private List<Observation> metric(Rule rule, SeriesIndex byName, long t) {
         List<Observation> out = new ArrayList<>();
         for (MetricId id : rule.selector().select(byName)) {
             SeriesPoints p = reader.read(id, t - rule.window().toMillis(), t);
@@ -275,7 +290,8 @@ public final class Evaluator {
                 case ANOMALY_Z -> ewmaZ(p, rule.ewmaAlpha());
                 default -> rule.reducer().apply(p);
             };
-            out.add(new Observation(id.labels(), Map.of(), subject(id), v, id.toString()));
+            SeriesText text = text(id);
+            out.add(new Observation(text.labels(), Map.of(), text.subject(), v, text.id()));
         }
         return out;
     }
@@ -332,7 +348,7 @@ public final class Evaluator {
         return dev / Math.max(sd, floor);
     }
 
-    private List<Observation> drift(Rule rule, Map<String, List<MetricId>> byName, long t) {
+    private List<Observation> drift(Rule rule, SeriesIndex byName, long t) {
         List<Observation> out = new ArrayList<>();
         long w = rule.window().toMillis();
         for (MetricId id : rule.selector().select(byName)) {
@@ -373,7 +389,7 @@ public final class Evaluator {
         return area;
     }
 
-    private List<Observation> unexplainedGpuLoad(Rule rule, Map<String, List<MetricId>> byName, long t) {
+    private List<Observation> unexplainedGpuLoad(Rule rule, SeriesIndex byName, long t) {
         HostSnapshot host = inputs.host().get();
         List<GpuProcessObservation> gpuProcs = inputs.gpuProcesses().get();
         List<Observation> out = new ArrayList<>();
@@ -455,7 +471,7 @@ public final class Evaluator {
         return out;
     }
 
-    private List<Observation> budgetPace(Rule rule, Map<String, List<MetricId>> byName, Instant now) {
+    private List<Observation> budgetPace(Rule rule, SeriesIndex byName, Instant now) {
         long t = now.toEpochMilli();
         long from = t - rule.window().toMillis();
         MetricId mtdId = MetricId.of("cost.mtd");

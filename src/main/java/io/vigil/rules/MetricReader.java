@@ -19,9 +19,17 @@ public interface MetricReader {
 
     static MetricReader of(SeriesStore store) {
         return new MetricReader() {
+            /** Sorting every id on every tick is the largest cost with many series; the list only grows. */
+            private volatile List<MetricId> cached = List.of();
+
             @Override
             public List<MetricId> ids() {
-                return store.ids();
+                List<MetricId> ids = cached;
+                if (ids.size() != store.seriesCount()) {
+                    ids = store.ids();
+                    cached = ids;
+                }
+                return ids;
             }
 
             @Override

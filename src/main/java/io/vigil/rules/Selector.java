@@ -55,6 +55,25 @@ public record Selector(String namePattern, Map<String, String> labelPatterns) {
         return true;
     }
 
+    /** Series of {@code index} that match. */
+    public List<MetricId> select(SeriesIndex index) {
+        if (!hasWildcardName()) {
+            // An exact label narrows the candidates through the index instead of testing every series.
+            for (var e : labelPatterns.entrySet()) {
+                if (e.getValue().indexOf('*') < 0) {
+                    List<MetricId> out = new ArrayList<>();
+                    for (MetricId id : index.withLabel(namePattern, e.getKey(), e.getValue())) {
+                        if (matches(id)) {
+                            out.add(id);
+                        }
+                    }
+                    return out;
+                }
+            }
+        }
+        return select(index.byName());
+    }
+
     /** Series of {@code byName} (ids grouped by metric name) that match. */
     public List<MetricId> select(Map<String, List<MetricId>> byName) {
         List<MetricId> out = new ArrayList<>();
