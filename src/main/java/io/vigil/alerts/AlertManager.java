@@ -244,7 +244,7 @@ public final class AlertManager {
         if (!until.isAfter(now)) {
             throw new IllegalArgumentException("a silence must end in the future");
         }
-        return act(id, a -> a.withSilence(until, now), "silenced", "until " + until + (note.isBlank() ? "" : ": " + note));
+        return act(id, a -> a.withSilence(until, now), "silenced", "until " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + (note.isBlank() ? "" : ": " + note));
     }
 
     /** Adds a note to alert {@code id}'s history. */

@@ -57,7 +57,10 @@ public final class AlertsView implements View {
 
     private final AlertsViewModel model;
     private final VBox root = new VBox(12);
-    private final TableView<Alert> table = new TableView<>();
+    private final TableView<AlertRow> table = new TableView<>();
+    /** One row per alert id, kept across refreshes so value updates do not disturb the selection. */
+    private final Map<Long, AlertRow> rows = new java.util.HashMap<>();
+    private boolean updatingRows;
     private final ComboBox<String> severityFilter = new ComboBox<>();
     private final ComboBox<String> stateFilter = new ComboBox<>();
     private final ComboBox<String> sourceFilter = new ComboBox<>();
@@ -125,7 +128,7 @@ public final class AlertsView implements View {
     private void buildTable() {
         table.setId("alerts-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        TableColumn<Alert, String> sev = column("Severity", 80, a -> a.severity().name().toLowerCase(Locale.ROOT));
+        TableColumn<AlertRow, String> sev = column("Severity", 80, a -> a.severity().name().toLowerCase(Locale.ROOT));
         sev.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(String item, boolean empty) {
@@ -140,24 +143,46 @@ public final class AlertsView implements View {
         table.getColumns().add(sev);
         table.getColumns().add(column("Rule", 170, Alert::ruleId));
         table.getColumns().add(column("Subject", 200, Alert::subject));
-        table.getColumns().add(column("Value", 80, a -> AlertExport.value(a.value())));
-        table.getColumns().add(column("Since", 110, a -> TIME.format(a.since())));
+        table.getColumns().add(column("Value", 70, a -> AlertExport.value(a.value())));
+        table.getColumns().add(column("Since", 120, a -> since(a.since())));
         table.getColumns().add(column("State", 130, a -> a.state().name().toLowerCase(Locale.ROOT)
                 + (a.silenced(model.now()) ? " (silenced)" : "")));
         table.setPlaceholder(new Label("No alerts match. Rules raise alerts here."));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (b == null || a == null || b.id() != a.id()) {
-                model.select(b);
-                showDetailHeader(b);
+            if (updatingRows) {
+                return;
             }
+            model.select(b == null ? null : b.alert);
+            showDetailHeader(b == null ? null : b.alert);
         });
     }
 
-    private TableColumn<Alert, String> column(String title, double width, java.util.function.Function<Alert, String> f) {
-        TableColumn<Alert, String> c = new TableColumn<>(title);
+    /** Time of day for today's alerts, date and time for older ones. */
+    private String since(Instant t) {
+        ZoneId zone = ZoneId.systemDefault();
+        boolean today = LocalDate.ofInstant(t, zone).equals(LocalDate.ofInstant(model.now(), zone));
+        return today ? DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t) : TIME.format(t);
+    }
+
+    private TableColumn<AlertRow, String> column(String title, double width, java.util.function.Function<Alert, String> f) {
+        TableColumn<AlertRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
-        c.setCellValueFactory(cd -> new SimpleStringProperty(f.apply(cd.getValue())));
+        c.setCellValueFactory(cd -> new SimpleStringProperty(f.apply(cd.getValue().alert)));
         return c;
+    }
+
+    /** A table row: the latest copy of one alert. */
+    static final class AlertRow {
+        Alert alert;
+
+        AlertRow(Alert alert) {
+            this.alert = alert;
+        }
+    }
+
+    private Alert selected() {
+        AlertRow r = table.getSelectionModel().getSelectedItem();
+        return r == null ? null : r.alert;
     }
 
     private VBox detailPane() {
@@ -206,7 +231,7 @@ public final class AlertsView implements View {
     }
 
     private void withSelected(java.util.function.Consumer<Alert> action) {
-        Alert a = table.getSelectionModel().getSelectedItem();
+        Alert a = selected();
         if (a == null) {
             message.setText("Select an alert first.");
             return;
@@ -255,7 +280,7 @@ public final class AlertsView implements View {
         fc.setInitialFileName(json ? "vigil-alerts.json" : "vigil-alerts.csv");
         File f = fc.showSaveDialog(root.getScene().getWindow());
         if (f != null) {
-            model.export(List.copyOf(table.getItems()), f.toPath(), json);
+            model.export(table.getItems().stream().map(r -> r.alert).toList(), f.toPath(), json);
         }
     }
 
@@ -285,9 +310,11 @@ public final class AlertsView implements View {
         String sev = severityFilter.getValue();
         String state = stateFilter.getValue();
         String source = sourceFilter.getValue();
-        Alert selected = table.getSelectionModel().getSelectedItem();
-        List<Alert> rows = new ArrayList<>();
+        Alert selected = selected();
+        List<AlertRow> shown = new ArrayList<>();
+        java.util.Set<Long> present = new java.util.HashSet<>();
         for (Alert a : all) {
+            present.add(a.id());
             if (!"all severities".equals(sev) && !a.severity().name().equalsIgnoreCase(sev)) {
                 continue;
             }
@@ -298,16 +325,32 @@ public final class AlertsView implements View {
             if (!"all sources".equals(source) && !a.source().equals(source)) {
                 continue;
             }
-            rows.add(a);
+            AlertRow row = rows.computeIfAbsent(a.id(), id -> new AlertRow(a));
+            row.alert = a;
+            shown.add(row);
         }
-        table.getItems().setAll(rows);
-        if (selected != null) {
-            for (Alert a : rows) {
-                if (a.id() == selected.id()) {
-                    table.getSelectionModel().select(a);
-                    showDetailHeader(a);
+        rows.keySet().retainAll(present);
+        if (shown.equals(table.getItems())) {
+            table.refresh();
+        } else {
+            updatingRows = true;
+            try {
+                table.getItems().setAll(shown);
+                AlertRow keep = selected == null ? null : rows.get(selected.id());
+                if (keep != null && shown.contains(keep)) {
+                    table.getSelectionModel().select(keep);
                 }
+            } finally {
+                updatingRows = false;
             }
+            if (selected != null && selected() == null) {
+                model.select(null);
+                showDetailHeader(null);
+            }
+        }
+        Alert now = selected();
+        if (now != null && (selected == null || !now.equals(selected))) {
+            showDetailHeader(now);
         }
     }
 
@@ -343,7 +386,7 @@ public final class AlertsView implements View {
             message.setText(model.message());
         }
         AlertsViewModel.Detail d = model.detail();
-        Alert selected = table.getSelectionModel().getSelectedItem();
+        Alert selected = selected();
         if (d != null && d != shownDetail && selected != null && d.alertId() == selected.id()) {
             shownDetail = d;
             events.getItems().clear();

@@ -100,9 +100,16 @@ public final class AlertsViewModel {
                 SeriesPoints points = SeriesPoints.EMPTY;
                 if (!a.metric().isEmpty()) {
                     MetricId id = MetricId.parse(a.metric());
-                    points = series.read(id, from, to, 600);
-                    if (points.size() < 2 && rollups.isPresent()) {
-                        points = rollups.get().history(id, from, to, 600);
+                    SeriesPoints live = series.read(id, from, to, 600);
+                    long firstLive = live.isEmpty() ? to : live.times()[0];
+                    SeriesPoints older = firstLive > from + 60_000 && rollups.isPresent()
+                            ? rollups.get().history(id, from, firstLive, 300) : SeriesPoints.EMPTY;
+                    points = concat(older, live);
+                    if (points.isEmpty()) {
+                        from = to - 60 * 60_000;
+                    } else if (points.times()[0] > from) {
+                        // Do not draw an empty stretch before the first sample (a young series).
+                        from = Math.min(points.times()[0] - 30_000, a.since().toEpochMilli() - 60_000);
                     }
                 }
                 detail = new Detail(a.id(), events, points, from, to);
@@ -111,6 +118,19 @@ public final class AlertsViewModel {
                 say("Cannot load the alert's history: " + e.getMessage());
             }
         });
+    }
+
+    private static SeriesPoints concat(SeriesPoints a, SeriesPoints b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        long[] t = new long[a.size() + b.size()];
+        double[] v = new double[t.length];
+        System.arraycopy(a.times(), 0, t, 0, a.size());
+        System.arraycopy(a.values(), 0, v, 0, a.size());
+        System.arraycopy(b.times(), 0, t, a.size(), b.size());
+        System.arraycopy(b.values(), 0, v, a.size(), b.size());
+        return new SeriesPoints(t, v, t.length);
     }
 
     Detail detail() {
@@ -138,7 +158,8 @@ public final class AlertsViewModel {
     }
 
     void silence(long id, Instant until, String note) {
-        act("Silenced until " + until, () -> alerts.silence(id, until, note));
+        act("Silenced until " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(java.time.ZoneId.systemDefault()).format(until), () -> alerts.silence(id, until, note));
     }
 
     void annotate(long id, String note) {
