@@ -152,6 +152,21 @@ class RuleFileTest {
     }
 
     @Test
+    void editsMadeInATextEditorArePickedUp() throws Exception {
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, GOOD);
+        RuleRepository repo = new RuleRepository(file);
+        repo.load();
+        repo.reloadIfChanged();
+        assertEquals(List.of("cpu-busy"), repo.rules().stream().map(Rule::id).toList());
+        Files.writeString(file, GOOD.replace("cpu-busy", "cpu-hot"));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(
+                Files.getLastModifiedTime(file).toInstant().plusSeconds(5)));
+        repo.reloadIfChanged();
+        assertEquals(List.of("cpu-hot"), repo.rules().stream().map(Rule::id).toList());
+    }
+
+    @Test
     void selectorsMatchLabelsWithWildcards() {
         Selector s = Selector.parse("gpu.utilization{gpu=\"*\"}");
         assertTrue(s.matches(io.vigil.telemetry.MetricId.of("gpu.utilization", "gpu", "3")));
