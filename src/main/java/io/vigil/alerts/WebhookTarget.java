@@ -45,7 +45,13 @@ public record WebhookTarget(@JsonProperty("name") String name, @JsonProperty("ty
 
     /** The URL with {@code env:} resolved. */
     public URI uri(Map<String, String> env) {
-        return URI.create(resolve(url, env));
+        String resolved = resolve(url, env);
+        try {
+            return URI.create(resolved);
+        } catch (IllegalArgumentException e) {
+            // URI's own message repeats the whole URL, token included: say which webhook instead.
+            throw new IllegalArgumentException("webhook " + name + ": the URL is not a valid URI");
+        }
     }
 
     public String routingKey(Map<String, String> env) {

@@ -152,5 +152,9 @@ class WebhookNotifierTest {
         WebhookTarget t = new WebhookTarget("chat", "slack", "https://hooks.slack.com/services/T000/B000/XXXXSECRET", null, null);
         assertEquals("https://hooks.slack.com/…", t.redactedUrl());
         assertFalse(t.toString().contains("SECRET"));
+        WebhookTarget bad = new WebhookTarget("chat", "slack", "https://hooks.example.com/a b/SECRET", null, null);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> bad.uri(Map.of()));
+        assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     }
 }
