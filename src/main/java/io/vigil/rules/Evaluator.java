@@ -49,11 +49,21 @@ public final class Evaluator {
     private record SeriesText(String subject, String id, Map<String, String> labels) {
     }
 
+    /** Caches are cleared past this size, so churning label values (pids) cannot grow them forever. */
+    static final int CACHE_LIMIT = 100_000;
+
     private SeriesText text(MetricId id) {
+        if (seriesText.size() > CACHE_LIMIT) {
+            seriesText.clear();
+        }
         return seriesText.computeIfAbsent(id, k -> new SeriesText(subject(k), k.toString(), Map.copyOf(k.labels())));
     }
 
     private String key(String ruleId, Map<String, String> identity) {
+        Map<Map<String, String>, String> ruleKeys = keys.get(ruleId);
+        if (ruleKeys != null && ruleKeys.size() > CACHE_LIMIT) {
+            ruleKeys.clear();
+        }
         return keys.computeIfAbsent(ruleId, k -> new HashMap<>())
                 .computeIfAbsent(identity, i -> RuleInstance.dedupKey(ruleId, i));
     }
