@@ -14,6 +14,7 @@ module io.vigil {
     requires org.xerial.sqlitejdbc;
     requires info.picocli;
     requires org.slf4j;
+    requires javafx.media;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
@@ -21,6 +22,8 @@ module io.vigil {
     exports io.vigil.store;
     exports io.vigil.scenario;
     exports io.vigil.gpu;
+    exports io.vigil.rules;
+    exports io.vigil.alerts;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -32,4 +35,7 @@ module io.vigil {
     opens io.vigil.scenario to com.fasterxml.jackson.databind;
     opens io.vigil.gpu to com.fasterxml.jackson.databind;
     opens io.vigil.ui.gpus to javafx.graphics;
+    opens io.vigil.alerts to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.rules to javafx.graphics;
+    opens io.vigil.ui.alerts to javafx.graphics;
 }

@@ -6,6 +6,11 @@ import io.vigil.ui.Icons;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
+import io.vigil.ui.alerts.AlertsView;
+import io.vigil.ui.alerts.AlertsViewModel;
+import io.vigil.ui.alerts.DesktopNotifier;
+import io.vigil.ui.rules.RulesView;
+import io.vigil.ui.rules.RulesViewModel;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
 import io.vigil.ui.gpus.GpusView;
@@ -60,7 +65,14 @@ public final class VigilApp extends Application {
         clockLabel.setId("header-clock");
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-        shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), clockLabel);
+        wiring.notifications().addNotifier(new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
+                wiring.alertSettings().sound()));
+        Label openAlerts = new Label();
+        openAlerts.setId("header-open-alerts");
+        openAlerts.getStyleClass().add(Styles.MUTED);
+        javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
+        headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+        shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
         for (String problem : wiring.problems()) {
             Label banner = new Label(problem);
             banner.setWrapText(true);
@@ -71,6 +83,7 @@ public final class VigilApp extends Application {
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
         ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
+            openAlerts.setText(openAlertsText());
             shell.refresh();
         });
         ticker.start();
@@ -94,11 +107,15 @@ public final class VigilApp extends Application {
         items.add(placeholder("cloud", "Cloud cost", Icons.CLOUD,
                 "AWS spend (Cost Explorer, CloudWatch billing and alarms) is not built yet. This view will show "
                         + "spend today and month to date, forecast, budget pace and cost anomalies."));
-        items.add(placeholder("alerts", "Alerts", Icons.ALERTS,
-                "Alerts are not built yet. Rules will raise alerts here, to acknowledge, silence and resolve."));
-        items.add(placeholder("rules", "Rules", Icons.RULES,
-                "The rules engine is not built yet. Rules (rules.yaml) will define thresholds and detectors "
-                        + "over any metric."));
+        items.add(wiring.alertEngine().isPresent()
+                ? new NavItem("alerts", "Alerts", Icons.ALERTS, () -> new AlertsView(new AlertsViewModel(
+                        wiring.alertEngine().get().alerts(), wiring.series(), wiring.rollups(), wiring.clock(),
+                        uiBackground, this::runPlaybook)))
+                : placeholder("alerts", "Alerts", Icons.ALERTS,
+                        "Alerts need the database, which could not be opened (see the banner above)."));
+        items.add(new NavItem("rules", "Rules", Icons.RULES, () -> new RulesView(new RulesViewModel(
+                wiring.ruleRepository(), wiring.alertEngine(), wiring.rollups(), wiring.series(), wiring.clock(),
+                uiBackground))));
         items.add(placeholder("playbooks", "Playbooks", Icons.PLAYBOOKS,
                 "Playbooks are not built yet. They will run scripted, audited response actions."));
         items.add(placeholder("inventory", "Inventory", Icons.INVENTORY,
@@ -116,6 +133,29 @@ public final class VigilApp extends Application {
         alert.setContentText("'" + action + "' for process " + context.get("pid") + " (" + context.get("name")
                 + ") on GPU " + context.get("gpu") + " will run a playbook once playbooks are wired in.");
         alert.show();
+    }
+
+    /** "2 critical · 1 warning" open alerts, for the header. */
+    private String openAlertsText() {
+        return wiring.alertEngine().map(e -> {
+            var counts = e.alerts().openCounts();
+            if (counts.isEmpty()) {
+                return "No open alerts";
+            }
+            List<String> parts = new ArrayList<>();
+            counts.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
+                    .forEach(c -> parts.add(c.getValue() + " " + c.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+            return "Open alerts: " + String.join(" · ", parts);
+        }).orElse("");
+    }
+
+    /** Until the playbook runner is wired in, say so instead of pretending to run anything. */
+    private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
+        javafx.scene.control.Alert dialog = new javafx.scene.control.Alert(
+                javafx.scene.control.Alert.AlertType.INFORMATION,
+                "Playbooks are not wired yet.\nThis would run '" + playbookId + "' with " + context + ".");
+        dialog.setHeaderText("Run playbook");
+        dialog.show();
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {

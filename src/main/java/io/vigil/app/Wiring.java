@@ -7,6 +7,17 @@ import io.vigil.gpu.nvml.NvmlGpuReader;
 import io.vigil.host.HostSettings;
 import io.vigil.host.HostSource;
 import io.vigil.host.HostProcessSource;
+import io.vigil.alerts.AlertEngine;
+import io.vigil.alerts.AlertManager;
+import io.vigil.alerts.AlertSettings;
+import io.vigil.alerts.NotificationDispatcher;
+import io.vigil.alerts.WebhookNotifier;
+import io.vigil.alerts.WebhookTarget;
+import io.vigil.rules.DetectorInputs;
+import io.vigil.rules.Evaluator;
+import io.vigil.rules.MetricReader;
+import io.vigil.rules.RuleRepository;
+import io.vigil.rules.Signatures;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -48,6 +59,10 @@ public final class Wiring implements AutoCloseable {
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
     private final ScheduledExecutorService background;
+    private final RuleRepository ruleRepository;
+    private final AlertSettings alertSettings;
+    private final NotificationDispatcher notifications;
+    private final AlertEngine alertEngine;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this.clock = clock;
@@ -93,6 +108,56 @@ public final class Wiring implements AutoCloseable {
         this.rollups = roll;
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
+
+        // Rules and alerts: the rules file always loads (for the editor); alerts need the database.
+        this.ruleRepository = new RuleRepository(paths.configDir().resolve("rules.yaml"));
+        AlertSettings alertCfg;
+        try {
+            alertCfg = settings.section("alerts", AlertSettings.class);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage() + " (alerts: no webhooks until it is fixed)");
+            alertCfg = new AlertSettings(List.of(), 60, false, true);
+        }
+        this.alertSettings = alertCfg;
+        this.notifications = new NotificationDispatcher(clock, alertCfg.repeatInterval());
+        AlertEngine engine = null;
+        if (persistent) {
+            ruleRepository.load();
+            ruleRepository.problems().forEach(p -> problems.add("Rules: " + p));
+            if (database != null) {
+                try {
+                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
+                            processes::latest, List::of, scheduler::statuses, Signatures.load(paths.configDir())));
+                    AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
+                    alertManager.addListener(notifications);
+                    engine = new AlertEngine(ruleRepository, evaluator, alertManager, notifications);
+                    addWebhooks(alertCfg);
+                } catch (StoreException e) {
+                    LOG.error("Alerts are off: {}", e.getMessage(), e);
+                    problems.add("Alerts are off: " + e.getMessage());
+                }
+            }
+        }
+        this.alertEngine = engine;
+    }
+
+    private void addWebhooks(AlertSettings cfg) {
+        if (cfg.webhooks().isEmpty()) {
+            return;
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "vigil";
+        }
+        for (WebhookTarget target : cfg.webhooks()) {
+            notifications.addNotifier(new WebhookNotifier(target, http,
+                    Executors.newVirtualThreadPerTaskExecutor(), System.getenv(), 4, Duration.ofSeconds(2), host));
+            LOG.info("Alerts go to webhook {} ({}, {})", target.name(), target.type(), target.redactedUrl());
+        }
     }
 
     /** The full graph for the desktop console. */
@@ -118,6 +183,9 @@ public final class Wiring implements AutoCloseable {
             background.scheduleWithFixedDelay(this::flushRollups, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
             background.scheduleWithFixedDelay(this::pruneRollups, 1, 60, TimeUnit.MINUTES);
+        }
+        if (alertEngine != null) {
+            background.scheduleAtFixedRate(alertEngine::tick, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -172,6 +240,25 @@ public final class Wiring implements AutoCloseable {
 
     public Optional<Database> database() {
         return Optional.ofNullable(database);
+    }
+
+    /** The rules file and the rules in force. */
+    public RuleRepository ruleRepository() {
+        return ruleRepository;
+    }
+
+    /** Rule evaluation and alerts; empty without a database. */
+    public Optional<AlertEngine> alertEngine() {
+        return Optional.ofNullable(alertEngine);
+    }
+
+    /** Where notifiers (desktop, sound) are added by the UI. */
+    public NotificationDispatcher notifications() {
+        return notifications;
+    }
+
+    public AlertSettings alertSettings() {
+        return alertSettings;
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

@@ -211,6 +211,24 @@ public final class RollupStore implements TelemetryListener {
         return new SeriesPoints(t, v, out);
     }
 
+    /** Every metric with stored buckets (for backtests that replay history). */
+    public List<MetricId> metricIds() throws StoreException {
+        return database.read(c -> {
+            List<MetricId> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT metric FROM rollup");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.add(MetricId.parse(rs.getString(1)));
+                    } catch (IllegalArgumentException e) {
+                        LOG.debug("Skipping unparsable metric id in roll-ups: {}", rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Number of buckets not written yet (for tests and the status page). */
     public int pendingBuckets() {
         synchronized (open) {

@@ -79,6 +79,11 @@ public final class SeriesStore implements TelemetryListener {
         return out;
     }
 
+    /** How many series exist; series are never removed, so an unchanged count means unchanged ids. */
+    public int seriesCount() {
+        return series.size();
+    }
+
     public List<MetricId> ids() {
         List<MetricId> out = new ArrayList<>(series.keySet());
         out.sort(null);

@@ -1,0 +1,503 @@
+package io.vigil.rules;
+
+import io.vigil.host.HostSnapshot;
+import io.vigil.host.ProcessInfo;
+import io.vigil.telemetry.HealthState;
+import io.vigil.telemetry.MetricId;
+import io.vigil.telemetry.SeriesPoints;
+import io.vigil.telemetry.SourceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates rules on each {@link #tick()} at the injected clock's time: reads each rule's values
+ * (metric reducers, derived conditions, detectors), compares them with the thresholds, and moves
+ * every instance through pending (the {@code for} period) and firing (held by the clear threshold
+ * and {@code keep_firing_for}). The same code runs live and in {@link Backtest}: the only inputs are
+ * the clock, the {@link MetricReader} and the {@link DetectorInputs}.
+ *
+ * <p>Thread-safe: {@link #tick()} and {@link #setRules} are synchronized; ticks come from one
+ * background thread in the app.
+ */
+public final class Evaluator {
+
+    /** Points needed before an EWMA z-score or a drift distance means anything. */
+    static final int MIN_POINTS = 10;
+
+    private final Clock clock;
+    private final MetricReader reader;
+    private final DetectorInputs inputs;
+    private List<Rule> rules = List.of();
+    /** Active instances by rule id, then by dedup key. */
+    private final Map<String, Map<String, State>> states = new HashMap<>();
+    private final Map<String, Instant> lastFired = new HashMap<>();
+    /** Per series: subject, printed id and an immutable copy of the labels, made once (ids are stable). */
+    private final Map<MetricId, SeriesText> seriesText = new HashMap<>();
+    /** Dedup keys by rule id and identity labels, made once. */
+    private final Map<String, Map<Map<String, String>, String>> keys = new HashMap<>();
+
+    private record SeriesText(String subject, String id, Map<String, String> labels) {
+    }
+
+    /** Caches are cleared past this size, so churning label values (pids) cannot grow them forever. */
+    static final int CACHE_LIMIT = 100_000;
+
+    private SeriesText text(MetricId id) {
+        if (seriesText.size() > CACHE_LIMIT) {
+            seriesText.clear();
+        }
+        return seriesText.computeIfAbsent(id, k -> new SeriesText(subject(k), k.toString(), Map.copyOf(k.labels())));
+    }
+
+    private String key(String ruleId, Map<String, String> identity) {
+        Map<Map<String, String>, String> ruleKeys = keys.get(ruleId);
+        if (ruleKeys != null && ruleKeys.size() > CACHE_LIMIT) {
+            ruleKeys.clear();
+        }
+        return keys.computeIfAbsent(ruleId, k -> new HashMap<>())
+                .computeIfAbsent(identity, i -> RuleInstance.dedupKey(ruleId, i));
+    }
+
+    public Evaluator(Clock clock, MetricReader reader, DetectorInputs inputs) {
+        this.clock = clock;
+        this.reader = reader;
+        this.inputs = inputs;
+    }
+
+    private static final class State {
+        Map<String, String> identity;
+        Map<String, String> labels;
+        String subject;
+        String metric;
+        Severity severity;
+        double value;
+        InstancePhase phase = InstancePhase.PENDING;
+        long since;
+        long firedAt;
+        long lastBreach;
+    }
+
+    /** Replaces the rules; instances of rules that are unchanged keep their state. */
+    public synchronized void setRules(List<Rule> newRules) {
+        Map<String, Rule> old = new HashMap<>();
+        for (Rule r : rules) {
+            old.put(r.id(), r);
+        }
+        Map<String, Rule> incoming = new HashMap<>();
+        for (Rule r : newRules) {
+            incoming.put(r.id(), r);
+            if (!r.equals(old.get(r.id()))) {
+                states.remove(r.id());
+            }
+        }
+        states.keySet().retainAll(incoming.keySet());
+        keys.keySet().retainAll(incoming.keySet());
+        rules = List.copyOf(newRules);
+    }
+
+    public synchronized List<Rule> rules() {
+        return rules;
+    }
+
+    /** Evaluates every rule once, at the clock's time. */
+    public synchronized Evaluation tick() {
+        Instant now = clock.instant();
+        long t = now.toEpochMilli();
+        SeriesIndex byName = new SeriesIndex(List.of());
+        String readError = null;
+        try {
+            byName = new SeriesIndex(reader.ids());
+        } catch (RuntimeException e) {
+            // The store itself failed: every rule sees an evaluation error and applies its on_error.
+            readError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        List<RuleInstance> active = new ArrayList<>();
+        Map<String, RuleStatus> statuses = new LinkedHashMap<>();
+        for (Rule rule : rules) {
+            Map<String, State> ruleStates = states.computeIfAbsent(rule.id(), k -> new LinkedHashMap<>());
+            String status;
+            String error = null;
+            if (!rule.enabled()) {
+                ruleStates.clear();
+                status = "disabled";
+            } else if (rule.activeHours().isPresent() && !rule.activeHours().get().contains(now)) {
+                // Outside its hours a rule is quiet, but a firing instance may still be kept by keep_firing_for.
+                for (String key : List.copyOf(ruleStates.keySet())) {
+                    clear(rule, ruleStates, key, t);
+                }
+                status = "inactive hours";
+            } else {
+                List<Observation> obs = null;
+                error = readError;
+                if (error == null) {
+                    try {
+                        obs = observe(rule, byName, now);
+                    } catch (RuntimeException e) {
+                        error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    }
+                }
+                status = obs == null ? applyError(rule, ruleStates, t, error) : apply(rule, ruleStates, obs, t);
+            }
+            boolean firing = false;
+            boolean pending = false;
+            for (State s : ruleStates.values()) {
+                if (s.phase == InstancePhase.FIRING) {
+                    firing = true;
+                    lastFired.put(rule.id(), Instant.ofEpochMilli(s.firedAt).isAfter(
+                            lastFired.getOrDefault(rule.id(), Instant.EPOCH)) ? Instant.ofEpochMilli(s.firedAt)
+                            : lastFired.get(rule.id()));
+                } else {
+                    pending = true;
+                }
+                active.add(new RuleInstance(rule.id(), s.identity, s.labels, s.subject, s.severity, s.value, s.phase,
+                        Instant.ofEpochMilli(s.since), s.phase == InstancePhase.FIRING ? Instant.ofEpochMilli(s.firedAt)
+                        : null, s.metric));
+            }
+            if (status.equals("ok") || status.equals("no data")) {
+                status = firing ? "firing" : pending ? "pending" : status;
+            }
+            statuses.put(rule.id(), new RuleStatus(rule.id(), status, lastFired.get(rule.id()), error));
+        }
+        return new Evaluation(now, active, statuses);
+    }
+
+    private String applyError(Rule rule, Map<String, State> ruleStates, long t, String error) {
+        switch (rule.onError()) {
+            case KEEP_LAST -> { }
+            case NORMAL -> {
+                for (String key : List.copyOf(ruleStates.keySet())) {
+                    clear(rule, ruleStates, key, t);
+                }
+            }
+            case ALERTING -> {
+                if (ruleStates.isEmpty()) {
+                    breach(rule, ruleStates, new Observation(Map.of(), Map.of(), "evaluation failed: " + error,
+                            Double.NaN, ""), rule.topSeverity(), t);
+                } else {
+                    for (State s : ruleStates.values()) {
+                        breach(rule, ruleStates, new Observation(s.identity, Map.of(), s.subject, Double.NaN, s.metric),
+                                rule.topSeverity(), t);
+                    }
+                }
+            }
+        }
+        return "error";
+    }
+
+    private String apply(Rule rule, Map<String, State> ruleStates, List<Observation> obs, long t) {
+        Map<String, Observation> seen = new LinkedHashMap<>();
+        for (Observation o : obs) {
+            seen.put(key(rule.id(), o.identity()), o);
+        }
+        if (seen.isEmpty() && rule.noData() == DataBehaviour.ALERTING && rule.selector() != null) {
+            // Nothing matched at all: silence is the alert.
+            Map<String, String> fixed = rule.selector().fixedLabels();
+            seen.put(RuleInstance.dedupKey(rule.id(), fixed), new Observation(fixed, Map.of(),
+                    "no data for " + rule.selector(), Double.NaN, rule.selector().toString()));
+        }
+        boolean anyData = false;
+        for (var e : seen.entrySet()) {
+            Observation o = e.getValue();
+            State s = ruleStates.get(e.getKey());
+            if (Double.isNaN(o.value())) {
+                noData(rule, ruleStates, e.getKey(), o, t);
+                continue;
+            }
+            anyData = true;
+            Severity sev = rule.severityOf(o.value());
+            if (sev == null && s != null && rule.condition().holds(o.value(), rule.clearThreshold())) {
+                sev = s.severity; // hysteresis: between clear and threshold, keep what it had
+            }
+            if (sev != null) {
+                breach(rule, ruleStates, o, sev, t);
+            } else if (s != null) {
+                s.value = o.value();
+                clear(rule, ruleStates, e.getKey(), t);
+            }
+        }
+        for (String key : List.copyOf(ruleStates.keySet())) {
+            if (!seen.containsKey(key)) {
+                State s = ruleStates.get(key);
+                noData(rule, ruleStates, key, new Observation(s.identity, Map.of(), s.subject, Double.NaN, s.metric), t);
+            }
+        }
+        return anyData ? "ok" : "no data";
+    }
+
+    private void noData(Rule rule, Map<String, State> ruleStates, String key, Observation o, long t) {
+        switch (rule.noData()) {
+            case KEEP_LAST -> { }
+            case NORMAL -> clear(rule, ruleStates, key, t);
+            case ALERTING -> breach(rule, ruleStates, o, rule.topSeverity(), t);
+        }
+    }
+
+    private void breach(Rule rule, Map<String, State> ruleStates, Observation o, Severity sev, long t) {
+        String key = key(rule.id(), o.identity());
+        State s = ruleStates.get(key);
+        if (s == null) {
+            s = new State();
+            s.since = t;
+            s.identity = o.identity();
+            ruleStates.put(key, s);
+        }
+        Map<String, String> labels = new LinkedHashMap<>(rule.labels());
+        labels.putAll(o.context());
+        labels.putAll(o.identity());
+        s.labels = labels;
+        s.subject = o.subject();
+        s.metric = o.metric();
+        s.severity = sev;
+        s.value = o.value();
+        s.lastBreach = t;
+        if (s.phase == InstancePhase.PENDING && t - s.since >= rule.forDuration().toMillis()) {
+            s.phase = InstancePhase.FIRING;
+            s.firedAt = t;
+        }
+    }
+
+    private void clear(Rule rule, Map<String, State> ruleStates, String key, long t) {
+        State s = ruleStates.get(key);
+        if (s == null) {
+            return;
+        }
+        if (s.phase == InstancePhase.FIRING && t - s.lastBreach < rule.keepFiringFor().toMillis()) {
+            return;
+        }
+        ruleStates.remove(key);
+    }
+
+    // ---- producing values ----
+
+    private List<Observation> observe(Rule rule, SeriesIndex byName, Instant now) {
+        long t = now.toEpochMilli();
+        return switch (rule.detector()) {
+            case METRIC -> metric(rule, byName, t);
+            case WASSERSTEIN_DRIFT -> drift(rule, byName, t);
+            case UNEXPLAINED_GPU_LOAD -> unexplainedGpuLoad(rule, byName, t);
+            case MINER_SIGNATURE -> miners();
+            case SOURCE_DOWN -> sourcesDown();
+            case BUDGET_PACE -> budgetPace(rule, byName, now);
+        };
+    }
+
+    private List<Observation> metric(Rule rule, SeriesIndex byName, long t) {
+        List<Observation> out = new ArrayList<>();
+        for (MetricId id : rule.selector().select(byName)) {
+            SeriesPoints p = reader.read(id, t - rule.window().toMillis(), t);
+            double v = switch (rule.condition()) {
+                case RATE_OF_CHANGE -> rateOfChange(p);
+                case ANOMALY_Z -> ewmaZ(p, rule.ewmaAlpha());
+                default -> rule.reducer().apply(p);
+            };
+            SeriesText text = text(id);
+            out.add(new Observation(text.labels(), Map.of(), text.subject(), v, text.id()));
+        }
+        return out;
+    }
+
+    static String subject(MetricId id) {
+        List<String> parts = new ArrayList<>();
+        String gpu = id.label("gpu");
+        if (gpu != null) {
+            parts.add("GPU " + gpu);
+        }
+        String pid = id.label("pid");
+        if (pid != null) {
+            parts.add("pid " + pid);
+        }
+        id.labels().forEach((k, v) -> {
+            if (!k.equals("gpu") && !k.equals("pid")) {
+                parts.add(k + " " + v);
+            }
+        });
+        return parts.isEmpty() ? id.name() : String.join(" / ", parts);
+    }
+
+    /** Change per second between the first and last point of the window; NaN with fewer than 2. */
+    static double rateOfChange(SeriesPoints p) {
+        if (p.size() < 2) {
+            return Double.NaN;
+        }
+        double dt = (p.times()[p.size() - 1] - p.times()[0]) / 1000.0;
+        return dt <= 0 ? Double.NaN : (p.values()[p.size() - 1] - p.values()[0]) / dt;
+    }
+
+    /**
+     * Absolute z-score of the newest point against an exponentially weighted mean and variance of
+     * the points before it (weight {@code alpha} for the newest); NaN with too few points.
+     */
+    static double ewmaZ(SeriesPoints p, double alpha) {
+        int n = p.size();
+        if (n < MIN_POINTS) {
+            return Double.NaN;
+        }
+        double[] v = p.values();
+        double mean = v[0];
+        double var = 0;
+        for (int i = 1; i < n - 1; i++) {
+            double diff = v[i] - mean;
+            double incr = alpha * diff;
+            mean += incr;
+            var = (1 - alpha) * (var + diff * incr);
+        }
+        double dev = Math.abs(v[n - 1] - mean);
+        double sd = Math.sqrt(var);
+        // A flat series has no spread: a tiny floor keeps a real jump visible without dividing by zero.
+        double floor = 1e-9 + 1e-6 * Math.abs(mean);
+        return dev / Math.max(sd, floor);
+    }
+
+    private List<Observation> drift(Rule rule, SeriesIndex byName, long t) {
+        List<Observation> out = new ArrayList<>();
+        long w = rule.window().toMillis();
+        for (MetricId id : rule.selector().select(byName)) {
+            SeriesPoints cur = reader.read(id, t - w, t);
+            SeriesPoints base = reader.read(id, t - w - rule.baseline().toMillis(), t - w - 1);
+            out.add(new Observation(id.labels(), Map.of(), subject(id), wasserstein(cur, base), id.toString()));
+        }
+        return out;
+    }
+
+    /**
+     * The first Wasserstein (earth mover's) distance between the value distributions of two windows,
+     * in the metric's unit: the area between their cumulative distribution functions. NaN when
+     * either has fewer than {@link #MIN_POINTS} points.
+     */
+    static double wasserstein(SeriesPoints a, SeriesPoints b) {
+        if (a.size() < MIN_POINTS || b.size() < MIN_POINTS) {
+            return Double.NaN;
+        }
+        double[] x = Arrays.copyOf(a.values(), a.size());
+        double[] y = Arrays.copyOf(b.values(), b.size());
+        Arrays.sort(x);
+        Arrays.sort(y);
+        int i = 0;
+        int j = 0;
+        double prev = Math.min(x[0], y[0]);
+        double area = 0;
+        while (i < x.length || j < y.length) {
+            double next = j >= y.length || (i < x.length && x[i] <= y[j]) ? x[i] : y[j];
+            area += Math.abs((double) i / x.length - (double) j / y.length) * (next - prev);
+            prev = next;
+            if (i < x.length && x[i] == next) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return area;
+    }
+
+    private List<Observation> unexplainedGpuLoad(Rule rule, SeriesIndex byName, long t) {
+        HostSnapshot host = inputs.host().get();
+        List<GpuProcessObservation> gpuProcs = inputs.gpuProcesses().get();
+        List<Observation> out = new ArrayList<>();
+        for (MetricId id : rule.selector().select(byName)) {
+            String gpuLabel = id.label("gpu");
+            double util = rule.reducer().apply(reader.read(id, t - rule.window().toMillis(), t));
+            if (gpuLabel == null || Double.isNaN(util)) {
+                out.add(new Observation(id.labels(), Map.of(), subject(id), Double.NaN, id.toString()));
+                continue;
+            }
+            int gpu;
+            try {
+                gpu = Integer.parseInt(gpuLabel);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            Map<String, String> identity = Map.of("gpu", gpuLabel);
+            if (ProcessDetectors.anyAllowedOn(gpu, gpuProcs, host, inputs.signatures())) {
+                // A known workload explains the load; the value says how busy it is, but never breaches.
+                out.add(new Observation(identity, Map.of(), "GPU " + gpu, 0, id.toString()));
+                continue;
+            }
+            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
+            Map<String, String> context = new LinkedHashMap<>();
+            String subject;
+            if (unknown.isEmpty()) {
+                subject = "GPU " + gpu + " / no visible process";
+            } else {
+                ProcessInfo p = unknown.getFirst();
+                context.put("pid", Integer.toString(p.pid()));
+                if (!p.name().isEmpty()) {
+                    context.put("name", p.name());
+                }
+                if (!p.user().isEmpty()) {
+                    context.put("user", p.user());
+                }
+                subject = "GPU " + gpu + " / pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
+            }
+            out.add(new Observation(identity, context, subject, util, id.toString()));
+        }
+        return out;
+    }
+
+    private List<Observation> miners() {
+        HostSnapshot host = inputs.host().get();
+        Map<Integer, Integer> gpuOf = new HashMap<>();
+        for (GpuProcessObservation g : inputs.gpuProcesses().get()) {
+            gpuOf.put(g.pid(), g.gpu());
+        }
+        List<Observation> out = new ArrayList<>();
+        for (ProcessDetectors.MinerMatch m : ProcessDetectors.miners(host, inputs.signatures())) {
+            ProcessInfo p = m.process();
+            Map<String, String> identity = new LinkedHashMap<>();
+            identity.put("pid", Integer.toString(p.pid()));
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put("name", p.name());
+            if (!p.user().isEmpty()) {
+                context.put("user", p.user());
+            }
+            context.put("reasons", String.join("; ", m.reasons()));
+            Integer gpu = gpuOf.get(p.pid());
+            String subject = "pid " + p.pid() + " (" + p.name() + ")";
+            if (gpu != null) {
+                context.put("gpu", gpu.toString());
+                subject = "GPU " + gpu + " / " + subject;
+            }
+            out.add(new Observation(identity, context, subject, m.score(), ""));
+        }
+        return out;
+    }
+
+    private List<Observation> sourcesDown() {
+        List<Observation> out = new ArrayList<>();
+        for (SourceStatus s : inputs.sources().get()) {
+            double v = s.health().state() == HealthState.DOWN ? 1 : 0;
+            Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
+            out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
+        }
+        return out;
+    }
+
+    private List<Observation> budgetPace(Rule rule, SeriesIndex byName, Instant now) {
+        long t = now.toEpochMilli();
+        long from = t - rule.window().toMillis();
+        MetricId mtdId = MetricId.of("cost.mtd");
+        MetricId budgetId = MetricId.of("cost.budget.monthly");
+        SeriesPoints mtd = reader.read(mtdId, from, t);
+        SeriesPoints budget = reader.read(budgetId, from, t);
+        double ratio = Double.NaN;
+        if (!mtd.isEmpty() && !budget.isEmpty() && budget.lastValue() > 0) {
+            // AWS bills by UTC calendar month.
+            ZonedDateTime z = now.atZone(ZoneOffset.UTC);
+            YearMonth ym = YearMonth.from(z);
+            long start = ym.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            long end = ym.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            double elapsed = Math.max((t - start) / (double) (end - start), Duration.ofHours(1).toMillis() / (double) (end - start));
+            ratio = mtd.lastValue() / (budget.lastValue() * elapsed);
+        }
+        return List.of(new Observation(Map.of(), Map.of(), "month-to-date spend vs budget pace", ratio, mtdId.toString()));
+    }
+}

@@ -1,0 +1,163 @@
+package io.vigil.rules;
+
+import io.vigil.host.HostSnapshot;
+import io.vigil.host.NetConnection;
+import io.vigil.host.ProcessInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The detectors that look at processes: miner signatures, and whether a GPU's processes are known
+ * workloads. Pure functions of their inputs; thread-safe.
+ */
+public final class ProcessDetectors {
+
+    /** Score of a strong indicator (a miner name, a stratum URL): one alone is critical by default. */
+    public static final int STRONG = 2;
+    /** Score of a weak indicator (a miner flag, a pool port). */
+    public static final int WEAK = 1;
+
+    private ProcessDetectors() {
+    }
+
+    /** Why one process looks like a miner: its score and the reasons, for the alert. */
+    public record MinerMatch(ProcessInfo process, int score, List<String> reasons) {
+    }
+
+    /** Every process with at least one miner indicator, highest score first. */
+    public static List<MinerMatch> miners(HostSnapshot snapshot, Signatures sig) {
+        Map<Integer, Set<Integer>> portsByPid = new HashMap<>();
+        for (NetConnection c : snapshot.connections()) {
+            if (c.pid() > 0 && sig.poolPorts().contains(c.remotePort())) {
+                portsByPid.computeIfAbsent(c.pid(), k -> new LinkedHashSet<>()).add(c.remotePort());
+            }
+        }
+        List<MinerMatch> out = new ArrayList<>();
+        for (ProcessInfo p : snapshot.processes()) {
+            int score = 0;
+            List<String> reasons = new ArrayList<>();
+            String name = nz(p.name()).toLowerCase(Locale.ROOT);
+            String cmd = nz(p.commandLine());
+            String cmdLower = cmd.toLowerCase(Locale.ROOT);
+            String argv0 = cmdLower.isEmpty() ? "" : cmdLower.split("\\s+", 2)[0];
+            argv0 = argv0.substring(argv0.lastIndexOf('/') + 1);
+            for (String miner : sig.minerNames()) {
+                if (name.contains(miner) || argv0.contains(miner)) {
+                    score += STRONG;
+                    reasons.add("miner name '" + miner + "'");
+                    break;
+                }
+            }
+            for (String url : sig.urlSchemes()) {
+                if (cmdLower.contains(url)) {
+                    score += STRONG;
+                    reasons.add("pool URL " + url + " in its command line");
+                    break;
+                }
+            }
+            String[] args = cmd.split("\\s+");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                if (sig.flags().contains(flag)) {
+                    score += WEAK;
+                    reasons.add("miner flag " + flag);
+                    break;
+                }
+                if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
+                    score += WEAK;
+                    reasons.add("-o " + args[i + 1]);
+                    break;
+                }
+            }
+            Set<Integer> ports = portsByPid.get(p.pid());
+            if (ports != null) {
+                score += WEAK;
+                reasons.add("connected to pool port " + ports.iterator().next());
+            }
+            if (score > 0) {
+                out.add(new MinerMatch(p, score, reasons));
+            }
+        }
+        out.sort((a, b) -> Integer.compare(b.score(), a.score()));
+        return out;
+    }
+
+    private static boolean looksLikePool(String value, Signatures sig) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (v.contains("pool") || v.contains("stratum")) {
+            return true;
+        }
+        int colon = v.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                return sig.poolPorts().contains(Integer.parseInt(v.substring(colon + 1).replaceAll("[^0-9].*", "")));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code p} matches an allow-list entry by name or command line. */
+    public static boolean allowed(ProcessInfo p, Signatures sig) {
+        String name = nz(p.name()).toLowerCase(Locale.ROOT);
+        String cmd = nz(p.commandLine()).toLowerCase(Locale.ROOT);
+        for (String a : sig.allowed()) {
+            if (name.contains(a) || cmd.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The processes on {@code gpu} that are not allowed: pids the host does not show (hidden or in
+     * another namespace) count as unexplained, with an empty name.
+     */
+    public static List<ProcessInfo> unexplainedOn(int gpu, List<GpuProcessObservation> gpuProcesses,
+                                                  HostSnapshot snapshot, Signatures sig) {
+        Map<Integer, ProcessInfo> byPid = new LinkedHashMap<>();
+        for (ProcessInfo p : snapshot.processes()) {
+            byPid.put(p.pid(), p);
+        }
+        List<ProcessInfo> out = new ArrayList<>();
+        for (GpuProcessObservation g : gpuProcesses) {
+            if (g.gpu() != gpu) {
+                continue;
+            }
+            ProcessInfo p = byPid.get(g.pid());
+            if (p == null) {
+                out.add(new ProcessInfo(g.pid(), 0, "", "", "", 0, 0, 0));
+            } else if (!allowed(p, sig)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Whether any process on {@code gpu} is an allowed workload. */
+    public static boolean anyAllowedOn(int gpu, List<GpuProcessObservation> gpuProcesses, HostSnapshot snapshot,
+                                       Signatures sig) {
+        for (GpuProcessObservation g : gpuProcesses) {
+            if (g.gpu() == gpu) {
+                for (ProcessInfo p : snapshot.processes()) {
+                    if (p.pid() == g.pid() && allowed(p, sig)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

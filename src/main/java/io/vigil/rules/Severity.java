@@ -1,0 +1,6 @@
+package io.vigil.rules;
+
+/** How urgent an alert is, from least to most. */
+public enum Severity {
+    INFO, WARNING, CRITICAL
+}

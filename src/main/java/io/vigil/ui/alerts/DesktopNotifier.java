@@ -1,0 +1,59 @@
+package io.vigil.ui.alerts;
+
+import io.vigil.alerts.Notification;
+import io.vigil.alerts.Notifier;
+import io.vigil.rules.Severity;
+import java.net.URL;
+import javafx.application.Platform;
+import javafx.scene.media.AudioClip;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Desktop pop-ups (ControlsFX) for new critical alerts, with an optional sound. Called from the
+ * alert thread; hands the pop-up to the FX thread once per notification (rare, unlike samples).
+ */
+public final class DesktopNotifier implements Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesktopNotifier.class);
+
+    private final boolean popups;
+    private final boolean sound;
+    private AudioClip clip;
+
+    public DesktopNotifier(boolean popups, boolean sound) {
+        this.popups = popups;
+        this.sound = sound;
+    }
+
+    @Override
+    public boolean accepts(Notification n) {
+        return (popups || sound) && n.kind() == Notification.Kind.TRIGGER
+                && n.alert().severity() == Severity.CRITICAL;
+    }
+
+    @Override
+    public void send(Notification n) {
+        Platform.runLater(() -> {
+            try {
+                if (popups) {
+                    Notifications.create().title("Vigil: " + n.alert().ruleId())
+                            .text(n.alert().subject() + "\n" + n.alert().runbook())
+                            .hideAfter(Duration.seconds(10)).showError();
+                }
+                if (sound) {
+                    if (clip == null) {
+                        URL url = DesktopNotifier.class.getResource("alert-beep.wav");
+                        clip = new AudioClip(url.toExternalForm());
+                    }
+                    clip.play();
+                }
+            } catch (RuntimeException e) {
+                // No notification area or no audio device (headless, remote session): the in-app list still shows it.
+                LOG.info("Desktop notification not shown: {}", e.getMessage());
+            }
+        });
+    }
+}
