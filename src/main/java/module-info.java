@@ -13,11 +13,13 @@ module io.vigil {
     requires org.xerial.sqlitejdbc;
     requires info.picocli;
     requires org.slf4j;
+    requires org.yaml.snakeyaml;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
     exports io.vigil.host;
     exports io.vigil.store;
+    exports io.vigil.playbook;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -26,4 +28,6 @@ module io.vigil {
     opens io.vigil.ui.chart to javafx.graphics;
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
+    opens io.vigil.playbook to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.playbooks to javafx.graphics;
 }

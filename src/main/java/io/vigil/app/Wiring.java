@@ -1,8 +1,10 @@
 package io.vigil.app;
 
 import io.vigil.host.HostSettings;
+import io.vigil.host.HostSnapshot;
 import io.vigil.host.OshiHostSource;
 import io.vigil.host.OshiProcessSource;
+import io.vigil.playbook.PlaybookService;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -43,6 +45,7 @@ public final class Wiring implements AutoCloseable {
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
     private final ScheduledExecutorService background;
+    private final PlaybookService playbooks;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this.clock = clock;
@@ -79,12 +82,18 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems);
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
     }
 
     /** The full graph for the desktop console. */
     public static Wiring forDesktop(AppPaths paths, Clock clock) {
+        return new Wiring(clock, paths, loadSettings(paths), true);
+    }
+
+    /** Sources and database, not started: for {@code vigil playbook} and {@code vigil audit}. */
+    public static Wiring forCommandLine(AppPaths paths, Clock clock) {
         return new Wiring(clock, paths, loadSettings(paths), true);
     }
 
@@ -155,6 +164,25 @@ public final class Wiring implements AutoCloseable {
 
     public Optional<Database> database() {
         return Optional.ofNullable(database);
+    }
+
+    /** Playbooks, their runner and audit log; empty without a database (runs must be audited). */
+    public Optional<PlaybookService> playbooks() {
+        return Optional.ofNullable(playbooks);
+    }
+
+    /** The process source's latest snapshot, taken now when it has none yet (command line, first seconds). */
+    HostSnapshot hostSnapshot() {
+        HostSnapshot s = processes.latest();
+        if (s.epochMillis() == 0) {
+            try {
+                processes.poll(clock.instant());
+            } catch (Exception e) {
+                LOG.warn("Process snapshot failed: {}", e.getMessage());
+            }
+            s = processes.latest();
+        }
+        return s;
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */
