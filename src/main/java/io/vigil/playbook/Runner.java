@@ -423,8 +423,9 @@ public final class Runner {
             if (!process.waitFor(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 if (runFor.isPresent() && waitUntil < deadlineNanos && !handle.cancelled()) {
                     // A capture that runs for a set time: SIGTERM lets it flush its file and exit cleanly.
+                    // Through the handle: Process.destroy() would also close our end of its output pipe.
                     stopped = true;
-                    process.destroy();
+                    process.toHandle().destroy();
                     if (!process.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                         timedOut = true;
                     }
