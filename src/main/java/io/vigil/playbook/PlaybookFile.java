@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -157,7 +158,9 @@ public final class PlaybookFile {
         FileDto(@JsonProperty(value = "name", required = true) String name,
                 @JsonProperty("description") String description,
                 @JsonProperty("parameters") List<ParamDto> parameters,
-                @JsonProperty(value = "steps", required = true) List<StepDto> steps) {
+                @JsonProperty(value = "steps", required = true) List<StepDto> steps,
+                @JsonAnySetter Map<String, Object> unknown) {
+            refuseUnknown(unknown, "name, description, parameters, steps");
             this.name = require(name, "name");
             this.description = description == null ? "" : description.strip();
             this.parameters = parameters == null ? List.of() : parameters;
@@ -199,7 +202,9 @@ public final class PlaybookFile {
                            @JsonProperty("required") Boolean required,
                            @JsonProperty("pattern") String pattern,
                            @JsonProperty("min") Long min,
-                           @JsonProperty("max") Long max) {
+                           @JsonProperty("max") Long max,
+                           @JsonAnySetter Map<String, Object> unknown) {
+            refuseUnknown(unknown, "name, type, description, default, required, pattern, min, max");
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("parameter name '" + name + "': expected lower-case letters, digits "
                         + "and underscores, starting with a letter");
@@ -250,7 +255,10 @@ public final class PlaybookFile {
                           @JsonProperty("continue_on_error") Boolean continueOnError,
                           @JsonProperty("requires") List<String> requires,
                           @JsonProperty("skip_if_missing") Boolean skipIfMissing,
-                          @JsonProperty("run_for") String runFor) {
+                          @JsonProperty("run_for") String runFor,
+                          @JsonAnySetter Map<String, Object> unknown) {
+            refuseUnknown(unknown, "name, run, env, action, with, destructive, timeout, continue_on_error, requires, "
+                    + "skip_if_missing, run_for");
             String n = require(name, "step name");
             if ((run == null) == (action == null)) {
                 throw new IllegalArgumentException("step '" + n + "': expected exactly one of run: (a program and its "
@@ -334,6 +342,17 @@ public final class PlaybookFile {
             List<String> req = new ArrayList<>(requires);
             return new BuiltInStep(name, action, with, destructive, Optional.ofNullable(timeout), continueOnError,
                     req, skipIfMissing);
+        }
+    }
+
+    /**
+     * Jackson reports unknown keys only after a creator ran, so a creator's own complaint would hide
+     * the typo that caused it: creators collect unknown keys and refuse them first.
+     */
+    private static void refuseUnknown(Map<String, Object> unknown, String expected) {
+        if (unknown != null && !unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown key '" + new TreeSet<>(unknown.keySet()).first()
+                    + "'; expected one of: " + expected);
         }
     }
 
