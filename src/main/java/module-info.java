@@ -29,4 +29,5 @@ module io.vigil {
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
     opens io.vigil.playbook to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.playbooks to javafx.graphics;
 }

@@ -8,6 +8,7 @@ import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
+import io.vigil.ui.playbooks.PlaybooksView;
 import io.vigil.ui.settings.SettingsView;
 import io.vigil.ui.shell.NavItem;
 import io.vigil.ui.shell.PlaceholderView;
@@ -18,6 +19,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -37,6 +39,7 @@ public final class VigilApp extends Application {
     private Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    private PlaybooksView playbooksView;
     private final ExecutorService uiBackground = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ui-io-", 0).factory());
 
@@ -98,8 +101,7 @@ public final class VigilApp extends Application {
         items.add(placeholder("rules", "Rules", Icons.RULES,
                 "The rules engine is not built yet. Rules (rules.yaml) will define thresholds and detectors "
                         + "over any metric."));
-        items.add(placeholder("playbooks", "Playbooks", Icons.PLAYBOOKS,
-                "Playbooks are not built yet. They will run scripted, audited response actions."));
+        items.add(new NavItem("playbooks", "Playbooks", Icons.PLAYBOOKS, this::playbooksView));
         items.add(placeholder("inventory", "Inventory", Icons.INVENTORY,
                 "The AI asset inventory is not built yet. It will list AI workloads, exposed services, "
                         + "containers and model-file integrity."));
@@ -120,6 +122,29 @@ public final class VigilApp extends Application {
         }
         AppPaths p = wiring.paths();
         return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+    }
+
+    private View playbooksView() {
+        if (wiring.playbooks().isEmpty()) {
+            return new PlaceholderView("playbooks", "Playbooks", "Playbooks are unavailable: every run is written to "
+                    + "the audit log, and the database cannot be used. " + String.join(" ", wiring.problems()));
+        }
+        if (playbooksView == null) {
+            playbooksView = new PlaybooksView(wiring.playbooks().get(), uiBackground,
+                    wiring.paths().dataDir().resolve("exports"), wiring.clock());
+        }
+        return playbooksView;
+    }
+
+    /**
+     * Shows the Playbooks view with the run pane for {@code playbookId} (null: let the user pick one),
+     * parameters pre-filled from {@code context} (alert labels, a GPU process row). FX thread only.
+     */
+    public void openPlaybook(String playbookId, Map<String, String> context) {
+        shell.show("playbooks");
+        if (playbooksView != null) {
+            playbooksView.openRun(playbookId, context);
+        }
     }
 
     /** The shell, for tests. */

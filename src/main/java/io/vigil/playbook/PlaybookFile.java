@@ -155,27 +155,25 @@ public final class PlaybookFile {
 
     record FileDto(String name, String description, List<ParamDto> parameters, List<StepDto> steps) {
         @JsonCreator
-        FileDto(@JsonProperty(value = "name", required = true) String name,
-                @JsonProperty("description") String description,
-                @JsonProperty("parameters") List<ParamDto> parameters,
-                @JsonProperty(value = "steps", required = true) List<StepDto> steps,
-                @JsonAnySetter Map<String, Object> unknown) {
+        static FileDto of(@JsonProperty(value = "name", required = true) String name,
+                          @JsonProperty("description") String description,
+                          @JsonProperty("parameters") List<ParamDto> parameters,
+                          @JsonProperty(value = "steps", required = true) List<StepDto> steps,
+                          @JsonAnySetter Map<String, Object> unknown) {
             refuseUnknown(unknown, "name, description, parameters, steps");
-            this.name = require(name, "name");
-            this.description = description == null ? "" : description.strip();
-            this.parameters = parameters == null ? List.of() : parameters;
-            this.steps = steps == null ? List.of() : steps;
-            if (this.steps.isEmpty()) {
+            List<ParamDto> ps = parameters == null ? List.of() : parameters;
+            List<StepDto> ss = steps == null ? List.of() : steps;
+            if (ss.isEmpty()) {
                 throw new IllegalArgumentException("steps: expected at least one step");
             }
             Set<String> names = new HashSet<>(Template.RUN_VARIABLES);
-            for (ParamDto p : this.parameters) {
+            for (ParamDto p : ps) {
                 if (!names.add(p.name)) {
                     throw new IllegalArgumentException("parameter '" + p.name + "' is declared twice, or shadows a "
                             + "run variable (" + String.join(", ", new TreeSet<>(Template.RUN_VARIABLES)) + ")");
                 }
             }
-            for (StepDto s : this.steps) {
+            for (StepDto s : ss) {
                 for (String ref : s.references()) {
                     if (!names.contains(ref)) {
                         throw new IllegalArgumentException("step '" + s.name + "' uses {{" + ref + "}}, which is not a "
@@ -183,6 +181,7 @@ public final class PlaybookFile {
                     }
                 }
             }
+            return new FileDto(require(name, "name"), description == null ? "" : description.strip(), ps, ss);
         }
 
         Playbook toPlaybook(String id, String source, String sha256, boolean builtIn) {
