@@ -63,6 +63,7 @@ public final class AuditLog {
     private final Database database;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final SecretRedactor redactor = new SecretRedactor();
 
     public AuditLog(Database database, Clock clock) throws StoreException {
         this.database = database;
@@ -78,7 +79,8 @@ public final class AuditLog {
 
     /** Commits a step's result as it ends. */
     public void stepFinished(RunPlan plan, String user, String host, StepResult r) throws StoreException {
-        append(plan, user, host, "step_finished", r.index(), r.name(), toJson(r.commands()),
+        List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(redactor::redact).toList()).toList();
+        append(plan, user, host, "step_finished", r.index(), r.name(), toJson(argv),
                 r.exitCode().isPresent() ? r.exitCode().getAsInt() : null, r.duration().toMillis(), r.status().name(),
                 r.output(), r.message());
     }

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 public record PlannedStep(int index, Step step, List<String> argv, Map<String, String> args, Map<String, String> env,
                           Duration timeout, Optional<Duration> runFor, Optional<String> skipReason) {
 
+    private static final SecretRedactor REDACTOR = new SecretRedactor();
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,@%+-]+");
 
     public PlannedStep {
@@ -26,9 +27,14 @@ public record PlannedStep(int index, Step step, List<String> argv, Map<String, S
     /**
      * The command line as a user would type it, each argument quoted where needed, so a dry run
      * shows exactly which argument holds which value. Built-in steps show as
-     * {@code [built-in] action key=value…}.
+     * {@code [built-in] action key=value…}. Secrets written into a playbook's arguments are redacted
+     * here as in output: the command line is shown and stored.
      */
     public String commandLine() {
+        return REDACTOR.redact(rawCommandLine());
+    }
+
+    private String rawCommandLine() {
         if (step instanceof BuiltInStep b) {
             return "[built-in] " + b.action() + args.entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> " " + e.getKey() + "=" + quote(e.getValue())).collect(Collectors.joining());
