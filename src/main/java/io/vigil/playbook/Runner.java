@@ -283,6 +283,17 @@ public final class Runner {
         return switch (ps.step()) {
             case CommandStep c -> {
                 commands.add(ps.argv());
+                String evidence = plan.evidenceDir().toString();
+                if (ps.argv().stream().anyMatch(a -> a.contains(evidence)) || ps.env().values().stream()
+                        .anyMatch(v -> v.contains(evidence))) {
+                    // Programs such as tcpdump -w and docker save do not create the folder they write into.
+                    try {
+                        Files.createDirectories(plan.evidenceDir());
+                    } catch (IOException e) {
+                        yield out.result(ps, StepStatus.FAILED, OptionalInt.empty(), t0, commands,
+                                "cannot create the evidence folder " + evidence + ": " + e.getMessage());
+                    }
+                }
                 Map<String, String> env = new LinkedHashMap<>(parameterEnvironment(plan));
                 env.putAll(ps.env());
                 Outcome o = exec(ps.argv(), env, deadline, ps.runFor(), out::line, handle);
