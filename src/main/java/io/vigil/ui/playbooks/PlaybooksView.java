@@ -119,20 +119,23 @@ public final class PlaybooksView implements View {
         problems.setVisible(false);
 
         list.setId("playbook-list");
+        list.getStyleClass().add("playbook-list");
         list.setCellFactory(v -> new PlaybookCell());
         list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> select(b));
         list.setPrefWidth(290);
         history.setId("run-history");
+        history.getStyleClass().add("playbook-list");
         history.setCellFactory(v -> new HistoryCell());
         history.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> showHistoryRun(b));
         Label historyTitle = new Label("Run history");
         historyTitle.getStyleClass().add("section-title");
         VBox left = new VBox(8, list, historyTitle, history);
+        left.setMinWidth(300);
         VBox.setVgrow(list, Priority.ALWAYS);
         history.setPrefHeight(220);
 
         SplitPane split = new SplitPane(left, runPane());
-        split.setDividerPositions(0.27);
+        split.setDividerPositions(0.28);
         VBox.setVgrow(split, Priority.ALWAYS);
         root.getChildren().addAll(top, problems, split);
         showCatalog(model.catalog());
@@ -143,6 +146,10 @@ public final class PlaybooksView implements View {
         title.getStyleClass().add("playbook-title");
         title.setId("playbook-title");
         description.setWrapText(true);
+        description.setMinHeight(Region.USE_PREF_SIZE);
+        source.setMinHeight(Region.USE_PREF_SIZE);
+        contextHint.setMinHeight(Region.USE_PREF_SIZE);
+        confirm.setMinHeight(Region.USE_PREF_SIZE);
         source.getStyleClass().add(Styles.MUTED);
         source.setWrapText(true);
         contextHint.setId("playbook-context");
@@ -155,6 +162,7 @@ public final class PlaybooksView implements View {
         dryRun.setEditable(false);
         dryRun.setWrapText(true);
         dryRun.setPrefRowCount(5);
+        dryRun.setMinHeight(Region.USE_PREF_SIZE);
         dryRun.getStyleClass().add("code");
         confirm.setId("confirm-destructive");
         confirm.setWrapText(true);
@@ -179,12 +187,19 @@ public final class PlaybooksView implements View {
         progress.setId("run-progress");
         progress.setPrefWidth(220);
         runStatus.setId("run-status");
-        HBox buttons = new HBox(10, dryRunButton, runButton, cancelButton, progress, runStatus);
+        for (Button b : List.of(dryRunButton, runButton, cancelButton)) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        progress.setMinWidth(Region.USE_PREF_SIZE);
+        HBox buttons = new HBox(10, dryRunButton, runButton, cancelButton, progress);
         buttons.setAlignment(Pos.CENTER_LEFT);
+        runStatus.setWrapText(true);
+        runStatus.setMinHeight(Region.USE_PREF_SIZE);
 
         stepStatus.setId("step-status");
         output.setId("run-output");
         output.setEditable(false);
+        output.setWrapText(true);
         output.getStyleClass().add("code");
         output.setPrefRowCount(14);
         VBox.setVgrow(output, Priority.ALWAYS);
@@ -198,7 +213,7 @@ public final class PlaybooksView implements View {
         Label outTitle = new Label("Output");
         outTitle.getStyleClass().add("section-title");
         VBox pane = new VBox(8, title, description, source, contextHint, paramsTitle, paramGrid, stepsTitle, stepsBox,
-                dryTitle, dryRun, confirm, buttons, stepStatus, outTitle, output);
+                dryTitle, dryRun, confirm, buttons, runStatus, stepStatus, outTitle, output);
         pane.setPadding(new Insets(4, 4, 4, 12));
         ScrollPane scroll = new ScrollPane(pane);
         scroll.setFitToWidth(true);
@@ -277,6 +292,7 @@ public final class PlaybooksView implements View {
         int row = 0;
         for (Parameter param : p.parameters()) {
             Label name = new Label(param.name() + (param.required() ? "" : " (optional)"));
+            name.setMinWidth(Region.USE_PREF_SIZE);
             TextField field = new TextField(context.getOrDefault(param.name(), param.defaultValue().orElse("")));
             field.setId("param-" + param.name());
             field.setPrefColumnCount(28);
@@ -288,6 +304,9 @@ public final class PlaybooksView implements View {
             Label help = new Label(param.description() + "  — " + ParameterBinder.describe(param));
             help.getStyleClass().add(Styles.MUTED);
             help.setWrapText(true);
+            help.setMinHeight(Region.USE_PREF_SIZE);
+            GridPane.setHgrow(help, Priority.ALWAYS);
+            field.setMinWidth(Region.USE_PREF_SIZE);
             fields.put(param.name(), field);
             paramGrid.addRow(row++, name, field, help);
         }
@@ -410,6 +429,8 @@ public final class PlaybooksView implements View {
         for (int i = shownFinished; i < done.size(); i++) {
             StepResult r = done.get(i);
             Label l = new Label(RunText.step(r));
+            l.setWrapText(true);
+            l.setMinHeight(Region.USE_PREF_SIZE);
             l.setId("step-status-" + r.index());
             l.getStyleClass().add(r.status() == StepStatus.SUCCEEDED ? "step-ok"
                     : r.status() == StepStatus.SKIPPED ? Styles.MUTED : "step-failed");
@@ -429,7 +450,9 @@ public final class PlaybooksView implements View {
             runStatus.getStyleClass().add(result.status() == RunStatus.SUCCEEDED ? "step-ok" : "step-failed");
             session = null;
             lastFinished = result;
-            updateButtons();
+            // A plan is one run (its id names the evidence folder and the audit entries): plan afresh.
+            plan = null;
+            computePlan();
             loadHistory();
         }
     }
@@ -517,13 +540,18 @@ public final class PlaybooksView implements View {
             badge.getStyleClass().addAll("playbook-badge", p.hasDestructiveSteps() ? "badge-destructive" : "badge-readonly");
             Label origin = new Label(p.builtIn() ? "built-in" : "own");
             origin.getStyleClass().addAll("playbook-badge", "badge-origin");
-            HBox line = new HBox(6, name, badge, origin);
-            line.setAlignment(Pos.CENTER_LEFT);
-            Label id = new Label(p.id() + " · " + p.parameters().size() + " parameters · " + p.steps().size() + " steps");
+            Label id = new Label(plural(p.steps().size(), "step"));
             id.getStyleClass().add(Styles.MUTED);
+            HBox line = new HBox(6, badge, origin, id);
+            line.setAlignment(Pos.CENTER_LEFT);
             setText(null);
-            setGraphic(new VBox(2, line, id));
+            setTooltip(new Tooltip(p.id()));
+            setGraphic(new VBox(3, name, line));
         }
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private static final class HistoryCell extends ListCell<RunSummary> {
