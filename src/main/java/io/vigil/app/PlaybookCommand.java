@@ -190,7 +190,9 @@ final class PlaybookCommand implements Callable<Integer> {
                 }
                 boolean confirmed = yes;
                 if (plan.destructive() && !confirmed) {
-                    if (System.console() == null) {
+                    // Since JDK 22 System.console() exists even when redirected: ask only a real terminal.
+                    java.io.Console console = System.console();
+                    if (console == null || !console.isTerminal()) {
                         err.println("This playbook has destructive steps; nothing was run. Add --yes to confirm them.");
                         return NOT_CONFIRMED;
                     }

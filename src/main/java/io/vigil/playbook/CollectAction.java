@@ -76,7 +76,7 @@ public final class CollectAction implements BuiltInAction {
             throws ActionException {
         ProcessInfo p = byPid.get(pid);
         if (p == null) {
-            throw new ActionException("process " + pid + " is not in the latest snapshot (it may have exited)");
+            return fromProcessHandle(pid, ctx);
         }
         ctx.out("process: " + describe(p));
         ctx.out("parent chain:");
@@ -110,6 +110,29 @@ public final class CollectAction implements BuiltInAction {
                 : indicators + " miner indicators: suggest suspend-process (SIGSTOP keeps memory for evidence), "
                         + "then preserve evidence, then kill-process");
         return 0;
+    }
+
+    /** A process younger than the snapshot: what the OS tells about it now, through {@link ProcessHandle}. */
+    private int fromProcessHandle(int pid, ActionContext ctx) throws ActionException {
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() ->
+                new ActionException("no process with pid " + pid + " (it may have exited)"));
+        ctx.out("process " + pid + " is newer than the snapshot; from the OS now:");
+        ctx.out("process: " + describe(h));
+        ctx.out("parent chain:");
+        for (ProcessHandle cur = h.parent().orElse(null); cur != null; cur = cur.parent().orElse(null)) {
+            ctx.out("  " + describe(cur));
+        }
+        String cmd = h.info().commandLine().or(() -> h.info().command()).orElse("");
+        List<String> m = signatures.matches(cmd);
+        ctx.out(m.isEmpty() ? "no miner signatures in its command line; connections appear in the next snapshot"
+                : "MINER SIGNATURE: " + String.join(", ", m));
+        return 0;
+    }
+
+    private static String describe(ProcessHandle h) {
+        ProcessHandle.Info i = h.info();
+        return "pid " + h.pid() + " user " + i.user().orElse("?") + " "
+                + i.commandLine().or(i::command).orElse("?");
     }
 
     private static String describe(ProcessInfo p) {

@@ -73,6 +73,17 @@ class BuiltInPlaybooksTest {
     }
 
     @Test
+    void aProcessNewerThanTheSnapshotIsDescribedFromTheOs() throws Exception {
+        snapshot.set(new HostSnapshot(System.currentTimeMillis(), List.of(), List.of(), List.of()));
+        RecordingListener l = new RecordingListener(null);
+        RunResult r = run("gpu-miner-triage", Map.of("pid", Long.toString(sleeper.pid())), l);
+        assertEquals(StepStatus.SUCCEEDED, r.steps().getFirst().status(), r.steps().getFirst().output());
+        assertTrue(l.lines.contains("process " + sleeper.pid() + " is newer than the snapshot; from the OS now:"));
+        assertTrue(l.lines.stream().anyMatch(s -> s.startsWith("process: pid " + sleeper.pid()) && s.contains("sleep 300")),
+                l.lines.toString());
+    }
+
+    @Test
     void suspendResumeAndKillARealProcess() throws Exception {
         String pid = Long.toString(sleeper.pid());
         snapshot.set(new HostSnapshot(System.currentTimeMillis(), List.of(
