@@ -24,6 +24,7 @@ module io.vigil {
     exports io.vigil.gpu;
     exports io.vigil.rules;
     exports io.vigil.alerts;
+    exports io.vigil.playbook;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -38,4 +39,6 @@ module io.vigil {
     opens io.vigil.alerts to com.fasterxml.jackson.databind;
     opens io.vigil.ui.rules to javafx.graphics;
     opens io.vigil.ui.alerts to javafx.graphics;
+    opens io.vigil.playbook to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.playbooks to javafx.graphics;
 }

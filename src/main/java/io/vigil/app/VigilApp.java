@@ -15,6 +15,7 @@ import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
 import io.vigil.ui.gpus.GpusView;
 import io.vigil.ui.gpus.GpusViewModel;
+import io.vigil.ui.playbooks.PlaybooksView;
 import io.vigil.ui.settings.SettingsView;
 import io.vigil.ui.shell.NavItem;
 import io.vigil.ui.shell.PlaceholderView;
@@ -25,6 +26,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -44,6 +46,7 @@ public final class VigilApp extends Application {
     private Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    private PlaybooksView playbooksView;
     private final ExecutorService uiBackground = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ui-io-", 0).factory());
 
@@ -116,8 +119,7 @@ public final class VigilApp extends Application {
         items.add(new NavItem("rules", "Rules", Icons.RULES, () -> new RulesView(new RulesViewModel(
                 wiring.ruleRepository(), wiring.alertEngine(), wiring.rollups(), wiring.series(), wiring.clock(),
                 uiBackground))));
-        items.add(placeholder("playbooks", "Playbooks", Icons.PLAYBOOKS,
-                "Playbooks are not built yet. They will run scripted, audited response actions."));
+        items.add(new NavItem("playbooks", "Playbooks", Icons.PLAYBOOKS, this::playbooksView));
         items.add(placeholder("inventory", "Inventory", Icons.INVENTORY,
                 "The AI asset inventory is not built yet. It will list AI workloads, exposed services, "
                         + "containers and model-file integrity."));
@@ -125,14 +127,14 @@ public final class VigilApp extends Application {
         return items;
     }
 
-    /** Suspend / Kill / Triage… on a GPU process. Playbooks are not wired in yet: say so. */
+    /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
     private void gpuProcessAction(String action, java.util.Map<String, String> context) {
-        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
-        alert.setTitle("Vigil");
-        alert.setHeaderText("Playbooks are not wired yet");
-        alert.setContentText("'" + action + "' for process " + context.get("pid") + " (" + context.get("name")
-                + ") on GPU " + context.get("gpu") + " will run a playbook once playbooks are wired in.");
-        alert.show();
+        String playbook = switch (action.toLowerCase(java.util.Locale.ROOT).replace("…", "").trim()) {
+            case "suspend" -> "suspend-process";
+            case "kill" -> "kill-process";
+            default -> "gpu-miner-triage";
+        };
+        openPlaybook(playbook, context);
     }
 
     /** "2 critical · 1 warning" open alerts, for the header. */
@@ -149,13 +151,9 @@ public final class VigilApp extends Application {
         }).orElse("");
     }
 
-    /** Until the playbook runner is wired in, say so instead of pretending to run anything. */
+    /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
-        javafx.scene.control.Alert dialog = new javafx.scene.control.Alert(
-                javafx.scene.control.Alert.AlertType.INFORMATION,
-                "Playbooks are not wired yet.\nThis would run '" + playbookId + "' with " + context + ".");
-        dialog.setHeaderText("Run playbook");
-        dialog.show();
+        openPlaybook(playbookId, context);
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {
@@ -171,6 +169,29 @@ public final class VigilApp extends Application {
         }
         AppPaths p = wiring.paths();
         return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+    }
+
+    private View playbooksView() {
+        if (wiring.playbooks().isEmpty()) {
+            return new PlaceholderView("playbooks", "Playbooks", "Playbooks are unavailable: every run is written to "
+                    + "the audit log, and the database cannot be used. " + String.join(" ", wiring.problems()));
+        }
+        if (playbooksView == null) {
+            playbooksView = new PlaybooksView(wiring.playbooks().get(), uiBackground,
+                    wiring.paths().dataDir().resolve("exports"), wiring.clock());
+        }
+        return playbooksView;
+    }
+
+    /**
+     * Shows the Playbooks view with the run pane for {@code playbookId} (null: let the user pick one),
+     * parameters pre-filled from {@code context} (alert labels, a GPU process row). FX thread only.
+     */
+    public void openPlaybook(String playbookId, Map<String, String> context) {
+        shell.show("playbooks");
+        if (playbooksView != null) {
+            playbooksView.openRun(playbookId, context);
+        }
     }
 
     /** The shell, for tests. */

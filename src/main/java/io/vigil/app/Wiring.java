@@ -18,6 +18,8 @@ import io.vigil.rules.Evaluator;
 import io.vigil.rules.MetricReader;
 import io.vigil.rules.RuleRepository;
 import io.vigil.rules.Signatures;
+import io.vigil.host.HostSnapshot;
+import io.vigil.playbook.PlaybookService;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -63,6 +65,7 @@ public final class Wiring implements AutoCloseable {
     private final AlertSettings alertSettings;
     private final NotificationDispatcher notifications;
     private final AlertEngine alertEngine;
+    private final PlaybookService playbooks;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this.clock = clock;
@@ -106,6 +109,7 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems);
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
@@ -162,6 +166,11 @@ public final class Wiring implements AutoCloseable {
 
     /** The full graph for the desktop console. */
     public static Wiring forDesktop(AppPaths paths, Clock clock) {
+        return new Wiring(clock, paths, loadSettings(paths), true);
+    }
+
+    /** Sources and database, not started: for {@code vigil playbook} and {@code vigil audit}. */
+    public static Wiring forCommandLine(AppPaths paths, Clock clock) {
         return new Wiring(clock, paths, loadSettings(paths), true);
     }
 
@@ -259,6 +268,25 @@ public final class Wiring implements AutoCloseable {
 
     public AlertSettings alertSettings() {
         return alertSettings;
+    }
+
+    /** Playbooks, their runner and audit log; empty without a database (runs must be audited). */
+    public Optional<PlaybookService> playbooks() {
+        return Optional.ofNullable(playbooks);
+    }
+
+    /** The process source's latest snapshot, taken now when it has none yet (command line, first seconds). */
+    HostSnapshot hostSnapshot() {
+        HostSnapshot s = processes.latest();
+        if (s.epochMillis() == 0) {
+            try {
+                processes.poll(clock.instant());
+            } catch (Exception e) {
+                LOG.warn("Process snapshot failed: {}", e.getMessage());
+            }
+            s = processes.latest();
+        }
+        return s;
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

@@ -1,0 +1,262 @@
+package io.vigil.app;
+
+import io.vigil.playbook.BuiltInStep;
+import io.vigil.playbook.CommandStep;
+import io.vigil.playbook.Durations;
+import io.vigil.playbook.Parameter;
+import io.vigil.playbook.ParameterBinder;
+import io.vigil.playbook.PlannedStep;
+import io.vigil.playbook.Playbook;
+import io.vigil.playbook.PlaybookException;
+import io.vigil.playbook.PlaybookService;
+import io.vigil.playbook.RunHandle;
+import io.vigil.playbook.RunListener;
+import io.vigil.playbook.RunPlan;
+import io.vigil.playbook.RunResult;
+import io.vigil.playbook.RunStatus;
+import io.vigil.playbook.Step;
+import io.vigil.playbook.StepResult;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vigil playbook list|show|run}. Exit codes of {@code run}: 0 every step succeeded, 1 a step
+ * failed or timed out, 2 bad parameters or unknown playbook, 3 blocked (a required tool or action is
+ * missing; nothing ran), 4 destructive steps not confirmed (nothing ran), 5 audit log unavailable,
+ * 130 cancelled.
+ */
+@Command(name = "playbook", mixinStandardHelpOptions = true, description = "List, show and run playbooks.",
+        subcommands = {PlaybookCommand.ListCommand.class, PlaybookCommand.ShowCommand.class,
+                PlaybookCommand.RunCommand.class})
+final class PlaybookCommand implements Callable<Integer> {
+
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int BLOCKED = 3;
+    static final int NOT_CONFIRMED = 4;
+    static final int UNAVAILABLE = 5;
+    static final int CANCELLED = 130;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return BAD_INPUT;
+    }
+
+    /** Opens the wiring for a command, or prints why playbooks are unavailable. */
+    static int withService(CommandSpec spec, ServiceWork work) throws Exception {
+        try (Wiring wiring = Wiring.forCommandLine(AppPaths.fromSystem(), Clock.systemUTC())) {
+            if (wiring.playbooks().isEmpty()) {
+                spec.commandLine().getErr().println("Playbooks are unavailable: " + String.join("; ", wiring.problems()));
+                return UNAVAILABLE;
+            }
+            PlaybookService service = wiring.playbooks().get();
+            for (String p : service.catalog().problems()) {
+                spec.commandLine().getErr().println("warning: " + p);
+            }
+            return work.run(service);
+        }
+    }
+
+    @FunctionalInterface
+    interface ServiceWork {
+        int run(PlaybookService service) throws Exception;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the playbooks (built-in and your own).")
+    static final class ListCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return withService(spec, service -> {
+                PrintWriter out = spec.commandLine().getOut();
+                for (Playbook p : service.catalog().all()) {
+                    out.printf("%-30s %-10s %-12s %s%n", p.id(), p.builtIn() ? "built-in" : "own",
+                            p.hasDestructiveSteps() ? "destructive" : "read-only", p.name());
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a playbook's parameters and steps.")
+    static final class ShowCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The playbook id (see 'vigil playbook list').")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return withService(spec, service -> {
+                PrintWriter out = spec.commandLine().getOut();
+                var found = service.catalog().find(name);
+                if (found.isEmpty()) {
+                    spec.commandLine().getErr().println("No playbook '" + name + "'; see 'vigil playbook list'.");
+                    return BAD_INPUT;
+                }
+                Playbook p = found.get();
+                out.println(p.name() + "  (" + p.id() + ")");
+                out.println(p.description());
+                out.println("source: " + p.source() + "  sha256: " + p.sha256());
+                out.println(p.isAutoRunnable() ? "read-only: a rule may run it automatically"
+                        : "has destructive steps: never run automatically");
+                out.println("parameters:");
+                for (Parameter param : p.parameters()) {
+                    out.printf("  %-14s %-9s %s%s%s%n", param.name(), param.type().yamlName(), param.description(),
+                            param.defaultValue().map(d -> " [default " + d + "]").orElse(""),
+                            param.required() ? "" : " (optional)");
+                    out.printf("  %-14s           accepts %s%n", "", ParameterBinder.describe(param));
+                }
+                out.println("steps:");
+                int i = 1;
+                for (Step s : p.steps()) {
+                    String what = switch (s) {
+                        case CommandStep c -> String.join(" ", c.argv());
+                        case BuiltInStep b -> "[built-in] " + b.action() + " " + b.with();
+                    };
+                    out.printf("  %d. %s%s%n     %s%n", i++, s.destructive() ? "[destructive] " : "", s.name(), what);
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a playbook (after showing its command lines).")
+    static final class RunCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The playbook id.")
+        String name;
+
+        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A parameter value (repeatable).")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = "--dry-run", description = "Print the exact command lines and run nothing.")
+        boolean dryRun;
+
+        @Option(names = "--yes", description = "Confirm destructive steps (required when not interactive).")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            return withService(spec, service -> {
+                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                var found = service.catalog().find(name);
+                if (found.isEmpty()) {
+                    err.println("No playbook '" + name + "'; see 'vigil playbook list'.");
+                    return BAD_INPUT;
+                }
+                RunPlan plan;
+                try {
+                    plan = service.runner().plan(found.get(), params, Map.of());
+                } catch (PlaybookException e) {
+                    err.println("Cannot run " + name + ":\n" + e.getMessage());
+                    return BAD_INPUT;
+                }
+                out.println((dryRun ? "Would run " : "Running ") + plan.playbook().name() + " (" + plan.playbook().id()
+                        + ", run " + plan.runId() + "):");
+                plan.commandLines().forEach(l -> out.println("  " + l));
+                out.flush();
+                if (!plan.runnable()) {
+                    err.println("Nothing was run:");
+                    plan.blockers().forEach(b -> err.println("  " + b));
+                    return BLOCKED;
+                }
+                if (dryRun) {
+                    return 0;
+                }
+                boolean confirmed = yes;
+                if (plan.destructive() && !confirmed) {
+                    // Since JDK 22 System.console() exists even when redirected: ask only a real terminal.
+                    java.io.Console console = System.console();
+                    if (console == null || !console.isTerminal()) {
+                        err.println("This playbook has destructive steps; nothing was run. Add --yes to confirm them.");
+                        return NOT_CONFIRMED;
+                    }
+                    out.print("This playbook has destructive steps. Type 'yes' to run them: ");
+                    out.flush();
+                    String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                    if (!"yes".equals(answer == null ? "" : answer.strip())) {
+                        err.println("Not confirmed; nothing was run.");
+                        return NOT_CONFIRMED;
+                    }
+                    confirmed = true;
+                }
+                RunHandle handle;
+                try {
+                    handle = service.runner().start(plan, printer(out), confirmed);
+                } catch (PlaybookException e) {
+                    err.println(e.getMessage());
+                    return UNAVAILABLE;
+                }
+                // Ctrl-C cancels the run and waits for its audit entries before the JVM exits.
+                Thread hook = new Thread(() -> {
+                    handle.cancel();
+                    try {
+                        handle.result().get(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // exiting anyway
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(hook);
+                RunResult result = handle.result().join();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+                out.println("Run " + result.runId() + " " + result.status() + " in " + Durations.human(result.duration())
+                        + ": " + result.message());
+                out.flush();
+                return result.status() == RunStatus.SUCCEEDED ? 0 : result.status() == RunStatus.CANCELLED ? CANCELLED
+                        : FAILED;
+            });
+        }
+
+        private static RunListener printer(PrintWriter out) {
+            return new RunListener() {
+                @Override
+                public void stepStarted(PlannedStep step) {
+                    out.println("== step " + (step.index() + 1) + ": " + step.step().name());
+                    out.flush();
+                }
+
+                @Override
+                public void output(int stepIndex, String line) {
+                    out.println("   " + line);
+                    out.flush();
+                }
+
+                @Override
+                public void stepFinished(StepResult r) {
+                    out.println("-> " + r.status() + (r.exitCode().isPresent() ? " exit " + r.exitCode().getAsInt() : "")
+                            + " in " + Durations.human(r.duration()) + (r.message().isEmpty() ? "" : ": " + r.message()));
+                    out.flush();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.vigil.playbook;
+
+/** How a run ended; {@code INTERRUPTED} is a run whose end the audit log never saw (Vigil was killed). */
+public enum RunStatus {
+    RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED
+}
