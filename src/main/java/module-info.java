@@ -13,6 +13,7 @@ module io.vigil {
     requires org.xerial.sqlitejdbc;
     requires info.picocli;
     requires org.slf4j;
+    requires java.management;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
