@@ -15,6 +15,7 @@ module io.vigil {
     requires info.picocli;
     requires org.slf4j;
     requires javafx.media;
+    requires java.management;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;

@@ -1,9 +1,12 @@
 package io.vigil.app;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Entry point. With no command it opens the desktop console; the commands ({@code status}, …) are
@@ -15,6 +18,14 @@ import picocli.CommandLine.Command;
         subcommands = {StatusCommand.class, RulesCommand.class, AlertsCommand.class, PlaybookCommand.class,
             AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+
+    @Option(names = "--smoke-test", description = "Open the console, wait for its first rendered frame, "
+            + "print 'first frame in N ms' (N from JVM start) and exit 0. For installers and CI.")
+    boolean smokeTest;
+
+    @Option(names = "--view", paramLabel = "ID", description = "Open the console on this view: dashboard, gpus, "
+            + "cloud, alerts, rules, playbooks, inventory or settings.")
+    String view;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -30,8 +41,20 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        javafx.application.Application.launch(VigilApp.class);
+        javafx.application.Application.launch(VigilApp.class, launchArguments().toArray(String[]::new));
         return 0;
+    }
+
+    /** The window options as {@link VigilApp} reads them from its parameters. */
+    List<String> launchArguments() {
+        List<String> args = new ArrayList<>();
+        if (view != null) {
+            args.add("--view=" + view);
+        }
+        if (smokeTest) {
+            args.add("--smoke-test");
+        }
+        return args;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.ui.FirstFrameProbe;
 import io.vigil.ui.Icons;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
@@ -43,6 +45,9 @@ import javafx.stage.Stage;
 public final class VigilApp extends Application {
 
     private final Supplier<Wiring> wiringFactory;
+    private final Runnable onSmokeTestFrame;
+    private final List<String> launchArguments;
+    private FirstFrameProbe firstFrame;
     private Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
@@ -55,7 +60,17 @@ public final class VigilApp extends Application {
     }
 
     public VigilApp(Supplier<Wiring> wiringFactory) {
+        this(wiringFactory, VigilApp::reportFirstFrameAndExit, null);
+    }
+
+    /**
+     * For tests: the launch arguments ({@code --view=ID}, {@code --smoke-test}) instead of the
+     * application parameters, and the action the smoke test takes at the first frame instead of exiting.
+     */
+    VigilApp(Supplier<Wiring> wiringFactory, Runnable onSmokeTestFrame, List<String> launchArguments) {
         this.wiringFactory = wiringFactory;
+        this.onSmokeTestFrame = onSmokeTestFrame;
+        this.launchArguments = launchArguments;
     }
 
     @Override
@@ -99,6 +114,36 @@ public final class VigilApp extends Application {
         stage.setMinHeight(640);
         stage.setScene(scene);
         stage.show();
+        applyLaunchArguments(launchArguments != null ? launchArguments
+                : getParameters() == null ? List.of() : getParameters().getRaw());
+    }
+
+    /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */
+    private void applyLaunchArguments(List<String> args) {
+        for (String arg : args) {
+            if (arg.startsWith("--view=")) {
+                String id = arg.substring("--view=".length());
+                try {
+                    shell.show(id);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("vigil: no view '" + id + "'; the views are " + shell.viewIds()
+                            + ". Showing " + shell.currentId() + ".");
+                }
+            } else if (arg.equals("--smoke-test")) {
+                firstFrame = new FirstFrameProbe(onSmokeTestFrame);
+                firstFrame.start();
+            }
+        }
+    }
+
+    /** The default {@code --smoke-test} action: time from JVM start to the first frame, then a normal exit. */
+    private static void reportFirstFrameAndExit() {
+        long now = System.currentTimeMillis();
+        long ms = now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.println("first frame in " + ms + " ms");
+        System.out.flush();
+        // A normal exit: stop() closes the wiring (scheduler, roll-up flush, database) as on a user's quit.
+        Platform.exit();
     }
 
     private List<NavItem> navItems() {
@@ -201,6 +246,11 @@ public final class VigilApp extends Application {
 
     public Wiring wiring() {
         return wiring;
+    }
+
+    /** The {@code --smoke-test} first-frame probe, or null without that flag; for tests. */
+    FirstFrameProbe firstFrameProbe() {
+        return firstFrame;
     }
 
     @Override

@@ -103,6 +103,11 @@ public final class Shell extends BorderPane {
         view.refresh();
     }
 
+    /** The navigation items' ids, in rail order. */
+    public List<String> viewIds() {
+        return items.stream().map(NavItem::id).toList();
+    }
+
     public String currentId() {
         return currentId;
     }

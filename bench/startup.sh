@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Start to first frame: Vigil (--smoke-test) against an empty JavaFX window started the same way
+# (same java, same JVM flags, same module path target/modules), under Xvfb.
+#
+#   ./mvnw -B -q package -DskipTests      # builds target/vigil-*.jar and target/modules
+#   bench/startup.sh [RUNS]               # default 10 runs of each, interleaved
+#   VIGIL_LAUNCHER=/opt/vigil/bin/Vigil bench/startup.sh   # also time an installed launcher
+#   EXTRA_JAVA_OPTS='-XX:...' bench/startup.sh              # try JVM options on both
+#   CDS=1 bench/startup.sh    # each app with its own dynamic CDS archive (made by the warm-up run)
+#
+# Each run prints "first frame in N ms", N measured inside the JVM from JVM start (RuntimeMXBean)
+# to the third pulse after stage.show() (io.vigil.ui.FirstFrameProbe). One discarded warm-up run of
+# each comes first (it unpacks native libraries and creates the database). Runs are interleaved so
+# that load from other processes falls on both sides alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-10}"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+
+if [[ -z "${DISPLAY:-}" ]]; then
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" "$0" "$@"
+fi
+
+jar=$(ls target/vigil-*.jar | head -1)
+out=target/bench
+mkdir -p "$out/empty-window"
+"$JAVA_HOME/bin/javac" -d "$out/empty-window" --module-path target/modules $(find bench/empty-window -name '*.java')
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data"
+
+flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m ${EXTRA_JAVA_OPTS:-})
+cds_vigil=(); cds_empty=()
+if [[ "${CDS:-}" == 1 ]]; then
+  rm -f "$out"/*.jsa
+  cds_vigil=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/vigil.jsa")
+  cds_empty=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/empty.jsa")
+fi
+vigil=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_vigil[@]}" --module-path "target/modules:$jar" -m io.vigil/io.vigil.app.Main --smoke-test)
+empty=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_empty[@]}" --module-path "target/modules:$out/empty-window" -m io.vigil.emptywindow/io.vigil.emptywindow.EmptyWindowApp)
+installed=()
+[[ -n "${VIGIL_LAUNCHER:-}" ]] && installed=("$VIGIL_LAUNCHER" --smoke-test)
+
+one() {  # prints N of "first frame in N ms", or fails
+  local line
+  line=$("$@" 2>>"$work/stderr" | grep -E '^first frame in [0-9]+ ms$') || { cat "$work/stderr" >&2; echo "run failed: $*" >&2; exit 1; }
+  grep -oE '[0-9]+' <<<"$line"
+}
+
+one "${vigil[@]}" >/dev/null; one "${empty[@]}" >/dev/null
+(( ${#installed[@]} )) && one "${installed[@]}" >/dev/null
+: >"$work/vigil"; : >"$work/empty"; : >"$work/installed"
+for ((i = 1; i <= runs; i++)); do
+  one "${vigil[@]}" >>"$work/vigil"
+  one "${empty[@]}" >>"$work/empty"
+  (( ${#installed[@]} )) && one "${installed[@]}" >>"$work/installed"
+  echo "run $i/$runs: vigil $(tail -1 "$work/vigil") ms, empty $(tail -1 "$work/empty") ms" >&2
+done
+
+python3 - "$work" "$runs" "${EXTRA_JAVA_OPTS:-}" <<'PY'
+import statistics, sys, os
+work, runs, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+def load(name):
+    p = os.path.join(work, name)
+    return [int(x) for x in open(p).read().split()] if os.path.getsize(p) else []
+series = [("Vigil (java -m, module path)", load("vigil")), ("empty JavaFX window", load("empty")),
+          ("Vigil installed launcher", load("installed"))]
+print(f"start to first frame, {runs} runs each after one warm-up" + (f", extra JVM options: {extra}" if extra else "") + (", dynamic CDS archive per app" if os.environ.get("CDS") == "1" else ""))
+print("| what | median ms | min ms | max ms |")
+print("|---|---|---|---|")
+for name, xs in series:
+    if xs:
+        print(f"| {name} | {statistics.median(xs):.0f} | {min(xs)} | {max(xs)} |")
+v, e = statistics.median(series[0][1]), statistics.median(series[1][1])
+print(f"ratio Vigil / empty window (medians): {v / e:.2f}x; (mins): {min(series[0][1]) / min(series[1][1]):.2f}x")
+PY

@@ -1,0 +1,146 @@
+package io.vigil.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.ui.FirstFrameProbe;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxToolkit;
+
+/**
+ * {@code --smoke-test} and {@code --view}: in-process with the real console (the first-frame probe
+ * fires once, after the window is shown), and end to end in a forked JVM (prints the line, closes
+ * the wiring, exits 0).
+ */
+class SmokeTestTest {
+
+    @TempDir
+    Path dir;
+
+    private volatile VigilApp app;
+
+    @BeforeEach
+    void stage() throws Exception {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            FxToolkit.cleanupApplication(app);
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    private VigilApp launch(Runnable onFirstFrame, String... args) throws Exception {
+        AppPaths paths = new AppPaths(dir.resolve("config"), dir.resolve("data"));
+        // The probe may fire before setupApplication returns, so the instance is kept as soon as it exists.
+        FxToolkit.setupApplication(() -> {
+            app = new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC()), onFirstFrame, List.of(args));
+            return app;
+        });
+        return app;
+    }
+
+    /** Waits until the FX toolkit has run {@code n} more pulses (frames), counted by an animation timer. */
+    private static void awaitPulses(int n) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(n);
+        AnimationTimer[] timer = new AnimationTimer[1];
+        Platform.runLater(() -> {
+            timer[0] = new AnimationTimer() {
+                @Override
+                public void handle(long now) {
+                    latch.countDown();
+                }
+            };
+            timer[0].start();
+        });
+        assertTrue(latch.await(30, TimeUnit.SECONDS), n + " pulses within 30 s");
+        Platform.runLater(() -> timer[0].stop());
+    }
+
+    @Test
+    void firstFrameIsReportedExactlyOnceOnTheRequestedView() throws Exception {
+        AtomicInteger reports = new AtomicInteger();
+        CompletableFuture<String> viewAtFirstFrame = new CompletableFuture<>();
+        launch(() -> {
+            reports.incrementAndGet();
+            viewAtFirstFrame.complete(app.shell().currentId());
+        }, "--view=alerts", "--smoke-test");
+
+        assertEquals("alerts", viewAtFirstFrame.get(30, TimeUnit.SECONDS));
+        awaitPulses(10);
+        assertEquals(1, reports.get(), "the probe reports once, however many frames follow");
+        assertEquals(FirstFrameProbe.PULSES, app.firstFrameProbe().pulses(), "the probe stopped counting");
+    }
+
+    @Test
+    void withoutTheFlagThereIsNoProbe() throws Exception {
+        AtomicInteger reports = new AtomicInteger();
+        launch(reports::incrementAndGet);
+        awaitPulses(5);
+        assertNull(app.firstFrameProbe());
+        assertEquals(0, reports.get());
+        assertEquals("dashboard", app.shell().currentId());
+    }
+
+    @Test
+    void unknownViewIsExplainedAndTheConsoleOpensOnTheFirstView() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            launch(() -> { }, "--view=nope");
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals("dashboard", app.shell().currentId());
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("no view 'nope'") && message.contains("alerts"), message);
+    }
+
+    /**
+     * The real entry point in its own JVM (headless glass, software rendering): the smoke test must
+     * end the process by itself with exit 0, after printing the line, and leave a closed database.
+     */
+    @Test
+    void mainSmokeTestPrintsTheFirstFrameLineAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(java,
+                "--module-path", System.getProperty("jdk.module.path"),
+                "--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc",
+                "-Dglass.platform=Headless", "-Dprism.order=sw", "-Djava.awt.headless=true",
+                "-Dvigil.config.dir=" + dir.resolve("fork-config"), "-Dvigil.data.dir=" + dir.resolve("fork-data"),
+                "-m", "io.vigil/io.vigil.app.Main", "--smoke-test", "--view", "settings"));
+        Path out = dir.resolve("out.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out);
+        assertTrue(ended, "the smoke test ends by itself; output:\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(Pattern.compile("(?m)^first frame in \\d+ ms$").matcher(output).find(), output);
+        assertTrue(Files.exists(dir.resolve("fork-data").resolve("vigil.db")), "the wiring opened the database");
+    }
+}
