@@ -27,6 +27,11 @@ public final class Main implements Callable<Integer> {
             + "cloud, alerts, rules, playbooks, inventory or settings.")
     String view;
 
+    @Option(names = "--demo", arity = "0..1", fallbackValue = "30", paramLabel = "SPEED",
+            description = "Replay the built-in cryptojacking incident through the real pipeline instead of "
+                    + "reading this machine; SPEED times real time (default 30: an hour in two minutes).")
+    Double demoSpeed;
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -53,6 +58,9 @@ public final class Main implements Callable<Integer> {
         }
         if (smokeTest) {
             args.add("--smoke-test");
+        }
+        if (demoSpeed != null) {
+            args.add("--demo=" + demoSpeed);
         }
         return args;
     }

@@ -38,7 +38,7 @@ final class PlaybookWiring {
 
     /** The playbook service, or null (with a problem added) when its settings or audit table are unusable. */
     static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
-                                 Supplier<HostSnapshot> snapshots, List<String> problems) {
+                                 Supplier<HostSnapshot> snapshots, List<String> problems, String dryRunOnlyReason) {
         try {
             PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
             Path evidence = ps.evidence(paths.dataDir());
@@ -57,7 +57,7 @@ final class PlaybookWiring {
             Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new SecretRedactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
                             ps.defaultTimeout(), Duration.ofSeconds(3)),
-                    System.getProperty("user.name", "unknown"), hostName());
+                    System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason);
             return new PlaybookService(new PlaybookFile(), paths.configDir().resolve("playbooks"), runner, audit, actions);
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("Playbooks are unavailable: {}", e.getMessage());

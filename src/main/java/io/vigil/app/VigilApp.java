@@ -3,7 +3,12 @@ package io.vigil.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.ui.FirstFrameProbe;
+import io.vigil.scenario.ScenarioException;
+import io.vigil.scenario.ScenarioFile;
 import io.vigil.ui.Icons;
+import io.vigil.ui.shell.DemoBanner;
+import io.vigil.ui.shell.EmptyStateView;
+import java.util.OptionalDouble;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
@@ -51,12 +56,15 @@ public final class VigilApp extends Application {
     private Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    private Stage stage;
+    static final double DEFAULT_DEMO_SPEED = 30;
     private PlaybooksView playbooksView;
     private final ExecutorService uiBackground = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ui-io-", 0).factory());
 
+    /** The app as launched by {@code vigil}: live, or the demo with {@code --demo[=SPEED]}. */
     public VigilApp() {
-        this(() -> Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone()));
+        this(null);
     }
 
     public VigilApp(Supplier<Wiring> wiringFactory) {
@@ -75,8 +83,51 @@ public final class VigilApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        wiring = wiringFactory.get();
+        this.stage = stage;
+        List<String> args = launchArguments != null ? launchArguments
+                : getParameters() == null ? List.of() : getParameters().getRaw();
+        if (wiringFactory != null) {
+            wiring = wiringFactory.get();
+        } else {
+            OptionalDouble demoSpeed = demoSpeed(args);
+            wiring = demoSpeed.isPresent() ? scenarioWiring(demoSpeed.getAsDouble())
+                    : Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone());
+        }
+        Scene scene = new Scene(buildShell(), 1280, 820);
+        scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
+        stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
+        stage.setMinWidth(960);
+        stage.setMinHeight(640);
+        stage.setScene(scene);
+        stage.show();
+        applyLaunchArguments(args);
+    }
+
+    /** {@code --demo} or {@code --demo=SPEED} (times real time). */
+    static OptionalDouble demoSpeed(List<String> args) {
+        for (String a : args) {
+            if (a.equals("--demo")) {
+                return OptionalDouble.of(DEFAULT_DEMO_SPEED);
+            }
+            if (a.startsWith("--demo=")) {
+                return OptionalDouble.of(Double.parseDouble(a.substring("--demo=".length())));
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    private static Wiring scenarioWiring(double speed) {
+        try {
+            return Wiring.forScenario(AppPaths.fromSystem(), ScenarioFile.builtInDemo(), speed);
+        } catch (ScenarioException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Starts the wiring and builds the window's content for it (the live console or a scenario replay). */
+    private Shell buildShell() {
         wiring.start();
+        playbooksView = null;
 
         Label clockLabel = new Label();
         clockLabel.getStyleClass().add(Styles.MUTED);
@@ -91,6 +142,10 @@ public final class VigilApp extends Application {
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        wiring.scenario().ifPresentOrElse(sc -> {
+            stage.setTitle("Vigil — DEMO: " + sc.name());
+            shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
+        }, () -> stage.setTitle("Vigil"));
         for (String problem : wiring.problems()) {
             Label banner = new Label(problem);
             banner.setWrapText(true);
@@ -105,17 +160,29 @@ public final class VigilApp extends Application {
             shell.refresh();
         });
         ticker.start();
+        return shell;
+    }
 
-        Scene scene = new Scene(shell, 1280, 820);
-        scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
-        stage.setTitle("Vigil");
-        stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
-        stage.setMinWidth(960);
-        stage.setMinHeight(640);
-        stage.setScene(scene);
-        stage.show();
-        applyLaunchArguments(launchArguments != null ? launchArguments
-                : getParameters() == null ? List.of() : getParameters().getRaw());
+    /**
+     * Replaces the console's data with the built-in incident scenario (the "Start demo" buttons):
+     * the live wiring is closed, the scenario's takes its place, the window is rebuilt.
+     */
+    public void startDemo() {
+        switchTo(scenarioWiring(DEFAULT_DEMO_SPEED));
+    }
+
+    /** Back from the demo to this machine. */
+    public void leaveDemo() {
+        switchTo(Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone()));
+    }
+
+    private void switchTo(Wiring next) {
+        ticker.stop();
+        Wiring previous = wiring;
+        // Closing flushes roll-ups to disk: off the FX thread.
+        uiBackground.execute(previous::close);
+        wiring = next;
+        stage.getScene().setRoot(buildShell());
     }
 
     /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */
@@ -150,15 +217,16 @@ public final class VigilApp extends Application {
         List<NavItem> items = new ArrayList<>();
         items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
                 new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground))));
-        items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new GpusView(new GpusViewModel(wiring.gpu(),
-                () -> wiring.processes().latest(), wiring.series(), wiring.clock()), this::gpuProcessAction)));
+        items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
+                new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
+                        wiring.clock()), this::gpuProcessAction),
+                () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
+                () -> noGpuText(), this::startDemo)));
         items.add(placeholder("cloud", "Cloud cost", Icons.CLOUD,
                 "AWS spend (Cost Explorer, CloudWatch billing and alarms) is not built yet. This view will show "
                         + "spend today and month to date, forecast, budget pace and cost anomalies."));
         items.add(wiring.alertEngine().isPresent()
-                ? new NavItem("alerts", "Alerts", Icons.ALERTS, () -> new AlertsView(new AlertsViewModel(
-                        wiring.alertEngine().get().alerts(), wiring.series(), wiring.rollups(), wiring.clock(),
-                        uiBackground, this::runPlaybook)))
+                ? new NavItem("alerts", "Alerts", Icons.ALERTS, this::alertsView)
                 : placeholder("alerts", "Alerts", Icons.ALERTS,
                         "Alerts need the database, which could not be opened (see the banner above)."));
         items.add(new NavItem("rules", "Rules", Icons.RULES, () -> new RulesView(new RulesViewModel(
@@ -170,6 +238,37 @@ public final class VigilApp extends Application {
                         + "containers and model-file integrity."));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
+    }
+
+    private String noGpuText() {
+        String reason = wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("gpu"))
+                .map(st -> st.health().reason()).findFirst().orElse("");
+        return (reason.isEmpty() ? "Looking for NVIDIA GPUs…" : reason + ".")
+                + "\n\nVigil reads NVIDIA GPUs through NVML, the driver's libnvidia-ml.so.1 (nvml.dll on Windows), "
+                + "or through nvidia-smi when NVML cannot load. Install the NVIDIA driver, or point the environment "
+                + "variable VIGIL_NVML_LIB (setting gpu.nvmlLibrary) at the library. This view fills in by itself "
+                + "as soon as a GPU answers.";
+    }
+
+    /** Alerts, or until the first one ever, what raises them and how to see one now. */
+    private View alertsView() {
+        var alerts = wiring.alertEngine().get().alerts();
+        long startVersion = alerts.version();
+        boolean[] seenAny = {!alerts.open().isEmpty()};
+        try {
+            seenAny[0] |= !alerts.history(1).isEmpty();
+        } catch (io.vigil.store.StoreException e) {
+            seenAny[0] = true; // show the real view, which reports the database problem
+        }
+        AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
+                wiring.clock(), uiBackground, this::runPlaybook));
+        return new EmptyStateView("alerts", real, () -> {
+            seenAny[0] |= alerts.version() != startVersion || !alerts.open().isEmpty();
+            return !seenAny[0];
+        }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
+                + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
+                + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
+                + "notification for critical ones. Edit the rules in the Rules view.", this::startDemo);
     }
 
     /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
@@ -218,8 +317,9 @@ public final class VigilApp extends Application {
 
     private View playbooksView() {
         if (wiring.playbooks().isEmpty()) {
-            return new PlaceholderView("playbooks", "Playbooks", "Playbooks are unavailable: every run is written to "
-                    + "the audit log, and the database cannot be used. " + String.join(" ", wiring.problems()));
+            return new EmptyStateView("playbooks", new PlaceholderView("playbooks-unavailable", "Playbooks", ""),
+                    () -> true, "Playbooks are unavailable", () -> "Every playbook run is written to the audit log, "
+                    + "and the database cannot be used: " + String.join(" ", wiring.problems()), this::startDemo);
         }
         if (playbooksView == null) {
             playbooksView = new PlaybooksView(wiring.playbooks().get(), uiBackground,

@@ -20,6 +20,12 @@ import io.vigil.rules.RuleRepository;
 import io.vigil.rules.Signatures;
 import io.vigil.host.HostSnapshot;
 import io.vigil.playbook.PlaybookService;
+import io.vigil.scenario.Scenario;
+import io.vigil.scenario.ScenarioClock;
+import io.vigil.scenario.ScenarioGpuReader;
+import io.vigil.scenario.ScenarioHostReader;
+import io.vigil.scenario.ScenarioNetworkReader;
+import io.vigil.scenario.ScenarioProcessReader;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -67,7 +73,15 @@ public final class Wiring implements AutoCloseable {
     private final AlertEngine alertEngine;
     private final PlaybookService playbooks;
 
+    private final Scenario scenario;
+
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
+        this(clock, paths, settings, persistent, null);
+    }
+
+    /** {@code scenario} null: this machine; otherwise the scenario's readers stand in for it. */
+    private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent, Scenario scenario) {
+        this.scenario = scenario;
         this.clock = clock;
         this.paths = paths;
         this.settings = settings;
@@ -78,16 +92,23 @@ public final class Wiring implements AutoCloseable {
 
         SystemInfo systemInfo = new SystemInfo();
         HostSettings host = settings.section("host", HostSettings.class);
-        this.processes = HostProcessSource.forThisMachine(systemInfo, host.processPeriod());
-        for (Source source : List.of(HostSource.forThisMachine(systemInfo, host.period()), processes)) {
+        this.processes = scenario == null
+                ? HostProcessSource.forThisMachine(systemInfo, host.processPeriod())
+                : new HostProcessSource(new ScenarioProcessReader(scenario, clock), new ScenarioNetworkReader(scenario, clock),
+                        host.processPeriod());
+        HostSource hostSource = scenario == null ? HostSource.forThisMachine(systemInfo, host.period())
+                : new HostSource(new ScenarioHostReader(scenario), host.period());
+        for (Source source : List.of(hostSource, processes)) {
             scheduler.register(source);
         }
         // GPUs: NVML through FFM first, nvidia-smi when NVML cannot load; DOWN with the reason otherwise.
         GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class);
         String nvmlLibrary = gpuSettings.nvmlLibraryOrDefault();
         java.nio.file.Path nvidiaSmi = gpuSettings.nvidiaSmi().isEmpty() ? null : java.nio.file.Path.of(gpuSettings.nvidiaSmi());
-        this.gpu = new GpuSource(List.of(() -> NvmlGpuReader.open(nvmlLibrary), () -> NvidiaSmiGpuReader.open(nvidiaSmi)),
-                gpuSettings.period());
+        this.gpu = scenario == null
+                ? new GpuSource(List.of(() -> NvmlGpuReader.open(nvmlLibrary), () -> NvidiaSmiGpuReader.open(nvidiaSmi)),
+                        gpuSettings.period())
+                : new GpuSource(List.of(() -> new ScenarioGpuReader(scenario)), gpuSettings.period());
         scheduler.register(gpu);
 
         Database db = null;
@@ -109,7 +130,8 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
-        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems);
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
+                scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
@@ -131,9 +153,13 @@ public final class Wiring implements AutoCloseable {
             if (database != null) {
                 try {
                     Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
-                            processes::latest, List::of, scheduler::statuses, Signatures.load(paths.configDir())));
+                            processes::latest, this::gpuProcesses, scheduler::statuses, Signatures.load(paths.configDir())));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
+                    if (playbooks != null) {
+                        alertManager.addListener(new SuggestedPlaybookDryRuns(playbooks,
+                                Executors.newVirtualThreadPerTaskExecutor()));
+                    }
                     engine = new AlertEngine(ruleRepository, evaluator, alertManager, notifications);
                     addWebhooks(alertCfg);
                 } catch (StoreException e) {
@@ -167,6 +193,30 @@ public final class Wiring implements AutoCloseable {
     /** The full graph for the desktop console. */
     public static Wiring forDesktop(AppPaths paths, Clock clock) {
         return new Wiring(clock, paths, loadSettings(paths), true);
+    }
+
+    /**
+     * The full graph driven by a recorded scenario instead of this machine: the scenario's readers and
+     * an accelerated clock, everything downstream unchanged. It keeps its own config and data folders
+     * ({@code demo/} inside the usual ones), starts from an empty database each time, and its
+     * playbooks can only dry-run.
+     */
+    public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
+        AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
+        try {
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+                java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not clear the demo database: {}", e.getMessage());
+        }
+        ScenarioClock clock = new ScenarioClock(scenario.start(), speed, java.time.ZoneId.systemDefault());
+        return new Wiring(clock, demo, loadSettings(demo), true, scenario);
+    }
+
+    /** The scenario being replayed, if any. */
+    public Optional<Scenario> scenario() {
+        return Optional.ofNullable(scenario);
     }
 
     /** Sources and database, not started: for {@code vigil playbook} and {@code vigil audit}. */
@@ -287,6 +337,17 @@ public final class Wiring implements AutoCloseable {
             s = processes.latest();
         }
         return s;
+    }
+
+    /** Every process the GPU source last saw, for the unexplained-GPU-load detector. */
+    private List<io.vigil.rules.GpuProcessObservation> gpuProcesses() {
+        List<io.vigil.rules.GpuProcessObservation> out = new ArrayList<>();
+        for (io.vigil.gpu.GpuReading g : gpu.latest().gpus()) {
+            for (io.vigil.gpu.GpuProcess p : g.processes()) {
+                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid()));
+            }
+        }
+        return out;
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

@@ -77,6 +77,14 @@ public final class AuditLog {
                 "dry run:\n" + String.join("\n", plan.commandLines()));
     }
 
+    /** Commits a dry run (nothing executed) as a run that opens and closes at once, status DRY_RUN. */
+    public void dryRun(RunPlan plan, String user, String host, String reason) throws StoreException {
+        append(plan, user, host, "run_started", null, null, null, null, null, RunStatus.DRY_RUN.name(), null,
+                "dry run (" + reason + "):\n" + String.join("\n", plan.commandLines()));
+        append(plan, user, host, "run_finished", null, null, null, null, 0L, RunStatus.DRY_RUN.name(), null,
+                "dry run only; nothing was executed");
+    }
+
     /** Commits a step's result as it ends. */
     public void stepFinished(RunPlan plan, String user, String host, StepResult r) throws StoreException {
         List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(redactor::redact).toList()).toList();

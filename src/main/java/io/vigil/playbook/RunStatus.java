@@ -1,6 +1,10 @@
 package io.vigil.playbook;
 
-/** How a run ended; {@code INTERRUPTED} is a run whose end the audit log never saw (Vigil was killed). */
+/**
+ * How a run ended; {@code INTERRUPTED} is a run whose end the audit log never saw (Vigil was killed).
+ */
 public enum RunStatus {
-    RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED
+    RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED,
+    /** Planned and shown, nothing executed (a scenario replay, or a suggestion from an alert). */
+    DRY_RUN
 }

@@ -63,9 +63,21 @@ public final class Runner {
     private final String user;
     private final String host;
     private final SecureRandom random = new SecureRandom();
+    private final String dryRunOnlyReason;
 
     public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, SecretRedactor redactor, Clock clock,
                   Options options, String user, String host) {
+        this(actions, binder, audit, redactor, clock, options, user, host, null);
+    }
+
+    /**
+     * A runner that only ever plans and records dry runs when {@code dryRunOnlyReason} is set (a console
+     * replaying a scenario must never signal a real process or start a real tool); it says why when
+     * asked to run.
+     */
+    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, SecretRedactor redactor, Clock clock,
+                  Options options, String user, String host, String dryRunOnlyReason) {
+        this.dryRunOnlyReason = dryRunOnlyReason;
         this.actions = actions;
         this.binder = binder;
         this.audit = audit;
@@ -165,6 +177,9 @@ public final class Runner {
      * destructive steps.
      */
     public RunHandle start(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
+        if (dryRunOnlyReason != null) {
+            throw new PlaybookException("Nothing was run: " + dryRunOnlyReason + ". Only dry runs are possible here.");
+        }
         if (!plan.runnable()) {
             throw new PlaybookException("Nothing was run:\n" + String.join("\n", plan.blockers()));
         }
@@ -193,6 +208,23 @@ public final class Runner {
             handle.future().complete(result);
         });
         return handle;
+    }
+
+    /** Whether this runner refuses real runs (see the constructor); empty when it runs for real. */
+    public java.util.Optional<String> dryRunOnly() {
+        return java.util.Optional.ofNullable(dryRunOnlyReason);
+    }
+
+    /**
+     * Records in the audit log that {@code plan} was shown as a dry run, with why (e.g. suggested by
+     * an alert): the command lines that would have run, nothing executed.
+     */
+    public void recordDryRun(RunPlan plan, String reason) throws PlaybookException {
+        try {
+            audit.dryRun(plan, user, host, reason);
+        } catch (StoreException e) {
+            throw new PlaybookException("The dry run could not be recorded: " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code plan} and waits for it: for the command line. */

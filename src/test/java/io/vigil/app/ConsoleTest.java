@@ -47,7 +47,9 @@ class ConsoleTest {
         for (String id : List.of("gpus", "cloud", "alerts", "rules", "playbooks", "inventory", "settings", "dashboard")) {
             robot.clickOn("#nav-" + id);
             WaitForAsyncUtils.waitForFxEvents();
-            Node view = robot.lookup("#" + id + "-view").query();
+            // A view with nothing to show yet is wrapped in its empty-state page.
+            Node view = robot.lookup("#" + id + "-view").tryQuery()
+                    .orElseGet(() -> robot.lookup("#" + id + "-page").query());
             assertTrue(view.isVisible(), id + " view is shown");
             assertEquals(id, app.shell().currentId());
         }
@@ -58,8 +60,9 @@ class ConsoleTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.wiring().scheduler().statuses().stream()
                 .anyMatch(s -> s.sourceId().equals("host") && s.health().state() == HealthState.OK));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
-            Label chip = robot.lookup("#status-host").queryAs(Label.class);
-            return chip != null && chip.getText().equals("Host OK");
+            // The chip appears at the next UI frame: look it up without failing until then.
+            return robot.lookup("#status-host").tryQueryAs(Label.class)
+                    .map(chip -> chip.getText().equals("Host OK")).orElse(false);
         });
         io.vigil.ui.chart.TimeSeriesChart chart = robot.lookup("#chart-cpu").queryAs(io.vigil.ui.chart.TimeSeriesChart.class);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> chart.pointCount() >= 2);

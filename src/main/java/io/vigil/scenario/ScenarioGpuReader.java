@@ -1,0 +1,69 @@
+package io.vigil.scenario;
+
+import io.vigil.gpu.GpuProcess;
+import io.vigil.gpu.GpuReader;
+import io.vigil.gpu.GpuReading;
+import io.vigil.gpu.GpuSnapshot;
+import io.vigil.telemetry.MetricId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The GPUs of a scenario, behind the same {@link GpuReader} interface as NVML: readings come from
+ * the scenario's {@code gpu.*{gpu="N"}} curves (a metric without a curve is "n/a", as an
+ * unsupported NVML reading is) and its processes' GPU memory.
+ */
+public final class ScenarioGpuReader implements GpuReader {
+
+    private final Scenario scenario;
+
+    public ScenarioGpuReader(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    @Override
+    public String name() {
+        return "scenario";
+    }
+
+    @Override
+    public GpuSnapshot read(long epochMillis) {
+        long offset = scenario.offsetMillis(Instant.ofEpochMilli(epochMillis));
+        List<GpuReading> gpus = new ArrayList<>();
+        for (Scenario.GpuSpec g : scenario.gpus()) {
+            List<GpuProcess> processes = new ArrayList<>();
+            for (Scenario.ScenarioProcess p : scenario.processes()) {
+                Long bytes = p.gpuMemoryBytes().get(g.index());
+                if (bytes != null && Scenario.alive(p.from(), p.to(), offset)) {
+                    processes.add(new GpuProcess(p.pid(), GpuProcess.Kind.COMPUTE, OptionalLong.of(bytes)));
+                }
+            }
+            gpus.add(new GpuReading(g.index(), g.name(), g.uuid(), false,
+                    d("gpu.utilization", g, offset), d("gpu.memory_utilization", g, offset),
+                    l("gpu.memory.used_bytes", g, offset), OptionalLong.of(g.memoryTotalBytes()),
+                    d("gpu.temperature_c", g, offset), d("gpu.power_watts", g, offset),
+                    OptionalDouble.of(g.powerLimitWatts()), l("gpu.clock.sm_mhz", g, offset),
+                    l("gpu.clock.memory_mhz", g, offset), d("gpu.fan_percent", g, offset),
+                    l("gpu.throttle_reasons", g, offset), OptionalLong.of(0), OptionalLong.of(0),
+                    OptionalLong.of(0), OptionalLong.of(0), processes));
+        }
+        return new GpuSnapshot(epochMillis, name(), "scenario", gpus, List.of());
+    }
+
+    private OptionalDouble d(String metric, Scenario.GpuSpec g, long offset) {
+        return scenario.curve(MetricId.of(metric, "gpu", Integer.toString(g.index())))
+                .map(c -> OptionalDouble.of(Math.max(0, c.at(offset)))).orElse(OptionalDouble.empty());
+    }
+
+    private OptionalLong l(String metric, Scenario.GpuSpec g, long offset) {
+        return scenario.curve(MetricId.of(metric, "gpu", Integer.toString(g.index())))
+                .map(c -> OptionalLong.of(Math.max(0, Math.round(c.at(offset))))).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public void close() {
+    }
+}
