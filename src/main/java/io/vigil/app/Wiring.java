@@ -211,7 +211,12 @@ public final class Wiring implements AutoCloseable {
             LOG.warn("Could not clear the demo database: {}", e.getMessage());
         }
         ScenarioClock clock = new ScenarioClock(scenario.start(), speed, java.time.ZoneId.systemDefault());
-        return new Wiring(clock, demo, loadSettings(demo), true, scenario);
+        return forScenario(demo, scenario, clock);
+    }
+
+    /** A scenario replay in {@code paths} on {@code clock} (tests drive a manual clock). */
+    static Wiring forScenario(AppPaths paths, Scenario scenario, Clock clock) {
+        return new Wiring(clock, paths, loadSettings(paths), true, scenario);
     }
 
     /** The scenario being replayed, if any. */
