@@ -126,7 +126,6 @@ public final class VigilApp extends Application {
 
     /** Starts the wiring and builds the window's content for it (the live console or a scenario replay). */
     private Shell buildShell() {
-        wiring.start();
         playbooksView = null;
 
         Label clockLabel = new Label();
@@ -160,7 +159,31 @@ public final class VigilApp extends Application {
             shell.refresh();
         });
         ticker.start();
+        startAfterFirstPulse(wiring);
         return shell;
+    }
+
+    /**
+     * Starts polling once the window has been laid out for the first time, so that sources loading
+     * native libraries and walking /proc do not compete with the first frame for the CPU.
+     */
+    private void startAfterFirstPulse(Wiring w) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            if (stage.getScene() != null) {
+                stage.getScene().removePostLayoutPulseListener(once[0]);
+            }
+            Platform.runLater(w::start);
+        };
+        if (stage.getScene() == null) {
+            stage.sceneProperty().addListener((obs, old, scene) -> {
+                if (old == null && scene != null) {
+                    scene.addPostLayoutPulseListener(once[0]);
+                }
+            });
+        } else {
+            stage.getScene().addPostLayoutPulseListener(once[0]);
+        }
     }
 
     /**
