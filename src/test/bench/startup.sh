@@ -3,17 +3,17 @@
 # (same java, same JVM flags, same module path target/modules), under Xvfb.
 #
 #   ./mvnw -B -q package -DskipTests      # builds target/vigil-*.jar and target/modules
-#   bench/startup.sh [RUNS]               # default 10 runs of each, interleaved
-#   VIGIL_LAUNCHER=/opt/vigil/bin/Vigil bench/startup.sh   # also time an installed launcher
-#   EXTRA_JAVA_OPTS='-XX:...' bench/startup.sh              # try JVM options on both
-#   CDS=1 bench/startup.sh    # each app with its own dynamic CDS archive (made by the warm-up run)
+#   src/test/bench/startup.sh [RUNS]               # default 10 runs of each, interleaved
+#   VIGIL_LAUNCHER=/opt/vigil/bin/Vigil src/test/bench/startup.sh   # also time an installed launcher
+#   EXTRA_JAVA_OPTS='-XX:...' src/test/bench/startup.sh              # try JVM options on both
+#   CDS=1 src/test/bench/startup.sh    # each app with its own dynamic CDS archive (made by the warm-up run)
 #
 # Each run prints "first frame in N ms", N measured inside the JVM from JVM start (RuntimeMXBean)
 # to the third pulse after stage.show() (io.vigil.ui.FirstFrameProbe). One discarded warm-up run of
 # each comes first (it unpacks native libraries and creates the database). Runs are interleaved so
 # that load from other processes falls on both sides alike.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 runs="${1:-10}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
@@ -24,7 +24,7 @@ fi
 jar=$(ls target/vigil-*.jar | head -1)
 out=target/bench
 mkdir -p "$out/empty-window"
-"$JAVA_HOME/bin/javac" -d "$out/empty-window" --module-path target/modules $(find bench/empty-window -name '*.java')
+"$JAVA_HOME/bin/javac" -d "$out/empty-window" --module-path target/modules $(find src/test/bench/empty-window -name '*.java')
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
