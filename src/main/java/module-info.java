@@ -18,6 +18,7 @@ module io.vigil {
     exports io.vigil.telemetry;
     exports io.vigil.host;
     exports io.vigil.store;
+    exports io.vigil.inventory;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -26,4 +27,6 @@ module io.vigil {
     opens io.vigil.ui.chart to javafx.graphics;
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
+    opens io.vigil.inventory to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.inventory to javafx.graphics;
 }

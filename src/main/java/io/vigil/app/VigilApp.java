@@ -8,6 +8,7 @@ import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
+import io.vigil.ui.inventory.InventoryView;
 import io.vigil.ui.settings.SettingsView;
 import io.vigil.ui.shell.NavItem;
 import io.vigil.ui.shell.PlaceholderView;
@@ -100,9 +101,8 @@ public final class VigilApp extends Application {
                         + "over any metric."));
         items.add(placeholder("playbooks", "Playbooks", Icons.PLAYBOOKS,
                 "Playbooks are not built yet. They will run scripted, audited response actions."));
-        items.add(placeholder("inventory", "Inventory", Icons.INVENTORY,
-                "The AI asset inventory is not built yet. It will list AI workloads, exposed services, "
-                        + "containers and model-file integrity."));
+        items.add(new NavItem("inventory", "Inventory", Icons.INVENTORY,
+                () -> InventoryView.of(wiring.inventory(), wiring.series(), wiring.clock())));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
     }

@@ -3,6 +3,9 @@ package io.vigil.app;
 import io.vigil.host.HostSettings;
 import io.vigil.host.OshiHostSource;
 import io.vigil.host.OshiProcessSource;
+import io.vigil.inventory.InventoryFactory;
+import io.vigil.inventory.InventorySettings;
+import io.vigil.inventory.InventorySource;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -10,6 +13,7 @@ import io.vigil.telemetry.SeriesStore;
 import io.vigil.telemetry.Source;
 import io.vigil.telemetry.SourceScheduler;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +47,7 @@ public final class Wiring implements AutoCloseable {
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
     private final ScheduledExecutorService background;
+    private final InventorySource inventory;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this.clock = clock;
@@ -79,6 +84,9 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
+        this.inventory = InventoryFactory.create(processes::latest, Optional.ofNullable(db), paths.configDir(),
+                Path.of(System.getProperty("user.home", ".")), inventorySettings(settings, problems), clock);
+        scheduler.register(inventory);
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
     }
@@ -147,6 +155,19 @@ public final class Wiring implements AutoCloseable {
 
     public OshiProcessSource processes() {
         return processes;
+    }
+
+    public InventorySource inventory() {
+        return inventory;
+    }
+
+    private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
+        try {
+            return settings.section("inventory", InventorySettings.class);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage() + " (using the inventory defaults)");
+            return InventorySettings.defaults();
+        }
     }
 
     public Optional<RollupStore> rollups() {
