@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Security-operations console for GPU and AI-cloud infrastructure.%n"
                 + "With no command, opens the desktop console.",
-        subcommands = {StatusCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, InventoryCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -124,7 +124,8 @@ public final class DockerReader {
     private Result run(List<String> argv) {
         Process p;
         try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(argv).start();
+            p.getOutputStream().close(); // docker reads nothing from us; EOF at once
         } catch (IOException e) {
             return new Result("", "docker CLI not found (" + docker + "): " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.vigil.inventory;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Limits the bytes read per second across every hashing thread, so a baseline verify of a large
@@ -9,12 +10,28 @@ import java.time.Duration;
  */
 public final class RateLimiter {
 
+    /** Sleeps for a number of nanoseconds (the real one is {@link Thread#sleep(Duration)}). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleepNanos(long nanos) throws InterruptedException;
+    }
+
     private final double bytesPerNano;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
     private long nextFreeNanos;
 
+    /** {@code megabytesPerSecond} in units of 10^6 bytes; 0 or less means unlimited. */
     public RateLimiter(double megabytesPerSecond) {
+        this(megabytesPerSecond, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
+    }
+
+    /** With an injected time source and sleeper, so tests need not wait. */
+    public RateLimiter(double megabytesPerSecond, LongSupplier nanoTime, Sleeper sleeper) {
         this.bytesPerNano = megabytesPerSecond <= 0 ? 0 : megabytesPerSecond * 1_000_000 / 1e9;
-        this.nextFreeNanos = System.nanoTime();
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
+        this.nextFreeNanos = nanoTime.getAsLong();
     }
 
     public static RateLimiter unlimited() {
@@ -28,13 +45,13 @@ public final class RateLimiter {
         }
         long wait;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             long start = Math.max(now, nextFreeNanos);
             nextFreeNanos = start + (long) (bytes / bytesPerNano);
             wait = start - now;
         }
         if (wait > 0) {
-            Thread.sleep(Duration.ofNanos(wait));
+            sleeper.sleepNanos(wait);
         }
     }
 }
