@@ -26,6 +26,7 @@ module io.vigil {
     exports io.vigil.rules;
     exports io.vigil.alerts;
     exports io.vigil.playbook;
+    exports io.vigil.inventory;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -42,4 +43,6 @@ module io.vigil {
     opens io.vigil.ui.alerts to javafx.graphics;
     opens io.vigil.playbook to com.fasterxml.jackson.databind;
     opens io.vigil.ui.playbooks to javafx.graphics;
+    opens io.vigil.inventory to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.inventory to javafx.graphics;
 }

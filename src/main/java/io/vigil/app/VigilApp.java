@@ -22,6 +22,7 @@ import io.vigil.ui.dashboard.DashboardViewModel;
 import io.vigil.ui.gpus.GpusView;
 import io.vigil.ui.gpus.GpusViewModel;
 import io.vigil.ui.playbooks.PlaybooksView;
+import io.vigil.ui.inventory.InventoryView;
 import io.vigil.ui.settings.SettingsView;
 import io.vigil.ui.shell.NavItem;
 import io.vigil.ui.shell.PlaceholderView;
@@ -256,9 +257,11 @@ public final class VigilApp extends Application {
                 wiring.ruleRepository(), wiring.alertEngine(), wiring.rollups(), wiring.series(), wiring.clock(),
                 uiBackground))));
         items.add(new NavItem("playbooks", "Playbooks", Icons.PLAYBOOKS, this::playbooksView));
-        items.add(placeholder("inventory", "Inventory", Icons.INVENTORY,
-                "The AI asset inventory is not built yet. It will list AI workloads, exposed services, "
-                        + "containers and model-file integrity."));
+        items.add(wiring.inventory() != null
+                ? new NavItem("inventory", "Inventory", Icons.INVENTORY,
+                        () -> InventoryView.of(wiring.inventory(), wiring.series(), wiring.clock()))
+                : placeholder("inventory", "Inventory", Icons.INVENTORY, "The inventory is not part of a scenario "
+                        + "replay: it would probe this machine's own services and containers. Leave the demo to see it."));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
     }

@@ -26,6 +26,9 @@ import io.vigil.scenario.ScenarioGpuReader;
 import io.vigil.scenario.ScenarioHostReader;
 import io.vigil.scenario.ScenarioNetworkReader;
 import io.vigil.scenario.ScenarioProcessReader;
+import io.vigil.inventory.InventoryFactory;
+import io.vigil.inventory.InventorySettings;
+import io.vigil.inventory.InventorySource;
 import io.vigil.store.Database;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -33,6 +36,7 @@ import io.vigil.telemetry.SeriesStore;
 import io.vigil.telemetry.Source;
 import io.vigil.telemetry.SourceScheduler;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +78,7 @@ public final class Wiring implements AutoCloseable {
     private final PlaybookService playbooks;
 
     private final Scenario scenario;
+    private final InventorySource inventory;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -132,6 +137,12 @@ public final class Wiring implements AutoCloseable {
         this.rollups = roll;
         this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
+        // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
+        this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
+                paths.configDir(), Path.of(System.getProperty("user.home", ".")), inventorySettings(settings, problems), clock);
+        if (inventory != null) {
+            scheduler.register(inventory);
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
@@ -296,6 +307,20 @@ public final class Wiring implements AutoCloseable {
     /** The GPU source: its latest snapshot (GPUs and their processes) for views and detectors. */
     public GpuSource gpu() {
         return gpu;
+    }
+
+    /** The inventory source; null in a scenario replay. */
+    public InventorySource inventory() {
+        return inventory;
+    }
+
+    private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
+        try {
+            return settings.section("inventory", InventorySettings.class);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage() + " (using the inventory defaults)");
+            return InventorySettings.defaults();
+        }
     }
 
     public Optional<RollupStore> rollups() {

@@ -1,0 +1,16 @@
+package io.vigil.inventory;
+
+import java.util.Objects;
+
+/** The outcome of probing one service and a sentence saying what was seen ("GET /api/status → 200"). */
+public record ProbeResult(ProbeOutcome outcome, String detail) {
+
+    public ProbeResult {
+        Objects.requireNonNull(outcome, "outcome");
+        detail = detail == null ? "" : detail;
+    }
+
+    public boolean unauthenticated() {
+        return outcome == ProbeOutcome.OPEN;
+    }
+}

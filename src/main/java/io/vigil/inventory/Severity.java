@@ -1,0 +1,6 @@
+package io.vigil.inventory;
+
+/** How much an inventory finding matters, lowest first. */
+public enum Severity {
+    OK, INFO, WARNING, CRITICAL
+}
