@@ -13,11 +13,21 @@ module io.vigil {
     requires org.xerial.sqlitejdbc;
     requires info.picocli;
     requires org.slf4j;
+    requires software.amazon.awssdk.services.costexplorer;
+    requires software.amazon.awssdk.services.cloudwatch;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.urlconnection;
+    requires software.amazon.awssdk.identity.spi;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
     exports io.vigil.host;
     exports io.vigil.store;
+    exports io.vigil.cloud;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -26,4 +36,5 @@ module io.vigil {
     opens io.vigil.ui.chart to javafx.graphics;
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
+    opens io.vigil.cloud to com.fasterxml.jackson.databind;
 }
