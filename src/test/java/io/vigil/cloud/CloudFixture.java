@@ -12,6 +12,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /** A fake AWS endpoint, a database, a manual clock and clients wired to them, with fake static keys. */
 final class CloudFixture implements AutoCloseable {
 
+    /** Generous: the first call of a fresh client loads much of the SDK (≈0.7 s, more on a busy machine). */
+    static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(3);
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     static final AwsCredentialsProvider FAKE_KEYS = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIAFAKEFAKEFAKE0000", "fake/secret/key/for/tests/only/00000000"));
@@ -33,7 +35,7 @@ final class CloudFixture implements AutoCloseable {
         dbFile = dir.resolve("vigil.db");
         database = Database.open(dbFile);
         budget = new RequestBudget(database, clock, settings.costExplorer().dailyRequestBudget());
-        clients = new AwsClients(settings, credentials, aws.uri(), budget, Duration.ofSeconds(1));
+        clients = new AwsClients(settings, credentials, aws.uri(), budget, API_CALL_TIMEOUT);
     }
 
     static CloudSettings settings(String profile, String region, double monthlyBudget, int dailyRequests) {

@@ -59,7 +59,7 @@ public final class FakeAws implements AutoCloseable {
     });
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
-    private volatile Duration slowDelay = Duration.ofSeconds(3);
+    private volatile Duration slowDelay = Duration.ofSeconds(6);
 
     /** Services and their base daily cost in USD; a day's cost varies with its day of month. */
     public final Map<String, Double> services = new LinkedHashMap<>();
