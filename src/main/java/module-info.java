@@ -37,4 +37,5 @@ module io.vigil {
     opens io.vigil.telemetry to com.fasterxml.jackson.databind;
     opens io.vigil.host to com.fasterxml.jackson.databind;
     opens io.vigil.cloud to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.cloud to javafx.graphics;
 }

@@ -2,10 +2,15 @@ package io.vigil.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.cloud.BillingSnapshot;
+import io.vigil.cloud.CloudServices;
+import io.vigil.cloud.CostSnapshot;
 import io.vigil.ui.Icons;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
 import io.vigil.ui.View;
+import io.vigil.ui.cloud.CloudView;
+import io.vigil.ui.cloud.CloudViewModel;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
 import io.vigil.ui.settings.SettingsView;
@@ -66,6 +71,11 @@ public final class VigilApp extends Application {
             banner.setMaxWidth(Double.MAX_VALUE);
             shell.addBanner(banner);
         }
+        // ui.startView (e.g. -Dvigil.ui.startView=cloud) opens a view other than the dashboard first.
+        String startView = wiring.settings().tree().path("ui").path("startView").asText("");
+        if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
+            shell.show(startView);
+        }
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
         ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
@@ -90,9 +100,7 @@ public final class VigilApp extends Application {
         items.add(placeholder("gpus", "GPUs", Icons.GPU,
                 "GPU telemetry (NVML) is not built yet. This view will show every NVIDIA GPU with utilization, "
                         + "memory, temperature, power, clocks, throttle reasons, ECC errors and the processes on it."));
-        items.add(placeholder("cloud", "Cloud cost", Icons.CLOUD,
-                "AWS spend (Cost Explorer, CloudWatch billing and alarms) is not built yet. This view will show "
-                        + "spend today and month to date, forecast, budget pace and cost anomalies."));
+        items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
         items.add(placeholder("alerts", "Alerts", Icons.ALERTS,
                 "Alerts are not built yet. Rules will raise alerts here, to acknowledge, silence and resolve."));
         items.add(placeholder("rules", "Rules", Icons.RULES,
@@ -105,6 +113,15 @@ public final class VigilApp extends Application {
                         + "containers and model-file integrity."));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
+    }
+
+    private View cloudView() {
+        var cloud = wiring.cloud();
+        CloudViewModel model = new CloudViewModel(
+                () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
+                () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
+                ZoneId.systemDefault());
+        return new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {

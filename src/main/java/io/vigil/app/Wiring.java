@@ -1,5 +1,8 @@
 package io.vigil.app;
 
+import io.vigil.cloud.CloudServices;
+import io.vigil.cloud.CloudSettings;
+import io.vigil.cloud.RequestBudget;
 import io.vigil.host.HostSettings;
 import io.vigil.host.OshiHostSource;
 import io.vigil.host.OshiProcessSource;
@@ -43,6 +46,8 @@ public final class Wiring implements AutoCloseable {
     private final RollupStore rollups;
     private final List<String> problems = new ArrayList<>();
     private final ScheduledExecutorService background;
+    private CloudServices cloud;
+    private Database cloudBudgetDatabase;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this.clock = clock;
@@ -79,8 +84,31 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
+        registerCloud(settings, paths, clock);
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
+    }
+
+    /**
+     * AWS cost sources. Their request budget lives in the database; without the app's database
+     * ({@code vigil status}) the file is opened just for the budget, so every run counts requests.
+     */
+    private void registerCloud(Settings settings, AppPaths paths, Clock clock) {
+        try {
+            CloudSettings cloudSettings = settings.section("cloud", CloudSettings.class);
+            Database budgetDb = database;
+            if (budgetDb == null) {
+                cloudBudgetDatabase = Database.open(paths.databaseFile());
+                budgetDb = cloudBudgetDatabase;
+            }
+            cloud = CloudServices.create(cloudSettings,
+                    new RequestBudget(budgetDb, clock, cloudSettings.costExplorer().dailyRequestBudget()));
+            scheduler.register(cloud.cost());
+            scheduler.register(cloud.cloudWatch());
+        } catch (StoreException | IllegalArgumentException e) {
+            LOG.error("AWS cost sources disabled: {}", e.getMessage());
+            problems.add("AWS cost sources disabled: " + e.getMessage());
+        }
     }
 
     /** The full graph for the desktop console. */
@@ -157,6 +185,11 @@ public final class Wiring implements AutoCloseable {
         return Optional.ofNullable(database);
     }
 
+    /** The AWS cost services; empty when their settings or budget store could not be used. */
+    public Optional<CloudServices> cloud() {
+        return Optional.ofNullable(cloud);
+    }
+
     /** Start-up problems a user should see (broken settings file, database unavailable). */
     public List<String> problems() {
         return List.copyOf(problems);
@@ -175,6 +208,9 @@ public final class Wiring implements AutoCloseable {
         }
         if (database != null) {
             database.close();
+        }
+        if (cloudBudgetDatabase != null) {
+            cloudBudgetDatabase.close();
         }
     }
 }

@@ -43,6 +43,8 @@ public final class DashboardView implements View {
     private final Tile rxTile;
     private final Tile txTile;
     private final Tile processTile;
+    private final Tile spendTile;
+    private final Tile mtdTile;
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
@@ -72,7 +74,11 @@ public final class DashboardView implements View {
                 .decimals(1), "tile-tx");
         processTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Processes").decimals(0),
                 "tile-processes");
-        tiles = new HBox(12, cpuTile, memoryTile, rxTile, txTile, processTile);
+        spendTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Spend today").unit("USD")
+                .decimals(2), "tile-spend-today");
+        mtdTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("MTD vs forecast").unit("USD")
+                .decimals(0), "tile-mtd-forecast");
+        tiles = new HBox(12, cpuTile, memoryTile, rxTile, txTile, processTile, spendTile, mtdTile);
 
         cpuChart.setFixedMax(100);
         cpuChart.setId("chart-cpu");
@@ -149,6 +155,13 @@ public final class DashboardView implements View {
         setRate(rxTile, model.rxBytesPerSecondProperty().get());
         setRate(txTile, model.txBytesPerSecondProperty().get());
         setIfNumber(processTile, model.processCountProperty().get());
+        setIfNumber(spendTile, model.spendTodayUsdProperty().get());
+        setIfNumber(mtdTile, model.mtdUsdProperty().get());
+        double eom = model.forecastEomUsdProperty().get();
+        String mtdText = Double.isNaN(eom) ? "no AWS data yet" : String.format(Locale.ROOT, "forecast $%,.0f", eom);
+        if (!mtdText.equals(mtdTile.getText())) {
+            mtdTile.setText(mtdText);
+        }
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }

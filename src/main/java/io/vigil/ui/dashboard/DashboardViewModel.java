@@ -40,6 +40,9 @@ public final class DashboardViewModel {
     private final DoubleProperty rxBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty txBytesPerSecond = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty processCount = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty spendTodayUsd = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty mtdUsd = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty forecastEomUsd = new SimpleDoubleProperty(Double.NaN);
     private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
 
     public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background) {
@@ -57,6 +60,9 @@ public final class DashboardViewModel {
         rxBytesPerSecond.set(series.latest(HostMetrics.NET_RX_BYTES_PER_S));
         txBytesPerSecond.set(series.latest(HostMetrics.NET_TX_BYTES_PER_S));
         processCount.set(series.latest(HostMetrics.PROCESS_COUNT));
+        spendTodayUsd.set(series.latest(MetricId.of("cost.daily.total")));
+        mtdUsd.set(series.latest(MetricId.of("cost.mtd")));
+        forecastEomUsd.set(series.latest(MetricId.of("cost.forecast.eom")));
     }
 
     public long now() {
@@ -138,6 +144,19 @@ public final class DashboardViewModel {
 
     public DoubleProperty processCountProperty() {
         return processCount;
+    }
+
+    /** AWS spend today so far, USD (NaN until the cost source has read it). */
+    public DoubleProperty spendTodayUsdProperty() {
+        return spendTodayUsd;
+    }
+
+    public DoubleProperty mtdUsdProperty() {
+        return mtdUsd;
+    }
+
+    public DoubleProperty forecastEomUsdProperty() {
+        return forecastEomUsd;
     }
 
     public ObjectProperty<TimeWindow> windowProperty() {
