@@ -272,6 +272,16 @@ public final class CloudView implements View {
     private void drawBars(CostSnapshot c) {
         CloudViewModel.ServiceBars sb = CloudViewModel.bars(lastDays(c), CloudViewModel.TOP_SERVICES);
         List<String> labels = sb.days().stream().map(DAY::format).toList();
+        if (sameShape(sb, labels)) {
+            // Same services and days: update the bars in place, far cheaper than new chart nodes.
+            for (int s = 0; s < sb.services().size(); s++) {
+                var data = bars.getData().get(s).getData();
+                for (int d = 0; d < labels.size(); d++) {
+                    data.get(d).setYValue(sb.values()[s][d]);
+                }
+            }
+            return;
+        }
         dayAxis.setCategories(FXCollections.observableArrayList(labels));
         List<XYChart.Series<String, Number>> series = new ArrayList<>();
         for (int s = 0; s < sb.services().size(); s++) {
@@ -283,6 +293,18 @@ public final class CloudView implements View {
             series.add(one);
         }
         bars.getData().setAll(series);
+    }
+
+    private boolean sameShape(CloudViewModel.ServiceBars sb, List<String> labels) {
+        if (bars.getData().size() != sb.services().size() || !dayAxis.getCategories().equals(labels)) {
+            return false;
+        }
+        for (int s = 0; s < sb.services().size(); s++) {
+            if (!bars.getData().get(s).getName().equals(shortName(sb.services().get(s)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The last 30 days of the snapshot (it also holds the month so far, which may reach further back). */
