@@ -16,6 +16,15 @@ module io.vigil {
     requires org.slf4j;
     requires javafx.media;
     requires java.management;
+    requires software.amazon.awssdk.services.costexplorer;
+    requires software.amazon.awssdk.services.cloudwatch;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.urlconnection;
+    requires software.amazon.awssdk.identity.spi;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
@@ -27,6 +36,7 @@ module io.vigil {
     exports io.vigil.alerts;
     exports io.vigil.playbook;
     exports io.vigil.inventory;
+    exports io.vigil.cloud;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -45,4 +55,6 @@ module io.vigil {
     opens io.vigil.ui.playbooks to javafx.graphics;
     opens io.vigil.inventory to com.fasterxml.jackson.databind;
     opens io.vigil.ui.inventory to javafx.graphics;
+    opens io.vigil.cloud to com.fasterxml.jackson.databind;
+    opens io.vigil.ui.cloud to javafx.graphics;
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.ui.FirstFrameProbe;
 import io.vigil.scenario.ScenarioException;
 import io.vigil.scenario.ScenarioFile;
+import io.vigil.cloud.BillingSnapshot;
+import io.vigil.cloud.CloudServices;
+import io.vigil.cloud.CostSnapshot;
 import io.vigil.ui.Icons;
 import io.vigil.ui.shell.DemoBanner;
 import io.vigil.ui.shell.EmptyStateView;
@@ -17,6 +20,8 @@ import io.vigil.ui.alerts.AlertsViewModel;
 import io.vigil.ui.alerts.DesktopNotifier;
 import io.vigil.ui.rules.RulesView;
 import io.vigil.ui.rules.RulesViewModel;
+import io.vigil.ui.cloud.CloudView;
+import io.vigil.ui.cloud.CloudViewModel;
 import io.vigil.ui.dashboard.DashboardView;
 import io.vigil.ui.dashboard.DashboardViewModel;
 import io.vigil.ui.gpus.GpusView;
@@ -153,6 +158,11 @@ public final class VigilApp extends Application {
             banner.setMaxWidth(Double.MAX_VALUE);
             shell.addBanner(banner);
         }
+        // ui.startView (e.g. -Dvigil.ui.startView=cloud) opens a view other than the dashboard first.
+        String startView = wiring.settings().tree().path("ui").path("startView").asText("");
+        if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
+            shell.show(startView);
+        }
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
         ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
@@ -246,9 +256,7 @@ public final class VigilApp extends Application {
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
                 () -> noGpuText(), this::startDemo)));
-        items.add(placeholder("cloud", "Cloud cost", Icons.CLOUD,
-                "AWS spend (Cost Explorer, CloudWatch billing and alarms) is not built yet. This view will show "
-                        + "spend today and month to date, forecast, budget pace and cost anomalies."));
+        items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
         items.add(wiring.alertEngine().isPresent()
                 ? new NavItem("alerts", "Alerts", Icons.ALERTS, this::alertsView)
                 : placeholder("alerts", "Alerts", Icons.ALERTS,
@@ -324,6 +332,15 @@ public final class VigilApp extends Application {
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
         openPlaybook(playbookId, context);
+    }
+
+    private View cloudView() {
+        var cloud = wiring.cloud();
+        CloudViewModel model = new CloudViewModel(
+                () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
+                () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
+                ZoneId.systemDefault());
+        return new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {

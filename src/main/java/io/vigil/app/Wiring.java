@@ -4,6 +4,9 @@ import io.vigil.gpu.GpuSettings;
 import io.vigil.gpu.GpuSource;
 import io.vigil.gpu.NvidiaSmiGpuReader;
 import io.vigil.gpu.nvml.NvmlGpuReader;
+import io.vigil.cloud.CloudServices;
+import io.vigil.cloud.CloudSettings;
+import io.vigil.cloud.RequestBudget;
 import io.vigil.host.HostSettings;
 import io.vigil.host.HostSource;
 import io.vigil.host.HostProcessSource;
@@ -79,6 +82,8 @@ public final class Wiring implements AutoCloseable {
 
     private final Scenario scenario;
     private final InventorySource inventory;
+    private CloudServices cloud;
+    private Database cloudBudgetDatabase;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -143,6 +148,7 @@ public final class Wiring implements AutoCloseable {
         if (inventory != null) {
             scheduler.register(inventory);
         }
+        registerCloud(settings, paths, clock);
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
@@ -198,6 +204,28 @@ public final class Wiring implements AutoCloseable {
             notifications.addNotifier(new WebhookNotifier(target, http,
                     Executors.newVirtualThreadPerTaskExecutor(), System.getenv(), 4, Duration.ofSeconds(2), host));
             LOG.info("Alerts go to webhook {} ({}, {})", target.name(), target.type(), target.redactedUrl());
+        }
+    }
+
+    /**
+     * AWS cost sources. Their request budget lives in the database; without the app's database
+     * ({@code vigil status}) the file is opened just for the budget, so every run counts requests.
+     */
+    private void registerCloud(Settings settings, AppPaths paths, Clock clock) {
+        try {
+            CloudSettings cloudSettings = settings.section("cloud", CloudSettings.class);
+            Database budgetDb = database;
+            if (budgetDb == null) {
+                cloudBudgetDatabase = Database.open(paths.databaseFile());
+                budgetDb = cloudBudgetDatabase;
+            }
+            cloud = CloudServices.create(cloudSettings,
+                    new RequestBudget(budgetDb, clock, cloudSettings.costExplorer().dailyRequestBudget()));
+            scheduler.register(cloud.cost());
+            scheduler.register(cloud.cloudWatch());
+        } catch (StoreException | IllegalArgumentException e) {
+            LOG.error("AWS cost sources disabled: {}", e.getMessage());
+            problems.add("AWS cost sources disabled: " + e.getMessage());
         }
     }
 
@@ -380,6 +408,11 @@ public final class Wiring implements AutoCloseable {
         return out;
     }
 
+    /** The AWS cost services; empty when their settings or budget store could not be used. */
+    public Optional<CloudServices> cloud() {
+        return Optional.ofNullable(cloud);
+    }
+
     /** Start-up problems a user should see (broken settings file, database unavailable). */
     public List<String> problems() {
         return List.copyOf(problems);
@@ -398,6 +431,9 @@ public final class Wiring implements AutoCloseable {
         }
         if (database != null) {
             database.close();
+        }
+        if (cloudBudgetDatabase != null) {
+            cloudBudgetDatabase.close();
         }
     }
 }

@@ -46,6 +46,8 @@ public final class DashboardView implements View {
     private final Tile gpusBusyTile;
     private final Tile hottestGpuTile;
     private final Tile gpuPowerTile;
+    private final Tile spendTile;
+    private final Tile mtdTile;
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
@@ -81,8 +83,12 @@ public final class DashboardView implements View {
                 .decimals(0).text("no GPU readings"), "tile-hottest-gpu");
         gpuPowerTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("GPU power").unit("W")
                 .decimals(0).text("no GPU readings"), "tile-gpu-power");
+        spendTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Spend today").unit("USD")
+                .decimals(2), "tile-spend-today");
+        mtdTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("MTD vs forecast").unit("USD")
+                .decimals(0), "tile-mtd-forecast");
         tiles = new javafx.scene.layout.FlowPane(12, 12, cpuTile, memoryTile, rxTile, txTile, processTile, gpusBusyTile,
-                hottestGpuTile, gpuPowerTile);
+                hottestGpuTile, gpuPowerTile, spendTile, mtdTile);
 
         cpuChart.setFixedMax(100);
         cpuChart.setId("chart-cpu");
@@ -160,6 +166,13 @@ public final class DashboardView implements View {
         setRate(txTile, model.txBytesPerSecondProperty().get());
         setIfNumber(processTile, model.processCountProperty().get());
         refreshGpuTiles();
+        setIfNumber(spendTile, model.spendTodayUsdProperty().get());
+        setIfNumber(mtdTile, model.mtdUsdProperty().get());
+        double eom = model.forecastEomUsdProperty().get();
+        String mtdText = Double.isNaN(eom) ? "no AWS data yet" : String.format(Locale.ROOT, "forecast $%,.0f", eom);
+        if (!mtdText.equals(mtdTile.getText())) {
+            mtdTile.setText(mtdText);
+        }
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }

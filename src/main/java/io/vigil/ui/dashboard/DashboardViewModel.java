@@ -46,6 +46,9 @@ public final class DashboardViewModel {
     private final javafx.beans.property.StringProperty hottestGpu = new javafx.beans.property.SimpleStringProperty("");
     private final DoubleProperty gpuPowerWatts = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty gpuPowerLimitWatts = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty spendTodayUsd = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty mtdUsd = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty forecastEomUsd = new SimpleDoubleProperty(Double.NaN);
     private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
 
     public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background) {
@@ -64,6 +67,9 @@ public final class DashboardViewModel {
         txBytesPerSecond.set(series.latest(HostMetrics.NET_TX_BYTES_PER_S));
         processCount.set(series.latest(HostMetrics.PROCESS_COUNT));
         refreshGpus();
+        spendTodayUsd.set(series.latest(MetricId.of("cost.daily.total")));
+        mtdUsd.set(series.latest(MetricId.of("cost.mtd")));
+        forecastEomUsd.set(series.latest(MetricId.of("cost.forecast.eom")));
     }
 
     /** A GPU counts as busy at this utilization or above. */
@@ -217,6 +223,19 @@ public final class DashboardViewModel {
 
     public DoubleProperty processCountProperty() {
         return processCount;
+    }
+
+    /** AWS spend today so far, USD (NaN until the cost source has read it). */
+    public DoubleProperty spendTodayUsdProperty() {
+        return spendTodayUsd;
+    }
+
+    public DoubleProperty mtdUsdProperty() {
+        return mtdUsd;
+    }
+
+    public DoubleProperty forecastEomUsdProperty() {
+        return forecastEomUsd;
     }
 
     public ObjectProperty<TimeWindow> windowProperty() {

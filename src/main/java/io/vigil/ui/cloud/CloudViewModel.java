@@ -1,0 +1,138 @@
+package io.vigil.ui.cloud;
+
+import io.vigil.cloud.AwsProblem;
+import io.vigil.cloud.BillingSnapshot;
+import io.vigil.cloud.CostSnapshot;
+import io.vigil.cloud.DailyCost;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
+
+/**
+ * What the Cloud cost view shows, derived from the sources' snapshots: daily bars by service (top
+ * services plus "Other"), the month-to-date line against forecast and budget, freshness texts and
+ * the guidance to show instead of charts when credentials are missing. No JavaFX controls here, so
+ * it is tested as plain Java; the view reads it on the FX thread.
+ */
+public final class CloudViewModel {
+
+    /** Services shown by name in the bars; the rest are summed as "Other". */
+    static final int TOP_SERVICES = 5;
+    static final String OTHER = "Other";
+    static final String AWS_CADENCE = "AWS updates billing data ~3×/day";
+
+    private final Supplier<CostSnapshot> cost;
+    private final Supplier<BillingSnapshot> billing;
+    private final ZoneId zone;
+    private final DateTimeFormatter hhmm;
+
+    public CloudViewModel(Supplier<CostSnapshot> cost, Supplier<BillingSnapshot> billing, ZoneId zone) {
+        this.cost = cost;
+        this.billing = billing;
+        this.zone = zone;
+        this.hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
+    }
+
+    public CostSnapshot cost() {
+        return cost.get();
+    }
+
+    public BillingSnapshot billing() {
+        return billing.get();
+    }
+
+    /** Daily stacked bars: {@code values[s][d]} is service {@code s} on day {@code d}, USD. */
+    public record ServiceBars(List<String> services, List<LocalDate> days, double[][] values) {
+    }
+
+    /** The top services of the whole window by spend, then "Other" if anything is left. */
+    public static ServiceBars bars(List<DailyCost> days, int top) {
+        Map<String, Double> totals = new HashMap<>();
+        for (DailyCost d : days) {
+            d.byService().forEach((s, v) -> totals.merge(s, v, Double::sum));
+        }
+        List<String> ranked = new ArrayList<>(totals.keySet());
+        ranked.sort(Comparator.comparing((String s) -> -totals.get(s)).thenComparing(s -> s));
+        List<String> shown = new ArrayList<>(ranked.subList(0, Math.min(top, ranked.size())));
+        boolean other = ranked.size() > top;
+        if (other) {
+            shown.add(OTHER);
+        }
+        double[][] values = new double[shown.size()][days.size()];
+        List<LocalDate> dates = new ArrayList<>();
+        for (int d = 0; d < days.size(); d++) {
+            dates.add(days.get(d).day());
+            for (var e : days.get(d).byService().entrySet()) {
+                int s = shown.indexOf(e.getKey());
+                values[s < 0 ? shown.size() - 1 : s][d] += e.getValue();
+            }
+        }
+        return new ServiceBars(List.copyOf(shown), List.copyOf(dates), values);
+    }
+
+    /**
+     * The month's pace: cumulative spend per day of the month so far, the forecast at month end and
+     * the budget (0 when none).
+     *
+     * @param cumulative {@code [dayOfMonth, usd]} pairs
+     */
+    public record Pace(YearMonth month, List<double[]> cumulative, OptionalDouble forecastEom, double budget) {
+    }
+
+    public static Pace pace(CostSnapshot s, LocalDate today) {
+        YearMonth month = YearMonth.from(today);
+        List<double[]> points = new ArrayList<>();
+        double sum = 0;
+        for (DailyCost d : s.days()) {
+            if (YearMonth.from(d.day()).equals(month) && !d.day().isAfter(today)) {
+                sum += d.total();
+                points.add(new double[] {d.day().getDayOfMonth(), sum});
+            }
+        }
+        return new Pace(month, points, s.forecastEomUsd(), s.monthlyBudgetUsd());
+    }
+
+    /** "as of 14:02, AWS updates billing data ~3×/day", or what Vigil is waiting for. */
+    public String freshness(Optional<Instant> asOf) {
+        return asOf.map(t -> "as of " + hhmm.format(t) + ", " + AWS_CADENCE).orElse("waiting for the first reading");
+    }
+
+    public String time(Instant t) {
+        return hhmm.format(t);
+    }
+
+    public String dateTime(Instant t) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(zone).format(t);
+    }
+
+    /** The problem to show instead of the charts: credentials or permissions, with nothing cached. */
+    public Optional<AwsProblem> guidance() {
+        CostSnapshot c = cost.get();
+        BillingSnapshot b = billing.get();
+        if (c.hasData() || b.asOf().isPresent()) {
+            return Optional.empty();
+        }
+        Optional<AwsProblem> p = c.problem().or(b::problem);
+        return p.filter(x -> x.kind().needsAction());
+    }
+
+    /** A problem to show above the (cached) figures, if any. */
+    public Optional<AwsProblem> banner() {
+        return cost.get().problem().or(() -> billing.get().problem());
+    }
+
+    static String usd(double v) {
+        return String.format(Locale.ROOT, "$%,.2f", v);
+    }
+}

@@ -1,0 +1,188 @@
+package io.vigil.ui.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.cloud.AwsClients;
+import io.vigil.cloud.CloudSettings;
+import io.vigil.cloud.CloudWatchSource;
+import io.vigil.cloud.CostExplorerSource;
+import io.vigil.cloud.FakeAws;
+import io.vigil.cloud.RequestBudget;
+import io.vigil.store.Database;
+import io.vigil.telemetry.ManualClock;
+import io.vigil.ui.Styles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.StackedBarChart;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
+
+/** The Cloud cost view rendered headless from the real sources polled against the fake endpoint. */
+class CloudViewTest {
+
+    @TempDir
+    Path dir;
+
+    private final FxRobot robot = new FxRobot();
+    private FakeAws aws;
+    private Database db;
+    private AwsClients clients;
+    private ManualClock clock;
+    private RequestBudget budget;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        aws = new FakeAws();
+        db = Database.open(dir.resolve("vigil.db"));
+        clock = new ManualClock(Instant.parse("2026-11-22T14:02:00Z"));
+        budget = new RequestBudget(db, clock, 50);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        FxToolkit.cleanupStages();
+        if (clients != null) {
+            clients.close();
+        }
+        db.close();
+        aws.close();
+    }
+
+    private CloudView show(AwsCredentialsProvider credentials, double monthlyBudget, boolean poll) throws Exception {
+        CloudSettings settings = new CloudSettings("analyst", "us-east-1", monthlyBudget, null, null);
+        clients = new AwsClients(settings, credentials, aws.uri(), budget, Duration.ofSeconds(5));
+        CostExplorerSource cost = new CostExplorerSource(clients, budget);
+        CloudWatchSource cw = new CloudWatchSource(clients);
+        if (poll) {
+            long t0 = System.nanoTime();
+            cost.poll(clock.instant());
+            long t1 = System.nanoTime();
+            cw.poll(clock.instant());
+            long t2 = System.nanoTime();
+            clock.advance(Duration.ofHours(1));
+            cost.poll(clock.instant());
+            long t3 = System.nanoTime();
+            System.out.printf("cold cost poll %.0f ms (6 requests), cloudwatch poll %.0f ms, warm cost poll %.0f ms%n",
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+        } else {
+            try {
+                cost.poll(clock.instant());
+            } catch (Exception expected) {
+                // The no-credentials failure is what this state is about.
+            }
+        }
+        CloudViewModel model = new CloudViewModel(cost::latest, cw::latest, ZoneOffset.UTC);
+        CloudView view = new CloudView(model, Optional.of(new io.vigil.cloud.Guardrails(clients)), clock,
+                Executors.newVirtualThreadPerTaskExecutor());
+        FxToolkit.setupStage(stage -> {
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1200, 760);
+            scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
+            stage.setScene(scene);
+            stage.show();
+        });
+        FxToolkit.showStage();
+        robot.interact(() -> {
+            long t0 = System.nanoTime();
+            view.refresh();
+            System.out.printf("first refresh() drawing the snapshot: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        });
+        robot.interact(() -> {
+            long t0 = System.nanoTime();
+            view.refresh();
+            System.out.printf("refresh() with an unchanged snapshot: %.3f ms%n", (System.nanoTime() - t0) / 1e6);
+        });
+        if (poll) {
+            // A later poll publishes a new snapshot: time the poll and the frame that draws it.
+            clock.advance(Duration.ofHours(1));
+            long t0 = System.nanoTime();
+            cost.poll(clock.instant());
+            long t1 = System.nanoTime();
+            robot.interact(() -> {
+                long t2 = System.nanoTime();
+                view.refresh();
+                System.out.printf("warm poll %.1f ms, then refresh() redrawing a new snapshot %.1f ms%n",
+                        (t1 - t0) / 1e6, (System.nanoTime() - t2) / 1e6);
+            });
+        }
+        return view;
+    }
+
+    @Test
+    void rendersBarsPaceLinesAlarmsAndAnomaliesFromTheFakeEndpoint() throws Exception {
+        show(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")), 4000, true);
+
+        StackedBarChart<?, ?> bars = robot.lookup("#cloud-daily-chart").queryAs(StackedBarChart.class);
+        assertEquals(CloudViewModel.TOP_SERVICES + 1, bars.getData().size(), "top services plus Other");
+        assertEquals("EC2 compute", bars.getData().getFirst().getName(), "largest service first");
+        assertEquals("Other", bars.getData().getLast().getName());
+        bars.getData().forEach(s -> assertEquals(30, s.getData().size(), "30 daily bars"));
+
+        LineChart<?, ?> pace = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class);
+        assertEquals(3, pace.getData().size(), "month to date, forecast, budget");
+        assertEquals(23, pace.getData().getFirst().getData().size(), "origin plus 22 days of November");
+        assertEquals(4000.0, ((Number) pace.getData().get(2).getData().getLast().getYValue()).doubleValue(), 0);
+
+        String today = robot.lookup("#cloud-today").queryAs(Label.class).getText();
+        assertEquals(aws.dailyTotal(java.time.LocalDate.of(2026, 11, 22)),
+                Double.parseDouble(today.replace("$", "").replace(",", "")), 0.006, today);
+        assertEquals("$1,234.56", robot.lookup("#cloud-estimated").queryAs(Label.class).getText());
+
+        VBox anomalies = robot.lookup("#cloud-anomalies").queryAs(VBox.class);
+        assertEquals(2, anomalies.getChildren().size());
+        String first = ((Label) ((VBox) anomalies.getChildren().getFirst()).getChildren().getFirst()).getText();
+        assertTrue(first.startsWith("$1,180.50 impact  ·  score 0.92 (now 0.81)  ·  2026-11-20 → open"), first);
+        String causes = ((Label) ((VBox) anomalies.getChildren().getFirst()).getChildren().get(1)).getText();
+        assertTrue(causes.contains("ml-prod") && causes.contains("BoxUsage:p4d.24xlarge"), causes);
+
+        VBox alarms = robot.lookup("#cloud-alarms").queryAs(VBox.class);
+        assertTrue(((Label) alarms.getChildren().getFirst()).getText().contains("billing-over-2000 (billing)"),
+                "billing alarms first");
+
+        String requests = robot.lookup("#cloud-requests").queryAs(Label.class).getText();
+        assertEquals("Cost Explorer requests today: 8 of 50 ($0.08)", requests);
+        Label fresh = robot.lookup(".muted").match(n -> n instanceof Label l
+                && l.getText().startsWith("as of 16:02, AWS updates billing data ~3×/day")).queryAs(Label.class);
+        assertTrue(fresh != null, "freshness shown");
+        assertFalse(robot.lookup("#cloud-guidance").query().isVisible());
+    }
+
+    @Test
+    void withoutCredentialsShowsTheGuidanceInsteadOfCharts() throws Exception {
+        Path config = Files.writeString(dir.resolve("aws-config"), "[profile other]\nregion = us-east-1\n");
+        var none = AwsCredentialsProviderChain.of(ProfileCredentialsProvider.builder()
+                .profileFile(ProfileFile.builder().content(config).type(ProfileFile.Type.CONFIGURATION).build())
+                .profileName("analyst").build());
+        show(none, 0, false);
+        Node guidance = robot.lookup("#cloud-guidance").query();
+        assertTrue(guidance.isVisible());
+        assertFalse(robot.lookup("#cloud-content").query().isVisible(), "no charts without data");
+        String text = robot.lookup("#cloud-guidance-text").queryAs(Label.class).getText();
+        assertTrue(text.startsWith("No AWS credentials found for profile 'analyst'"), text);
+        assertTrue(text.contains("aws sso login --profile NAME"), text);
+        assertEquals(0, aws.requests().size());
+    }
+}
