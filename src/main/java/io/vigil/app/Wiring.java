@@ -148,7 +148,15 @@ public final class Wiring implements AutoCloseable {
         if (inventory != null) {
             scheduler.register(inventory);
         }
-        registerCloud(settings, paths, clock);
+        if (scenario == null) {
+            registerCloud(settings, paths, clock);
+        } else {
+            // A replay never calls AWS: the scenario's cost and billing stand in for both sources.
+            scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
+                    io.vigil.scenario.ScenarioCloudSource.Kind.COST, Duration.ofMinutes(5)));
+            scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
+                    io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 

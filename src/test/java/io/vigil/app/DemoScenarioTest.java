@@ -62,6 +62,10 @@ class DemoScenarioTest {
             assertTrue(firstFired.get("miner-signature").compareTo(incident) >= 0, "nothing before 02:13: " + firstFired);
             assertTrue(order.indexOf("miner-signature") < order.indexOf("unexplained-gpu-load"), "order: " + firstFired);
             assertTrue(order.indexOf("unexplained-gpu-load") < order.indexOf("host-egress-high"), "order: " + order);
+            assertTrue(order.indexOf("host-egress-high") < order.indexOf("aws-cost-anomaly"), "order: " + firstFired);
+            assertTrue(order.indexOf("aws-cost-anomaly") < order.indexOf("cloudwatch-billing-alarm"), "order: " + firstFired);
+            assertTrue(firstFired.get("aws-cost-anomaly").compareTo(Duration.ofHours(10).plusMinutes(30)) >= 0,
+                    "the anomaly comes next morning: " + firstFired);
             assertTrue(firstFired.get("unexplained-gpu-load").compareTo(incident.plusMinutes(10)) >= 0,
                     "unexplained load waits for its 10 min 'for': " + firstFired);
             assertTrue(!firstFired.containsKey("gpu-lost") && !firstFired.containsKey("source-down"),
