@@ -100,6 +100,7 @@ public final class VigilApp extends Application {
                     : Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone());
         }
         Scene scene = new Scene(buildShell(), 1280, 820);
+        startAfterFirstPulse(scene, wiring);
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
         stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
         stage.setMinWidth(960);
@@ -170,7 +171,6 @@ public final class VigilApp extends Application {
             shell.refresh();
         });
         ticker.start();
-        startAfterFirstPulse(wiring);
         return shell;
     }
 
@@ -178,23 +178,14 @@ public final class VigilApp extends Application {
      * Starts polling once the window has been laid out for the first time, so that sources loading
      * native libraries and walking /proc do not compete with the first frame for the CPU.
      */
-    private void startAfterFirstPulse(Wiring w) {
+    private static void startAfterFirstPulse(Scene scene, Wiring w) {
         Runnable[] once = new Runnable[1];
         once[0] = () -> {
-            if (stage.getScene() != null) {
-                stage.getScene().removePostLayoutPulseListener(once[0]);
-            }
+            scene.removePostLayoutPulseListener(once[0]);
             Platform.runLater(w::start);
         };
-        if (stage.getScene() == null) {
-            stage.sceneProperty().addListener((obs, old, scene) -> {
-                if (old == null && scene != null) {
-                    scene.addPostLayoutPulseListener(once[0]);
-                }
-            });
-        } else {
-            stage.getScene().addPostLayoutPulseListener(once[0]);
-        }
+        scene.addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
     }
 
     /**
@@ -217,6 +208,7 @@ public final class VigilApp extends Application {
         uiBackground.execute(previous::close);
         wiring = next;
         stage.getScene().setRoot(buildShell());
+        startAfterFirstPulse(stage.getScene(), next);
     }
 
     /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */

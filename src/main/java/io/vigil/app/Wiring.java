@@ -150,6 +150,9 @@ public final class Wiring implements AutoCloseable {
         }
         if (scenario == null) {
             registerCloud(settings, paths, clock);
+            if (cloud != null && playbooks != null) {
+                playbooks.actions().register(new AwsGuardrailAction(cloud.guardrails()));
+            }
         } else {
             // A replay never calls AWS: the scenario's cost and billing stand in for both sources.
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,

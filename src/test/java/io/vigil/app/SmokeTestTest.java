@@ -127,6 +127,9 @@ class SmokeTestTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java,
                 "--module-path", System.getProperty("jdk.module.path"),
+                // Surefire puts jars no module descriptor names (the AWS SDK's helpers, read by its
+                // automatic modules) on the class path; the fork needs them too.
+                "--class-path", System.getProperty("java.class.path", ""),
                 "--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc",
                 "-Dglass.platform=Headless", "-Dprism.order=sw", "-Djava.awt.headless=true",
                 "-Dvigil.config.dir=" + dir.resolve("fork-config"), "-Dvigil.data.dir=" + dir.resolve("fork-data"),
