@@ -39,6 +39,8 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line with the given output streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        // "--view alerts": a view id may also be a command's name.
+        cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);

@@ -24,9 +24,11 @@ public final class DemoBanner extends HBox {
         getStyleClass().add("banner-demo");
         setAlignment(Pos.CENTER_LEFT);
         setSpacing(12);
-        Label text = new Label("DEMO — replaying a recorded incident: " + scenario.name() + " (loops every "
-                + hours(scenario.length()) + "). Nothing on this machine is read or touched; playbooks only dry-run.");
+        Label text = new Label("DEMO · " + scenario.name() + " · recorded incident, loops every "
+                + hours(scenario.length()) + " · nothing on this machine is touched; playbooks only dry-run");
         text.setWrapText(true);
+        text.setMinWidth(200);
+        HBox.setHgrow(text, Priority.SOMETIMES);
         text.setId("demo-banner-text");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -43,7 +45,11 @@ public final class DemoBanner extends HBox {
         Button exit = new Button("Leave demo");
         exit.setId("demo-leave");
         exit.setOnAction(e -> leave.run());
-        getChildren().addAll(text, spacer, new Label("Speed"), speed, exit);
+        Label speedLabel = new Label("Speed");
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {speedLabel, speed, exit}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        getChildren().addAll(text, spacer, speedLabel, speed, exit);
     }
 
     private static String label(double speed) {
