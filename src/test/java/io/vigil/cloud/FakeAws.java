@@ -72,7 +72,12 @@ public final class FakeAws implements AutoCloseable {
     private final List<ObjectNode> alarms = new CopyOnWriteArrayList<>();
 
     public FakeAws() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(0);
+    }
+
+    /** On a given loopback port (0: any free one). */
+    public FakeAws(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         services.put("Amazon Elastic Compute Cloud - Compute", 120.0);
