@@ -79,9 +79,11 @@ class PlaybookCommandTest {
         assertEquals(2, vigil("playbook", "run", "hello", "--param", "who=x; rm -rf ~"));
         assertTrue(err.toString().contains("does not match"), err.toString());
         assertEquals(2, vigil("playbook", "run", "no-such-playbook"));
-        assertEquals(3, vigil("playbook", "run", "aws-guardrails", "--param", "email=a@example.com",
+        // The AWS guardrail action is wired in the app: the playbook is runnable, and it changes the
+        // account, so without --yes nothing is sent.
+        assertEquals(4, vigil("playbook", "run", "aws-guardrails", "--param", "email=a@example.com",
                 "--param", "monthly_limit=10"));
-        assertTrue(err.toString().contains("AWS guardrails are not available in this build"), err.toString());
+        assertTrue(err.toString().contains("Add --yes"), err.toString());
         assertEquals(4, vigil("playbook", "run", "resume-process", "--param", "pid=999999"));
         assertTrue(err.toString().contains("Add --yes"), err.toString());
         assertEquals(0, vigil("audit", "verify"));

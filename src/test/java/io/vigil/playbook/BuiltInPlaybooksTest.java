@@ -239,6 +239,6 @@ class BuiltInPlaybooksTest {
         RunPlan plan = rig.runner.plan(catalog.find("aws-guardrails").orElseThrow(),
                 Map.of("email", "oncall@example.com", "monthly_limit", "5000"), Map.of());
         assertFalse(plan.runnable());
-        assertEquals("Step 1 'Cost anomaly monitor': AWS guardrails are not available in this build", plan.blockers().getFirst());
+        assertEquals("Step 1 'Anomaly monitor, subscription and billing alarm': AWS guardrails are not available in this build", plan.blockers().getFirst());
     }
 }
