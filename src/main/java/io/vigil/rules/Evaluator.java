@@ -474,7 +474,9 @@ public final class Evaluator {
     private List<Observation> sourcesDown() {
         List<Observation> out = new ArrayList<>();
         for (SourceStatus s : inputs.sources().get()) {
-            double v = s.health().state() == HealthState.DOWN ? 1 : 0;
+            // Stale data is an alert; a source that has never answered (no driver, no AWS account) is
+            // not set up here, which the status bar says without paging anyone.
+            double v = s.health().state() == HealthState.DOWN && s.lastSuccess() != null ? 1 : 0;
             Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
             out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
         }

@@ -303,6 +303,18 @@ class EvaluatorTest {
     }
 
     @Test
+    void aSourceThatNeverAnsweredIsNotAnAlert() throws Exception {
+        DetectorInputs in = new DetectorInputs(() -> HostSnapshot.EMPTY, List::of, () -> List.of(new SourceStatus("gpu",
+                "GPU", SourceHealth.down("No NVIDIA driver found"), null, T0, 3)), Signatures.builtIn());
+        Evaluator e = new Evaluator(clock, MetricReader.of(store), in);
+        e.setRules(List.of(rule("id: down\ndetector: source_down\nfor: 5m")));
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            assertTrue(e.tick().active().isEmpty(), "no driver on this machine: not set up, not stale");
+        }
+    }
+
+    @Test
     void sourceDownForLongerThanForFires() throws Exception {
         AtomicReference<HealthState> state = new AtomicReference<>(HealthState.OK);
         DetectorInputs in = new DetectorInputs(() -> HostSnapshot.EMPTY, List::of, () -> List.of(new SourceStatus("gpu", "GPU",
