@@ -63,6 +63,7 @@ public final class VigilApp extends Application {
     private UiTicker ticker;
     private Shell shell;
     private Stage stage;
+    private AppPaths homePaths;
     static final double DEFAULT_DEMO_SPEED = 30;
     private PlaybooksView playbooksView;
     private final ExecutorService uiBackground = Executors.newThreadPerTaskExecutor(
@@ -96,9 +97,11 @@ public final class VigilApp extends Application {
             wiring = wiringFactory.get();
         } else {
             OptionalDouble demoSpeed = demoSpeed(args);
-            wiring = demoSpeed.isPresent() ? scenarioWiring(demoSpeed.getAsDouble())
+            wiring = demoSpeed.isPresent() ? scenarioWiring(AppPaths.fromSystem(), demoSpeed.getAsDouble())
                     : Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone());
         }
+        // The demo keeps its files under demo/ in the folders of the console it was started from.
+        homePaths = wiring.scenario().isPresent() ? AppPaths.fromSystem() : wiring.paths();
         Scene scene = new Scene(buildShell(), 1280, 820);
         startAfterFirstPulse(scene, wiring);
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
@@ -123,9 +126,9 @@ public final class VigilApp extends Application {
         return OptionalDouble.empty();
     }
 
-    private static Wiring scenarioWiring(double speed) {
+    private static Wiring scenarioWiring(AppPaths paths, double speed) {
         try {
-            return Wiring.forScenario(AppPaths.fromSystem(), ScenarioFile.builtInDemo(), speed);
+            return Wiring.forScenario(paths, ScenarioFile.builtInDemo(), speed);
         } catch (ScenarioException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -193,12 +196,12 @@ public final class VigilApp extends Application {
      * the live wiring is closed, the scenario's takes its place, the window is rebuilt.
      */
     public void startDemo() {
-        switchTo(scenarioWiring(DEFAULT_DEMO_SPEED));
+        switchTo(scenarioWiring(homePaths, DEFAULT_DEMO_SPEED));
     }
 
     /** Back from the demo to this machine. */
     public void leaveDemo() {
-        switchTo(Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone()));
+        switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
     }
 
     private void switchTo(Wiring next) {
