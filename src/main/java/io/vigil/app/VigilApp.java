@@ -335,7 +335,31 @@ public final class VigilApp extends Application {
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
-        return new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        boolean replay = wiring.scenario().isPresent();
+        return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
+                replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
+                        ? "The replayed incident's spend, forecast, cost anomaly and billing alarm feed the Dashboard "
+                                + "tiles and the rules (see Alerts). This view shows Cost Explorer's own breakdown, which "
+                                + "needs an AWS account: leave the demo and configure one."
+                        : costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS SDK's default "
+                                + "credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
+                                + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
+                                + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
+                                + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
+                replay ? null : this::startDemo);
+    }
+
+    private boolean costNeverAnswered() {
+        return wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("cost"))
+                .anyMatch(st -> st.lastSuccess() == null
+                        && st.health().state() == io.vigil.telemetry.HealthState.DOWN);
+    }
+
+    private String costReason() {
+        return wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("cost"))
+                .map(st -> st.health().reason()).filter(r -> !r.isEmpty()).findFirst()
+                .orElse("The AWS cost source is not set up.");
     }
 
     private static NavItem placeholder(String id, String title, String icon, String text) {
