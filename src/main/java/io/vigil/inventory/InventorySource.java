@@ -54,6 +54,7 @@ public final class InventorySource implements Source {
     private final ExecutorService probes = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("inventory-probe-", 0).factory());
     private volatile InventorySnapshot latest = InventorySnapshot.EMPTY;
+    private volatile boolean sawProcesses;
     private volatile HashProgress.Progress verifyProgress;
     private volatile CompletableFuture<List<VerifyReport>> verifying;
 
@@ -88,9 +89,23 @@ public final class InventorySource implements Source {
         return "Inventory";
     }
 
+    /** How soon to poll again while the process list has not been read yet (both start together). */
+    static final Duration WAITING_FOR_PROCESSES = Duration.ofSeconds(2);
+
+    /**
+     * The configured period, or {@link #WAITING_FOR_PROCESSES} until a poll has seen the first
+     * process list, so the view does not stay empty for a whole period after start-up. The
+     * scheduler asks for the period each time it plans the next poll.
+     */
     @Override
     public Duration period() {
-        return settings.period();
+        return sawProcesses ? settings.period() : WAITING_FOR_PROCESSES;
+    }
+
+    @Override
+    public Duration pollTimeout() {
+        // Probes, docker and the model-file walk are bounded; allow for them even on the short period.
+        return settings.period().multipliedBy(3);
     }
 
     /** The latest reading; {@link InventorySnapshot#EMPTY} before the first poll. */
@@ -112,9 +127,7 @@ public final class InventorySource implements Source {
         long t = now.toEpochMilli();
         List<String> problems = new ArrayList<>(catalog.problems());
         HostSnapshot snapshot = host.get();
-        if (snapshot.epochMillis() == 0) {
-            problems.add("the process list has not been read yet");
-        }
+        sawProcesses |= snapshot.epochMillis() != 0;
         List<Workload> workloads = classifier.classify(snapshot);
         List<ExposedService> services = services(snapshot, workloads);
         DockerReport containers = docker.read();
