@@ -59,7 +59,8 @@ public final class FakeAws implements AutoCloseable {
     });
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
-    private volatile Duration slowDelay = Duration.ofSeconds(6);
+    /** A SLOW fault holds its response until the fake is closed: longer than any client timeout. */
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     /** Services and their base daily cost in USD; a day's cost varies with its day of month. */
     public final Map<String, Double> services = new LinkedHashMap<>();
@@ -113,9 +114,6 @@ public final class FakeAws implements AutoCloseable {
         faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(fault);
     }
 
-    public void slowDelay(Duration d) {
-        slowDelay = d;
-    }
 
     /** The cost of {@code service} on {@code day} as this fake reports it, USD (4 decimals). */
     public double cost(String service, LocalDate day) {
@@ -149,7 +147,7 @@ public final class FakeAws implements AutoCloseable {
             Fault fault = queue == null ? null : queue.poll();
             if (fault == Fault.SLOW) {
                 try {
-                    Thread.sleep(slowDelay.toMillis()); // the fake AWS being slow, not a test waiting
+                    closed.await(); // the fake AWS not answering until it is shut down
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -405,6 +403,7 @@ public final class FakeAws implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

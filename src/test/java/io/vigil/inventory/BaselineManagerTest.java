@@ -3,7 +3,6 @@ package io.vigil.inventory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.store.Database;
 import io.vigil.telemetry.ManualClock;
@@ -173,10 +172,7 @@ class BaselineManagerTest {
             // Running as root, where mode 000 does not stop reads: use a file even root cannot read, a
             // write-only sysfs attribute, reached through a symlink inside the baseline.
             Files.delete(secret);
-            Path writeOnly = Path.of("/sys/bus/pci/rescan");
-            assumeTrue(Files.exists(writeOnly) && !canRead(writeOnly),
-                    "running as root without a write-only sysfs file: no way to make a file unreadable here");
-            Files.createSymbolicLink(secret, writeOnly);
+            Files.createSymbolicLink(secret, unreadableEvenByRoot());
         }
         Baseline b = manager.add(models, HashProgress.NONE).join();
         assertEquals(4, b.fileCount(), "the unreadable file is in the manifest, without a hash");
@@ -195,9 +191,7 @@ class BaselineManagerTest {
         Files.setPosixFilePermissions(shard, PosixFilePermissions.fromString("---------"));
         if (canRead(shard)) {
             // Root reads through mode 000; swap in a link to a file even root cannot read (see above).
-            Path writeOnly = Path.of("/sys/bus/pci/rescan");
-            assumeTrue(Files.exists(writeOnly) && !canRead(writeOnly),
-                    "running as root without a write-only sysfs file: no way to make a file unreadable here");
+            Path writeOnly = unreadableEvenByRoot();
             Files.delete(shard);
             Files.createSymbolicLink(shard, writeOnly);
         }
@@ -232,6 +226,19 @@ class BaselineManagerTest {
         limiter.acquire(1_000_000);
         assertEquals(3, sleeps.size(), "after an idle pause the next read goes at once");
         RateLimiter.unlimited().acquire(Long.MAX_VALUE);
+    }
+
+    /**
+     * A file that exists and that even root cannot read: a write-only sysfs attribute, or this
+     * process's own memory file, whose first page is unmapped (reading it fails with EIO).
+     */
+    private static Path unreadableEvenByRoot() {
+        for (Path p : List.of(Path.of("/sys/bus/pci/rescan"), Path.of("/proc/self/mem"))) {
+            if (Files.exists(p) && !canRead(p)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no file that root cannot read on this machine (/sys/bus/pci/rescan, /proc/self/mem)");
     }
 
     private static boolean canRead(Path p) {
