@@ -29,7 +29,6 @@ import javafx.scene.chart.StackedBarChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -214,10 +213,7 @@ public final class CloudView implements View {
 
     @Override
     public Node node() {
-        ScrollPane scroll = new ScrollPane(root);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("view-scroll");
-        return scroll;
+        return io.vigil.ui.Layouts.scrolling(root);
     }
 
     @Override

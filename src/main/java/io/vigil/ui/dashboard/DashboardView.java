@@ -3,7 +3,6 @@ package io.vigil.ui.dashboard;
 import eu.hansolo.tilesfx.Tile;
 import eu.hansolo.tilesfx.TileBuilder;
 import io.vigil.host.HostMetrics;
-import io.vigil.telemetry.TimeWindow;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.View;
@@ -15,9 +14,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
-import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -64,7 +60,7 @@ public final class DashboardView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, windowSelector());
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty()));
         head.setAlignment(Pos.CENTER_LEFT);
 
         cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
@@ -102,9 +98,9 @@ public final class DashboardView implements View {
         ColumnConstraints half = new ColumnConstraints();
         half.setPercentWidth(50);
         charts.getColumnConstraints().addAll(half, half);
-        charts.add(card(cpuChart), 0, 0);
-        charts.add(card(memoryChart), 1, 0);
-        charts.add(card(networkChart), 0, 1, 2, 1);
+        charts.add(io.vigil.ui.Layouts.card(cpuChart), 0, 0);
+        charts.add(io.vigil.ui.Layouts.card(memoryChart), 1, 0);
+        charts.add(io.vigil.ui.Layouts.card(networkChart), 0, 1, 2, 1);
 
         root.getChildren().addAll(head, tiles, charts);
         model.windowProperty().addListener((obs, o, n) -> drawCharts());
@@ -118,41 +114,9 @@ public final class DashboardView implements View {
         return t;
     }
 
-    private static Node card(Node content) {
-        VBox box = new VBox(content);
-        VBox.setVgrow(content, Priority.ALWAYS);
-        box.getStyleClass().add(Styles.CARD);
-        return box;
-    }
-
-    private Node windowSelector() {
-        ToggleGroup group = new ToggleGroup();
-        HBox box = new HBox(0);
-        box.getStyleClass().add(Styles.WINDOW_SELECTOR);
-        for (TimeWindow w : List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY)) {
-            ToggleButton b = new ToggleButton(w.label());
-            b.setId("window-" + w.name().toLowerCase(Locale.ROOT));
-            b.setToggleGroup(group);
-            b.setUserData(w);
-            b.setSelected(w == model.windowProperty().get());
-            box.getChildren().add(b);
-        }
-        group.selectedToggleProperty().addListener((obs, old, now) -> {
-            if (now == null) {
-                old.setSelected(true);
-            } else {
-                model.windowProperty().set((TimeWindow) now.getUserData());
-            }
-        });
-        return box;
-    }
-
     @Override
     public Node node() {
-        ScrollPane scroll = new ScrollPane(root);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("view-scroll");
-        return scroll;
+        return io.vigil.ui.Layouts.scrolling(root);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.vigil.gpu.GpuProcessRow;
 import io.vigil.gpu.GpuReading;
 import io.vigil.gpu.GpuSnapshot;
 import io.vigil.telemetry.MetricId;
-import io.vigil.telemetry.TimeWindow;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.View;
@@ -24,13 +23,10 @@ import javafx.scene.Node;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
@@ -76,7 +72,7 @@ public final class GpusView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, windowSelector());
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("gpus-window-", model.windowProperty()));
         head.setAlignment(Pos.CENTER_LEFT);
 
         unavailable.setId("gpus-unavailable");
@@ -99,10 +95,10 @@ public final class GpusView implements View {
         ColumnConstraints half = new ColumnConstraints();
         half.setPercentWidth(50);
         charts.getColumnConstraints().addAll(half, half);
-        charts.add(card(utilizationChart), 0, 0);
-        charts.add(card(memoryChart), 1, 0);
-        charts.add(card(temperatureChart), 0, 1);
-        charts.add(card(powerChart), 1, 1);
+        charts.add(io.vigil.ui.Layouts.card(utilizationChart), 0, 0);
+        charts.add(io.vigil.ui.Layouts.card(memoryChart), 1, 0);
+        charts.add(io.vigil.ui.Layouts.card(temperatureChart), 0, 1);
+        charts.add(io.vigil.ui.Layouts.card(powerChart), 1, 1);
 
         Label procTitle = new Label("Processes on the GPUs");
         procTitle.getStyleClass().add("section-title");
@@ -161,41 +157,9 @@ public final class GpusView implements View {
         return c;
     }
 
-    private static Node card(Node content) {
-        VBox box = new VBox(content);
-        VBox.setVgrow(content, Priority.ALWAYS);
-        box.getStyleClass().add(Styles.CARD);
-        return box;
-    }
-
-    private Node windowSelector() {
-        ToggleGroup group = new ToggleGroup();
-        HBox box = new HBox(0);
-        box.getStyleClass().add(Styles.WINDOW_SELECTOR);
-        for (TimeWindow w : List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY)) {
-            ToggleButton b = new ToggleButton(w.label());
-            b.setId("gpus-window-" + w.name().toLowerCase(Locale.ROOT));
-            b.setToggleGroup(group);
-            b.setUserData(w);
-            b.setSelected(w == model.windowProperty().get());
-            box.getChildren().add(b);
-        }
-        group.selectedToggleProperty().addListener((obs, old, now) -> {
-            if (now == null) {
-                old.setSelected(true);
-            } else {
-                model.windowProperty().set((TimeWindow) now.getUserData());
-            }
-        });
-        return box;
-    }
-
     @Override
     public Node node() {
-        ScrollPane scroll = new ScrollPane(root);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("view-scroll");
-        return scroll;
+        return io.vigil.ui.Layouts.scrolling(root);
     }
 
     @Override
