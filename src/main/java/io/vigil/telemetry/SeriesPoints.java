@@ -10,6 +10,23 @@ public record SeriesPoints(long[] times, double[] values, int size) {
 
     public static final SeriesPoints EMPTY = new SeriesPoints(new long[0], new double[0], 0);
 
+    /** These points followed by {@code later}'s (older history before live points, say). */
+    public SeriesPoints followedBy(SeriesPoints later) {
+        if (isEmpty()) {
+            return later;
+        }
+        if (later.isEmpty()) {
+            return this;
+        }
+        long[] t = new long[size + later.size];
+        double[] v = new double[t.length];
+        System.arraycopy(times, 0, t, 0, size);
+        System.arraycopy(values, 0, v, 0, size);
+        System.arraycopy(later.times, 0, t, size, later.size);
+        System.arraycopy(later.values, 0, v, size, later.size);
+        return new SeriesPoints(t, v, t.length);
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

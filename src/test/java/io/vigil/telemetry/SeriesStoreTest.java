@@ -38,6 +38,18 @@ class SeriesStoreTest {
     }
 
     @Test
+    void historyFollowedByLivePointsKeepsBothInOrder() {
+        SeriesPoints older = new SeriesPoints(new long[] {1, 2, 99}, new double[] {10, 20, 0}, 2);
+        SeriesPoints live = new SeriesPoints(new long[] {3}, new double[] {30}, 1);
+        SeriesPoints all = older.followedBy(live);
+        assertEquals(3, all.size());
+        assertEquals(3, all.times()[2]);
+        assertEquals(30, all.values()[2]);
+        assertEquals(live, SeriesPoints.EMPTY.followedBy(live));
+        assertEquals(older, older.followedBy(SeriesPoints.EMPTY));
+    }
+
+    @Test
     void findsSeriesByNameWhateverTheirLabels() {
         SeriesStore store = new SeriesStore(10);
         store.append(MetricId.of("host.net.if.rx_bytes_per_s", "if", "eth0"), 1, 1);

@@ -104,7 +104,7 @@ public final class AlertsViewModel {
                     long firstLive = live.isEmpty() ? to : live.times()[0];
                     SeriesPoints older = firstLive > from + 60_000 && rollups.isPresent()
                             ? rollups.get().history(id, from, firstLive, 300) : SeriesPoints.EMPTY;
-                    points = concat(older, live);
+                    points = older.followedBy(live);
                     if (points.isEmpty()) {
                         from = to - 60 * 60_000;
                     } else if (points.times()[0] > from) {
@@ -119,20 +119,6 @@ public final class AlertsViewModel {
             }
         });
     }
-
-    private static SeriesPoints concat(SeriesPoints a, SeriesPoints b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        long[] t = new long[a.size() + b.size()];
-        double[] v = new double[t.length];
-        System.arraycopy(a.times(), 0, t, 0, a.size());
-        System.arraycopy(a.values(), 0, v, 0, a.size());
-        System.arraycopy(b.times(), 0, t, a.size(), b.size());
-        System.arraycopy(b.values(), 0, v, a.size(), b.size());
-        return new SeriesPoints(t, v, t.length);
-    }
-
     Detail detail() {
         return detail;
     }

@@ -158,7 +158,7 @@ public final class DashboardViewModel {
             return live;
         }
         SeriesPoints older = history(metric, from, liveStart, maxPoints);
-        return concat(older, live);
+        return older.followedBy(live);
     }
 
     private SeriesPoints history(MetricId metric, long from, long to, int maxPoints) {
@@ -183,20 +183,6 @@ public final class DashboardViewModel {
         }
         return new SeriesPoints(cached.times(), cached.values(), n);
     }
-
-    private static SeriesPoints concat(SeriesPoints a, SeriesPoints b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        long[] t = new long[a.size() + b.size()];
-        double[] v = new double[t.length];
-        System.arraycopy(a.times(), 0, t, 0, a.size());
-        System.arraycopy(a.values(), 0, v, 0, a.size());
-        System.arraycopy(b.times(), 0, t, a.size(), b.size());
-        System.arraycopy(b.values(), 0, v, a.size(), b.size());
-        return new SeriesPoints(t, v, t.length);
-    }
-
     public DoubleProperty cpuPercentProperty() {
         return cpuPercent;
     }
