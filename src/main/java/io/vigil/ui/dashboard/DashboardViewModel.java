@@ -74,8 +74,13 @@ public final class DashboardViewModel {
 
     /** A GPU counts as busy at this utilization or above. */
     static final double GPU_BUSY_PERCENT = 50;
-    /** GPU readings older than this are stale (GPU source down): the tiles show nothing for them. */
-    private static final long GPU_STALE_MS = 10_000;
+    /**
+     * GPU readings older than this (by the injected clock) are stale, the GPU source being down: the
+     * tiles show nothing for them. Two minutes rather than a few periods because a replayed scenario's
+     * clock runs up to hundreds of times faster than the UI cadence, so its samples arrive minutes
+     * apart in its own time; a lost GPU is dropped at once through gpu.lost, not through staleness.
+     */
+    private static final long GPU_STALE_MS = 120_000;
 
     private void refreshGpus() {
         long now = clock.millis();
