@@ -39,7 +39,7 @@ public final class DesktopNotifier implements Notifier {
         Platform.runLater(() -> {
             try {
                 if (popups) {
-                    Notifications.create().title("Vigil: " + n.alert().ruleId())
+                    Notifications.create().darkStyle().title("Vigil: " + n.alert().ruleId())
                             .text(n.alert().subject() + "\n" + n.alert().runbook())
                             .hideAfter(Duration.seconds(10)).showError();
                 }
