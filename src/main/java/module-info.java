@@ -37,6 +37,7 @@ module io.vigil {
     exports io.vigil.playbook;
     exports io.vigil.inventory;
     exports io.vigil.cloud;
+    exports io.vigil.fleet;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -56,5 +57,6 @@ module io.vigil {
     opens io.vigil.inventory to com.fasterxml.jackson.databind;
     opens io.vigil.ui.inventory to javafx.graphics;
     opens io.vigil.cloud to com.fasterxml.jackson.databind;
+    opens io.vigil.fleet to com.fasterxml.jackson.databind;
     opens io.vigil.ui.cloud to javafx.graphics;
 }
