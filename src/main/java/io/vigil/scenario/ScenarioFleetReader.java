@@ -181,14 +181,14 @@ public final class ScenarioFleetReader implements FleetReader {
             labels.put("namespace", g.namespace());
             labels.put("container", g.container());
             processes = List.of(new FleetProcess(g.pid(), g.process(),
-                    OptionalLong.of((long) memoryUsed(n, g, job, t))), g.pod(), g.namespace(), g.container()));
+                    OptionalLong.of((long) memoryUsed(n, g, job, t)), g.pod(), g.namespace(), g.container()));
         }
         boolean faulty = n.name().equals("gpu-a-03") && g.index() == 5;
         return new FleetGpu(n.name(), g.uuid(), g.index(), c.model(), labels, OptionalDouble.of(util),
                 OptionalDouble.of(memoryUsed(n, g, job, t)), OptionalDouble.of(c.memoryGiB() * GIB),
                 OptionalDouble.of(temperature(n, g, power(n, g, util, job, t), t)),
                 OptionalDouble.of(power(n, g, util, job, t)),
-                OptionalDouble.of(c.powerLimitWatts()), OptionalDouble.of(faulty ? 2 : 0),
+                OptionalDouble.of(c.powerLimitW()), OptionalDouble.of(faulty ? 2 : 0),
                 OptionalDouble.of(faulty ? 48 : 0), processes);
     }
 
@@ -217,11 +217,11 @@ public final class ScenarioFleetReader implements FleetReader {
         // Heat follows power. The A100 nodes of cluster b sit in an older, warmer row: a miner at the
         // power limit there runs above 90 °C, training stays below the 85 °C warning.
         double ambient = n.cluster().prefix().equals("gpu-b") ? 34 : 29;
-        return ambient + 60 * powerWatts / n.cluster().powerLimitWatts() + 1.5 * noise(n.ordinal(), g.index(), 2, t);
+        return ambient + 60 * powerWatts / n.cluster().powerLimitW() + 1.5 * noise(n.ordinal(), g.index(), 2, t);
     }
 
     private static double power(NodeSpec n, GpuSpec g, double util, Job job, long t) {
-        double limit = n.cluster().powerLimitWatts();
+        double limit = n.cluster().powerLimitW();
         double idle = limit * 0.09;
         double share = job == Job.MINER ? 0.97 : job == Job.INFERENCE ? 0.7 : 0.82;
         return Math.min(limit, idle + (limit * share - idle) * util / 100 + limit * 0.02 * noise(n.ordinal(), g.index(), 3, t));
