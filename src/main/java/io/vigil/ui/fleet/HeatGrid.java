@@ -51,7 +51,8 @@ final class HeatGrid extends Region {
     static final double LABEL_WIDTH = 250;
     private static final double GAP = 2;
     private static final double SCROLLBAR = 14;
-    private static final int LUT_SIZE = 101;
+    // 3k + 1 entries: the four stops fall exactly on entries 0, k, 2k and 3k.
+    private static final int LUT_SIZE = 97;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private static final StyleablePropertyFactory<HeatGrid> CSS = new StyleablePropertyFactory<>(Region.getClassCssMetaData());
