@@ -102,7 +102,10 @@ public final class VigilApp extends Application {
         }
         // The demo keeps its files under demo/ in the folders of the console it was started from.
         homePaths = wiring.scenario().isPresent() ? AppPaths.fromSystem() : wiring.paths();
-        Scene scene = new Scene(buildShell(), 1280, 820);
+        // 1280×820 is the design size; a smaller screen (JavaFX's headless screen is 1000×1000) gets
+        // what fits, since a window larger than the screen breaks the headless renderer.
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(buildShell(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
         startAfterFirstPulse(scene, wiring);
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
         stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
