@@ -254,6 +254,8 @@ public final class VigilApp extends Application {
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
                 () -> noGpuText(), this::startDemo)));
+        // --- fleet view ---
+        items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
         items.add(wiring.alertEngine().isPresent()
                 ? new NavItem("alerts", "Alerts", Icons.ALERTS, this::alertsView)
@@ -330,6 +332,17 @@ public final class VigilApp extends Application {
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
         openPlaybook(playbookId, context);
+    }
+
+    /** The Fleet view; without a fleet, its first-run form writes settings.yaml and restarts the sources. */
+    private View fleetView() {
+        return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
+                form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
+                () -> {
+                    switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
+                    shell.show("fleet");
+                },
+                wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
     private View cloudView() {
