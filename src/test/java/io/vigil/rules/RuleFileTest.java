@@ -132,7 +132,7 @@ class RuleFileTest {
         repo.addListener(applied::add);
         repo.load();
         assertTrue(Files.exists(file), "defaults written on first run");
-        assertEquals(11, repo.rules().size());
+        assertEquals(12, repo.rules().size());
         assertTrue(repo.problems().isEmpty());
 
         Files.writeString(file, GOOD.replace("warning: 90", "warning: [90"));
