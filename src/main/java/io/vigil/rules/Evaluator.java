@@ -373,7 +373,7 @@ public final class Evaluator {
                 Map<String, String> identity = new LinkedHashMap<>(text.labels());
                 identity.remove("rule");
                 out.add(new Observation(identity, Map.of(), identity.isEmpty() ? rule.id()
-                        : subject(new MetricId(rule.id(), identity)), v, text.id()));
+                        : rule.id() + " / " + subject(new MetricId(rule.id(), identity)), v, text.id()));
                 continue;
             }
             out.add(new Observation(text.labels(), Map.of(), text.subject(), v, text.id()));

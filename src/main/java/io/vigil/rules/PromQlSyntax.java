@@ -167,6 +167,10 @@ public final class PromQlSyntax {
             boolean afterComma = prev == Kind.COMMA;
             switch (t.kind()) {
                 case IDENT -> {
+                    if (prev == Kind.OP) {
+                        throw new SyntaxError(t.offset(), "expected a quoted label value after '" + previous.text()
+                                + "': \"" + t.text() + "\"");
+                    }
                     if (!atStart && !afterComma) {
                         throw new SyntaxError(t.offset(), "expected ',' or '}' before label '" + t.text() + "'");
                     }

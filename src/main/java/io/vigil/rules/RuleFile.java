@@ -342,7 +342,7 @@ public final class RuleFile {
             if (first == '|' || first == '>') {
                 // Block scalar: content from the next line, at the indentation of its first line.
                 int contentLine = line + 1 + lineInExpr;
-                String content = contentLine <= lines.length ? lines[contentLine - 1] : "";
+                String content = line < lines.length ? lines[line] : "";
                 int indent = 0;
                 while (indent < content.length() && content.charAt(indent) == ' ') {
                     indent++;
