@@ -331,7 +331,8 @@ public final class VigilApp extends Application {
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
-        openPlaybook(playbookId, context);
+        // A fleet alert's pid belongs to another machine; its pod names the workload (AlertContext).
+        openPlaybook(playbookId, io.vigil.playbook.AlertContext.forPlaybook(context));
     }
 
     /** The Fleet view; without a fleet, its first-run form writes settings.yaml and restarts the sources. */
