@@ -13,11 +13,11 @@ import io.vigil.playbook.PlaybookService;
 import io.vigil.playbook.PlaybookSettings;
 import io.vigil.playbook.Runner;
 import io.vigil.playbook.ScanContainersAction;
-import io.vigil.playbook.SecretRedactor;
 import io.vigil.playbook.SignalProcessAction;
 import io.vigil.playbook.VerifyHashesAction;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
+import io.vigil.text.Redactor;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +54,7 @@ final class PlaybookWiring {
                     .register(new PcapSummaryAction())
                     .register(new CollectAction(snapshots));
             AuditLog audit = new AuditLog(db, clock);
-            Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new SecretRedactor(), clock,
+            Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new Redactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
                             ps.defaultTimeout(), Duration.ofSeconds(3)),
                     System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason);

@@ -28,7 +28,7 @@ public final class OshiProcessReader implements ProcessTableReader {
             double cpu = before == null || before.getStartTime() != p.getStartTime()
                     ? 0 : Math.max(0, p.getProcessCpuLoadBetweenTicks(before) * 100.0);
             infos.add(new ProcessInfo(p.getProcessID(), p.getParentProcessID(), nullToEmpty(p.getName()),
-                    nullToEmpty(p.getUser()), nullToEmpty(p.getCommandLine()), cpu, p.getResidentMemory(),
+                    nullToEmpty(p.getUser()), ProcFields.cap(p.getCommandLine()), cpu, p.getResidentMemory(),
                     p.getStartTime()));
         }
         previous = current;

@@ -19,6 +19,8 @@ import java.util.Map;
  * docs/decisions/0004-read-processes-from-procfs.md).
  *
  * <p>The command line is re-read at every poll on purpose: a miner can rewrite its argv after start.
+ * It is read up to {@link ProcFields#MAX_FIELD_BYTES} and marked when cut: a miner can pad its argv
+ * to megabytes, and everything downstream (redaction, views, the audit log) should not pay for that.
  * Not thread-safe.
  */
 public final class ProcFsProcessReader implements ProcessTableReader {
@@ -79,7 +81,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     }
 
     private ProcessInfo readOne(int pid, Path dir, double elapsedSeconds, Map<Integer, long[]> ticks) throws IOException {
-        String stat = new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.UTF_8);
+        // stat is short (comm is at most 15 bytes), but a cap costs nothing and bounds a hostile /proc.
+        String stat = new String(ProcFields.read(dir.resolve("stat"), 4096).bytes(), StandardCharsets.UTF_8);
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         if (open < 0 || close < open) {
@@ -106,7 +109,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     }
 
     private static String readCommandLine(Path dir) throws IOException {
-        byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
+        ProcFields.Capped capped = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
+        byte[] raw = capped.bytes();
         int end = raw.length;
         while (end > 0 && raw[end - 1] == 0) {
             end--;
@@ -116,7 +120,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
                 raw[i] = ' ';
             }
         }
-        return new String(raw, 0, end, StandardCharsets.UTF_8);
+        String text = new String(raw, 0, end, StandardCharsets.UTF_8);
+        return capped.truncated() ? text + ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : text;
     }
 
     private static long readBootTime(Path proc) throws IOException {

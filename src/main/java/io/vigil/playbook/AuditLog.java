@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
+import io.vigil.text.SafeText;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,6 @@ public final class AuditLog {
     private final Database database;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
-    private final SecretRedactor redactor = new SecretRedactor();
 
     public AuditLog(Database database, Clock clock) throws StoreException {
         this.database = database;
@@ -87,7 +87,7 @@ public final class AuditLog {
 
     /** Commits a step's result as it ends. */
     public void stepFinished(RunPlan plan, String user, String host, StepResult r) throws StoreException {
-        List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(redactor::redact).toList()).toList();
+        List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(SafeText::of).toList()).toList();
         append(plan, user, host, "step_finished", r.index(), r.name(), toJson(argv),
                 r.exitCode().isPresent() ? r.exitCode().getAsInt() : null, r.duration().toMillis(), r.status().name(),
                 r.output(), r.message());
@@ -102,7 +102,9 @@ public final class AuditLog {
     private void append(RunPlan plan, String user, String host, String kind, Integer stepIndex, String stepName,
                         String argv, Integer exitCode, Long durationMs, String status, String output, String message)
             throws StoreException {
-        String params = toJson(new TreeMap<>(plan.parameters()));
+        TreeMap<String, String> shownParams = new TreeMap<>();
+        plan.parameters().forEach((k, v) -> shownParams.put(k, SafeText.of(v))); // a value may hold a secret
+        String params = toJson(shownParams);
         String time = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
         String outputDigest = output == null ? null : PlaybookFile.sha256(output.getBytes(StandardCharsets.UTF_8));
         database.inTransaction(c -> {
