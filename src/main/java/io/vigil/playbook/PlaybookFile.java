@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.yaml.YamlAliases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,7 @@ public final class PlaybookFile {
         }
         FileDto dto;
         try {
+            YamlAliases.refuse((YAMLFactory) yaml.getFactory(), bytes, "playbooks");
             dto = yaml.readValue(bytes, FileDto.class);
         } catch (JsonProcessingException e) {
             throw new PlaybookException(describe(source, e), e);
