@@ -133,12 +133,8 @@ public final class RuleFile {
             throw new com.fasterxml.jackson.core.JsonParseException(p, "nesting deeper than " + MAX_DEPTH + " levels");
         }
         JsonToken t = p.currentToken();
-        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yp && yp.isCurrentAlias()) {
-            // Jackson reports an alias as the anchor's name, not its value: refuse it rather than misread it.
-            // (This also means an alias bomb can never expand.)
-            throw new com.fasterxml.jackson.core.JsonParseException(p, "aliases (*" + p.getText()
-                    + ") are not supported in rules files; write the value out");
-        }
+        // Jackson reports an alias as the anchor's name, not its value: refuse it rather than misread it.
+        io.vigil.yaml.YamlAliases.refuseAt(p, "rules files");
         if (t == JsonToken.START_OBJECT) {
             Map<String, Node> entries = new LinkedHashMap<>();
             Map<String, int[]> keys = new LinkedHashMap<>();
