@@ -60,9 +60,11 @@ public final class Settings {
         List<String> problems = new ArrayList<>();
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
+                io.vigil.store.OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
                 try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-                    Files.copy(in, file);
+                    // Created owner-only: a settings file others can write is a way to change what Vigil runs.
+                    io.vigil.store.OwnerOnly.writeString(file, new String(in.readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
             byte[] bytes = Files.readAllBytes(file);
