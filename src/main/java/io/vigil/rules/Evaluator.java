@@ -501,12 +501,14 @@ public final class Evaluator {
                 continue;
             }
             Map<String, String> identity = Map.of("gpu", gpuLabel);
-            if (ProcessDetectors.anyAllowedOn(gpu, gpuProcs, host, inputs.signatures())) {
-                // A known workload explains the load; the value says how busy it is, but never breaches.
+            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
+            boolean anyOnGpu = gpuProcs.stream().anyMatch(g -> g.gpu() == gpu);
+            if (anyOnGpu && unknown.isEmpty()) {
+                // Every process on the GPU is a known workload: the load is explained and never breaches.
+                // One allowed process is not enough: a miner sharing the GPU with a Jupyter kernel must show.
                 out.add(new Observation(identity, Map.of(), "GPU " + gpu, 0, id.toString()));
                 continue;
             }
-            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
             Map<String, String> context = new LinkedHashMap<>();
             String subject;
             if (unknown.isEmpty()) {
@@ -521,6 +523,10 @@ public final class Evaluator {
                     context.put("user", p.user());
                 }
                 subject = "GPU " + gpu + " / pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
+                if (unknown.size() > 1) {
+                    context.put("unexplained_pids", String.join(",",
+                            unknown.stream().map(u -> Integer.toString(u.pid())).toList()));
+                }
             }
             out.add(new Observation(identity, context, subject, util, id.toString()));
         }

@@ -189,7 +189,15 @@ public final class RuleFile {
             } else if (list instanceof ListNode ln) {
                 Set<String> ids = new HashSet<>();
                 for (Node item : ln.items()) {
-                    Rule r = rule(item);
+                    Rule r;
+                    try {
+                        r = rule(item);
+                    } catch (RuntimeException e) {
+                        // Last line of defence: nothing in a rules file may escape as an exception and stop the app.
+                        problem(item, "this rule cannot be read (" + e.getClass().getSimpleName() + ": "
+                                + e.getMessage() + ")");
+                        r = null;
+                    }
                     if (r != null) {
                         if (!ids.add(r.id())) {
                             problem(item, "duplicate rule id '" + r.id() + "'; ids must be unique");
@@ -375,12 +383,24 @@ public final class RuleFile {
 
         private OptionalDouble number(MapNode m, String key, String where) {
             Node n = m.entries().get(key);
-            if (n == null || (n instanceof ScalarNode s0 && s0.text() == null)) {
+            if (n == null) {
+                return OptionalDouble.empty();
+            }
+            if (n instanceof ScalarNode s && (s.text() == null || s.text().isBlank())) {
+                // A key written with no value is a mistake, not "no threshold": refuse it rather than drop it.
+                problem(n, where + ": expected a number for '" + key + "', got nothing (" + (s.text() == null
+                        ? "null" : "an empty value") + "); write a number or remove the key");
                 return OptionalDouble.empty();
             }
             if (n instanceof ScalarNode s && (s.token() == JsonToken.VALUE_NUMBER_INT
                     || s.token() == JsonToken.VALUE_NUMBER_FLOAT)) {
-                return OptionalDouble.of(Double.parseDouble(s.text()));
+                YamlNumber.Parsed v = YamlNumber.parse(s.text());
+                if (v.problem() != null) {
+                    problem(n, where + ": expected a finite number for '" + key + "', got '" + s.text() + "': "
+                            + v.problem());
+                    return OptionalDouble.empty();
+                }
+                return OptionalDouble.of(v.value());
             }
             problem(n, where + ": expected a number for '" + key + "', got " + describe(n));
             return OptionalDouble.empty();
@@ -488,6 +508,15 @@ public final class RuleFile {
         if (t.equals("0")) {
             return Duration.ZERO;
         }
+        try {
+            return sumDuration(t);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // More digits than a duration can hold: not a duration, and never an exception out of a rules file.
+            return null;
+        }
+    }
+
+    private static Duration sumDuration(String t) {
         Matcher mt = DURATION.matcher(t);
         Duration total = Duration.ZERO;
         int pos = 0;
