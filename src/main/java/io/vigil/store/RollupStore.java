@@ -37,7 +37,9 @@ public final class RollupStore implements TelemetryListener {
             "CREATE TABLE rollup ("
                     + " resolution_s INTEGER NOT NULL, metric TEXT NOT NULL, bucket_start INTEGER NOT NULL,"
                     + " count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,"
-                    + " PRIMARY KEY (resolution_s, metric, bucket_start)) WITHOUT ROWID");
+                    + " PRIMARY KEY (resolution_s, metric, bucket_start)) WITHOUT ROWID",
+            // The prune deletes by age across every metric: without this it scans the whole resolution.
+            "CREATE INDEX rollup_age ON rollup(resolution_s, bucket_start)");
 
     private final Database database;
     private final Clock clock;
