@@ -129,6 +129,20 @@ class RollupStoreTest {
     }
 
     @Test
+    void perProcessAndContainerInterfaceSeriesAreNotRolledUp() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            RollupStore rollups = new RollupStore(db, clock);
+            MetricId process = MetricId.of("gpu.process.memory_bytes", "gpu", "0", "pid", "4242");
+            MetricId veth = MetricId.of("host.net.if.rx_bytes_per_s", "if", "veth3a9f2c1");
+            MetricId eth0 = MetricId.of("host.net.if.rx_bytes_per_s", "if", "eth0");
+            rollups.onSamples("gpu", List.of(Sample.of(process, clock.millis(), 1)));
+            rollups.onSamples("host", List.of(Sample.of(veth, clock.millis(), 1), Sample.of(eth0, clock.millis(), 1)));
+            assertEquals(2, rollups.flushAll(), "eth0's 10 s and 1 min buckets only");
+            assertEquals(List.of(eth0), rollups.metricIds());
+        }
+    }
+
+    @Test
     void aDatabaseWrittenByANewerVigilIsRefusedWithAMessage() throws Exception {
         try (Database db = Database.open(dir.resolve("vigil.db"))) {
             db.migrate("future", List.of("CREATE TABLE a(x)", "CREATE TABLE b(x)"));
