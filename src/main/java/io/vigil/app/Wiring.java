@@ -98,6 +98,8 @@ public final class Wiring implements AutoCloseable {
         this.paths = paths;
         this.settings = settings;
         this.problems.addAll(settings.problems());
+        // Owner-only folders, and a warning for trusted files others may write (issue 15).
+        this.problems.addAll(TrustedFiles.secureAtStart(paths));
         this.series = new SeriesStore();
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
