@@ -223,7 +223,7 @@ class FleetViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         TableView<?> table = robot.lookup("#fleet-processes").queryTableView();
         assertEquals(1, table.getItems().size());
-        assertTrue(robot.lookup(".table-cell").lookup("xmrig\\x1b[2J\\nrm -rf ~\\u202e").tryQuery().isPresent(),
+        assertTrue(robot.lookup(".table-cell").lookup("xmrig\\x1B[2J\\nrm -rf ~\\u{202E}").tryQuery().isPresent(),
                 "the name is escaped in the table");
         assertTrue(robot.lookup(".table-cell").lookup("pod\\r\\nfake-line").tryQuery().isPresent());
         assertTrue(robot.lookup(".table-cell").lookup("ns\\x07").tryQuery().isPresent());
