@@ -84,6 +84,9 @@ public final class Wiring implements AutoCloseable {
     private final InventorySource inventory;
     private CloudServices cloud;
     private Database cloudBudgetDatabase;
+    // Fleet (Prometheus): null unless an endpoint is configured.
+    private io.vigil.fleet.FleetSource fleet;
+    private io.vigil.fleet.PromQlQuery fleetQuery;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -159,6 +162,10 @@ public final class Wiring implements AutoCloseable {
                     io.vigil.scenario.ScenarioCloudSource.Kind.COST, Duration.ofMinutes(5)));
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
                     io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
+        }
+        // Fleet: only when a Prometheus endpoint is configured; local NVML stays the default.
+        if (scenario == null) {
+            registerFleet(settings, clock);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
@@ -237,6 +244,23 @@ public final class Wiring implements AutoCloseable {
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("AWS cost sources disabled: {}", e.getMessage());
             problems.add("AWS cost sources disabled: " + e.getMessage());
+        }
+    }
+
+    /** The fleet source when {@code fleet:} names an endpoint (or VIGIL_PROMETHEUS_URL is set). */
+    private void registerFleet(Settings settings, Clock clock) {
+        try {
+            io.vigil.fleet.FleetSettings fs = settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+            if (!fs.configured()) {
+                return;
+            }
+            var connection = io.vigil.fleet.prometheus.PrometheusEndpoints.connect(fs, System.getenv(), clock);
+            fleet = new io.vigil.fleet.FleetSource(connection.reader(), fs.period());
+            fleetQuery = connection.query();
+            scheduler.register(fleet);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Fleet disabled: {}", e.getMessage());
+            problems.add("Fleet disabled: " + e.getMessage());
         }
     }
 
@@ -422,6 +446,16 @@ public final class Wiring implements AutoCloseable {
     /** The AWS cost services; empty when their settings or budget store could not be used. */
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
+    }
+
+    /** The fleet source; empty when no Prometheus endpoint is configured. */
+    public Optional<io.vigil.fleet.FleetSource> fleet() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a fleet. */
+    public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
+        return Optional.ofNullable(fleetQuery);
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */
