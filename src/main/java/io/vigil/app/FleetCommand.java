@@ -11,6 +11,7 @@ import io.vigil.fleet.FleetSettings;
 import io.vigil.fleet.FleetSnapshot;
 import io.vigil.fleet.NodeHealth;
 import io.vigil.fleet.prometheus.PrometheusEndpoints;
+import io.vigil.text.Escaper;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,7 +68,7 @@ final class FleetCommand implements Callable<Integer> {
         try (FleetReader reader = PrometheusEndpoints.connect(fs, System.getenv(), Clock.systemUTC()).reader()) {
             snapshot = reader.read(Instant.now());
         } catch (FleetException e) {
-            err.println("fleet: " + TerminalText.escape(e.getMessage()));
+            err.println("fleet: " + Escaper.escape(e.getMessage()));
             err.flush();
             return 2;
         } catch (IllegalArgumentException e) {
@@ -158,29 +159,29 @@ final class FleetCommand implements Callable<Integer> {
 
     private static void printText(PrintWriter out, FleetSnapshot s) {
         long down = s.nodes().stream().filter(n -> n.health() == NodeHealth.DOWN).count();
-        out.printf("Fleet from %s at %s: %d nodes (%d down), %d GPUs%n", TerminalText.escape(s.origin()),
+        out.printf("Fleet from %s at %s: %d nodes (%d down), %d GPUs%n", Escaper.escape(s.origin()),
                 Instant.ofEpochMilli(s.epochMillis()), s.nodes().size(), down, s.gpus().size());
         for (FleetNode n : s.nodes()) {
             out.println();
-            out.printf("%-24s %-7s cpu %s %%  mem %s GiB  rx %s kB/s  tx %s kB/s%s%n", TerminalText.escape(n.name()),
+            out.printf("%-24s %-7s cpu %s %%  mem %s GiB  rx %s kB/s  tx %s kB/s%s%n", Escaper.escape(n.name()),
                     n.health(), num(n.cpuPercent(), "%.0f", 1), num(n.memoryUsedBytes(), "%.1f", 1 << 30),
                     num(n.networkRxBytesPerS(), "%.1f", 1000), num(n.networkTxBytesPerS(), "%.1f", 1000),
-                    n.lastError().isEmpty() ? "" : "  " + TerminalText.escape(n.lastError()));
+                    n.lastError().isEmpty() ? "" : "  " + Escaper.escape(n.lastError()));
             for (FleetGpu g : n.gpus()) {
                 out.printf("  gpu %-2d %-40s %-24s util %s %%  %s °C  %s W  mem %s GiB  ecc %s  xid %s%n", g.index(),
-                        TerminalText.escape(g.uuid()), TerminalText.escape(g.model()), num(g.utilizationPercent(), "%.0f", 1),
+                        Escaper.escape(g.uuid()), Escaper.escape(g.model()), num(g.utilizationPercent(), "%.0f", 1),
                         num(g.temperatureC(), "%.0f", 1), num(g.powerWatts(), "%.0f", 1),
                         num(g.memoryUsedBytes(), "%.1f", 1 << 30), num(g.eccErrors(), "%.0f", 1), num(g.xidLast(), "%.0f", 1));
                 for (FleetProcess p : g.processes()) {
-                    String who = p.pid() > 0 ? "pid " + p.pid() + " " + TerminalText.escape(p.name())
-                            : "pod " + TerminalText.escape(p.namespace()) + "/" + TerminalText.escape(p.pod());
+                    String who = p.pid() > 0 ? "pid " + p.pid() + " " + Escaper.escape(p.name())
+                            : "pod " + Escaper.escape(p.namespace()) + "/" + Escaper.escape(p.pod());
                     out.printf("      %s%s%n", who, p.usedMemoryBytes().isPresent()
                             ? String.format("  %.1f GiB", p.usedMemoryBytes().getAsLong() / (double) (1 << 30)) : "");
                 }
             }
         }
         for (String p : s.problems()) {
-            out.println("problem: " + TerminalText.escape(p));
+            out.println("problem: " + Escaper.escape(p));
         }
     }
 }

@@ -84,7 +84,7 @@ public final class Wiring implements AutoCloseable {
     private final InventorySource inventory;
     private CloudServices cloud;
     private Database cloudBudgetDatabase;
-    // Fleet (Prometheus): null unless an endpoint is configured.
+    // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
     private io.vigil.fleet.FleetSource fleet;
     private io.vigil.fleet.PromQlQuery fleetQuery;
 
@@ -99,6 +99,8 @@ public final class Wiring implements AutoCloseable {
         this.paths = paths;
         this.settings = settings;
         this.problems.addAll(settings.problems());
+        // Owner-only folders, and a warning for trusted files others may write (issue 15).
+        this.problems.addAll(TrustedFiles.secureAtStart(paths));
         this.series = new SeriesStore();
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
@@ -163,8 +165,13 @@ public final class Wiring implements AutoCloseable {
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
                     io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
         }
-        // Fleet: only when a Prometheus endpoint is configured; local NVML stays the default.
-        if (scenario == null) {
+        // --- fleet: a scenario replay has its own fleet, so the Fleet view is never empty in the demo ---
+        if (scenario != null) {
+            fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
+                    Duration.ofSeconds(15));
+            scheduler.register(fleet);
+        } else {
+            // Prometheus only when an endpoint is configured; local NVML stays the default.
             registerFleet(settings, clock);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
@@ -448,12 +455,12 @@ public final class Wiring implements AutoCloseable {
         return Optional.ofNullable(cloud);
     }
 
-    /** The fleet source; empty when no Prometheus endpoint is configured. */
+    /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */
     public Optional<io.vigil.fleet.FleetSource> fleet() {
         return Optional.ofNullable(fleet);
     }
 
-    /** PromQL over the configured Prometheus endpoints, for rules; empty without a fleet. */
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a Prometheus fleet. */
     public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
         return Optional.ofNullable(fleetQuery);
     }

@@ -134,7 +134,7 @@ class FleetCommandTest {
         Run r = run("fleet");
         assertEquals(0, r.code, r.err);
         assertFalse(r.out.contains("\u001b"), "no raw escape character reaches the terminal");
-        assertTrue(r.out.contains("pod default/miner-7f\\u001b[2J"), r.out);
+        assertTrue(r.out.contains("pod default/miner-7f\\x1B[2J"), r.out);
         assertTrue(r.out.contains("pid 31337 /tmp/.x/xmrig"), r.out);
         assertTrue(r.out.contains("gpu-a") && r.out.contains("127.0.0.3") && r.out.contains("gpu-c"), r.out);
         Run json = run("fleet", "--json");
