@@ -101,7 +101,8 @@ public final class Wiring implements AutoCloseable {
         this.problems.addAll(settings.problems());
         // Owner-only folders, and a warning for trusted files others may write (issue 15).
         this.problems.addAll(TrustedFiles.secureAtStart(paths));
-        this.series = new SeriesStore();
+        this.series = new SeriesStore(SeriesStore.DAY_OF_SECONDS, fleetWindow(settings).pointsPerSeries(),
+                fleetWindow(settings).window());
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
 
@@ -251,6 +252,15 @@ public final class Wiring implements AutoCloseable {
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("AWS cost sources disabled: {}", e.getMessage());
             problems.add("AWS cost sources disabled: " + e.getMessage());
+        }
+    }
+
+    /** The fleet settings for the series store's short fleet window; the defaults when the section is broken. */
+    private static io.vigil.fleet.FleetSettings fleetWindow(Settings settings) {
+        try {
+            return settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+        } catch (IllegalArgumentException e) {
+            return new io.vigil.fleet.FleetSettings(List.of(), "", 0, 0); // registerFleet reports the problem
         }
     }
 
