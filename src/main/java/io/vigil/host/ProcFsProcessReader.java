@@ -102,26 +102,44 @@ public final class ProcFsProcessReader implements ProcessTableReader {
         if (before != null && before[1] == startTicks && elapsedSeconds > 0) {
             cpuPercent = Math.max(0, (cpuTicks - before[0]) / CLOCK_TICKS_PER_SECOND / elapsedSeconds * 100.0);
         }
-        String commandLine = readCommandLine(dir);
+        ProcFields.Capped cmdline = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
+        List<String> argv = argvOf(cmdline.bytes());
+        // A process chooses its own argv: past the cap it is cut, and the cut is said.
+        String commandLine = String.join(" ", argv)
+                + (cmdline.truncated() ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
         int uid = (Integer) Files.getAttribute(dir, "unix:uid");
         long start = bootEpochMillis + (long) (startTicks * 1000 / CLOCK_TICKS_PER_SECOND);
-        return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start);
+        return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start, argv,
+                readExe(dir));
     }
 
-    private static String readCommandLine(Path dir) throws IOException {
-        ProcFields.Capped capped = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
-        byte[] raw = capped.bytes();
+    /** The argument vector, split at the NULs the kernel keeps between elements (so "a b" stays one). */
+    private static List<String> argvOf(byte[] raw) {
         int end = raw.length;
         while (end > 0 && raw[end - 1] == 0) {
             end--;
         }
-        for (int i = 0; i < end; i++) {
-            if (raw[i] == 0) {
-                raw[i] = ' ';
+        List<String> argv = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || raw[i] == 0) {
+                argv.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
             }
         }
-        String text = new String(raw, 0, end, StandardCharsets.UTF_8);
-        return capped.truncated() ? text + ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : text;
+        return end == 0 ? List.of() : argv;
+    }
+
+    /**
+     * The executable the kernel runs for the process: unlike argv[0], the process cannot rewrite it.
+     * "" when it cannot be read (another user's process without privileges, a kernel thread).
+     */
+    private static String readExe(Path dir) {
+        try {
+            return Files.readSymbolicLink(dir.resolve("exe")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
+        }
     }
 
     private static long readBootTime(Path proc) throws IOException {

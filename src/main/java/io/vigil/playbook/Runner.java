@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.store.OwnerOnly;
 import io.vigil.store.StoreException;
 import io.vigil.text.Escaper;
 import io.vigil.text.Redactor;
@@ -236,6 +237,20 @@ public final class Runner {
         }
     }
 
+    /**
+     * Records in the audit log a run that was refused before anything ran, with the reason: an
+     * unknown playbook or bad parameters ({@code plan} empty; the values as given, redacted), a
+     * blocked plan, destructive steps not confirmed. Returns the run id it was recorded under.
+     */
+    public String recordRefused(Optional<RunPlan> plan, String playbookId, String playbookSha256,
+                                Map<String, String> given, String reason) throws PlaybookException {
+        try {
+            return audit.refused(plan, playbookId, playbookSha256, given, user, host, reason);
+        } catch (StoreException e) {
+            throw new PlaybookException("The refused run could not be recorded: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code plan} and waits for it: for the command line. */
     public RunResult run(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
         return start(plan, listener, destructiveConfirmed).result().join();
@@ -256,17 +271,20 @@ public final class Runner {
             safe(() -> listener.stepStarted(ps));
             StepResult r = runStep(plan, ps, listener, handle);
             results.add(r);
-            safe(() -> listener.stepFinished(r));
+            restrictEvidence(plan);
             LOG.info("Playbook run {} step {} '{}': {} exit {} in {} ms", plan.runId(), ps.index() + 1, r.name(),
                     r.status(), r.exitCode().isPresent() ? r.exitCode().getAsInt() : "-", r.duration().toMillis());
+            // Commit, then show: a step the analyst saw end is in the audit log even if Vigil dies right after.
             try {
                 audit.stepFinished(plan, user, host, r);
             } catch (StoreException e) {
                 LOG.error("Audit write failed; stopping run {}: {}", plan.runId(), e.getMessage());
+                safe(() -> listener.stepFinished(r));
                 status = RunStatus.FAILED;
                 message = "stopped: the audit log cannot be written (" + e.getMessage() + ")";
                 break;
             }
+            safe(() -> listener.stepFinished(r));
             if (r.status() == StepStatus.CANCELLED) {
                 status = RunStatus.CANCELLED;
                 message = "cancelled during step " + (ps.index() + 1);
@@ -294,6 +312,20 @@ public final class Runner {
         LOG.info("Playbook run {} ended: {} ({})", plan.runId(), status, message);
         safe(() -> listener.runFinished(result));
         return result;
+    }
+
+    /**
+     * Evidence is owner-only: programs such as tcpdump and docker save create their files with their
+     * own umask, so whatever a step left in the run's evidence folder is made 0600 (folders 0700).
+     */
+    private static void restrictEvidence(RunPlan plan) {
+        if (Files.isDirectory(plan.evidenceDir())) {
+            try {
+                OwnerOnly.restrictTree(plan.evidenceDir());
+            } catch (IOException e) {
+                LOG.warn("Cannot make the evidence in {} owner-only: {}", plan.evidenceDir(), e.getMessage());
+            }
+        }
     }
 
     private static String describe(StepResult r) {
@@ -329,7 +361,7 @@ public final class Runner {
                         .anyMatch(v -> v.contains(evidence))) {
                     // Programs such as tcpdump -w and docker save do not create the folder they write into.
                     try {
-                        Files.createDirectories(plan.evidenceDir());
+                        OwnerOnly.createDirectories(plan.evidenceDir());
                     } catch (IOException e) {
                         yield out.result(ps, StepStatus.FAILED, OptionalInt.empty(), t0, commands,
                                 "cannot create the evidence folder " + evidence + ": " + e.getMessage());
@@ -371,7 +403,7 @@ public final class Runner {
             @Override
             public Path evidenceDir() throws ActionException {
                 try {
-                    return Files.createDirectories(plan.evidenceDir());
+                    return OwnerOnly.createDirectories(plan.evidenceDir());
                 } catch (IOException e) {
                     throw new ActionException("cannot create the evidence folder " + plan.evidenceDir() + ": " + e.getMessage());
                 }

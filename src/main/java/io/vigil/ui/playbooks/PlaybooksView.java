@@ -517,6 +517,9 @@ public final class PlaybooksView implements View {
                 auditStatus.setText(v.valid() ? "Audit log OK: " + v.entries() + " entries, chain intact"
                         : "Audit log BROKEN: " + v.message());
                 auditStatus.getStyleClass().add(v.valid() ? "step-ok" : "step-failed");
+                // What was checked and what the anchors prove, in full on hover.
+                auditStatus.setTooltip(new javafx.scene.control.Tooltip(String.join("\n", v.report())
+                        + "\nhead hash: " + v.headHash()));
             }
         }));
     }
