@@ -2,9 +2,10 @@ package io.vigil.ui;
 
 /**
  * Text that came from a watched machine (process names, pod names, label values, scrape errors)
- * made safe to show: control characters, line and paragraph separators, bidirectional overrides and
- * zero-width characters are shown as escapes ({@code \n}, {@code \x1b}, {@code \u202e}) so they can
- * neither be interpreted nor hide what follows. Long values are cut with a note.
+ * made safe to show: the one redactor and escaper of {@link io.vigil.text.SafeText} (secrets masked;
+ * control characters, line and paragraph separators, bidirectional overrides and zero-width
+ * characters shown as escapes, so they can neither be interpreted nor hide what follows), then cut
+ * with a note when long, for labels and tooltips that have room for one short value.
  */
 public final class SafeText {
 
@@ -18,35 +19,9 @@ public final class SafeText {
         if (s == null) {
             return "";
         }
-        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_LENGTH) + 8);
-        int limit = Math.min(s.length(), MAX_LENGTH);
-        for (int i = 0; i < limit; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                        out.append(String.format("\\x%02x", (int) c));
-                    } else if (hidden(c)) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        if (s.length() > MAX_LENGTH) {
-            out.append("… (").append(s.length() - MAX_LENGTH).append(" more characters)");
-        }
-        return out.toString();
-    }
-
-    /** Characters that change how the text around them is drawn, or draw nothing. */
-    private static boolean hidden(char c) {
-        return (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029'
-                || (c >= '\u200b' && c <= '\u200f') || c == '\u061c' || c == '\ufeff';
+        // Cut first (bounded work for megabyte labels), then redact and escape what is shown.
+        String head = s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+        String shown = io.vigil.text.SafeText.of(head);
+        return s.length() > MAX_LENGTH ? shown + "… (" + (s.length() - MAX_LENGTH) + " more characters)" : shown;
     }
 }
