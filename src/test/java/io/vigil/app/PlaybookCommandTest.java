@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -88,5 +89,34 @@ class PlaybookCommandTest {
         assertTrue(err.toString().contains("Add --yes"), err.toString());
         assertEquals(0, vigil("audit", "verify"));
         assertTrue(out.toString().contains("holds 0 entries"), "nothing ran, nothing audited: " + out);
+    }
+
+    @Test
+    void aForgedArgvIsPrintedEscapedAndStoredEscaped() throws Exception {
+        Process forger = new ProcessBuilder("/usr/bin/perl", "-e", "sleep 300",
+                "x\n-> SUCCEEDED exit 0\nno miner indicators for this process", "\u001b[2J\u001b[31mred").start();
+        try {
+            Path cmdline = Path.of("/proc/" + forger.pid() + "/cmdline");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(cmdline).contains("sleep 300")) {
+                assertTrue(System.nanoTime() < deadline, "the process never showed its argv");
+                Thread.onSpinWait();
+            }
+            int rc = vigil("playbook", "run", "gpu-miner-triage", "--param", "pid=" + forger.pid());
+            String printed = out.toString();
+            assertTrue(rc == 0 || rc == 1, "rc " + rc + ": " + printed + err);
+            assertTrue(printed.contains("x\\n-> SUCCEEDED exit 0\\nno miner indicators for this process"), printed);
+            assertTrue(printed.contains("\\x1B[2J\\x1B[31mred"), printed);
+            assertFalse(printed.contains("\u001b"), "a raw ESC reached the terminal");
+            assertTrue(printed.lines().noneMatch(l -> l.startsWith("no miner indicators")), "a forged line: " + printed);
+
+            Path export = dir.resolve("audit.jsonl");
+            assertEquals(0, vigil("audit", "export", "--output", export.toString()));
+            String stored = Files.readString(export);
+            assertTrue(stored.contains("x\\\\n-> SUCCEEDED exit 0\\\\nno miner indicators"), stored);
+            assertFalse(stored.contains("\\u001B") || stored.contains("\\u001b"), "a raw ESC was stored");
+        } finally {
+            forger.destroyForcibly();
+        }
     }
 }
