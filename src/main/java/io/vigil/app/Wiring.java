@@ -132,7 +132,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
