@@ -59,4 +59,5 @@ module io.vigil {
     opens io.vigil.cloud to com.fasterxml.jackson.databind;
     opens io.vigil.fleet to com.fasterxml.jackson.databind;
     opens io.vigil.ui.cloud to javafx.graphics;
+    opens io.vigil.ui.fleet to javafx.graphics;
 }

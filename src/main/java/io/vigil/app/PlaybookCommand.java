@@ -16,6 +16,7 @@ import io.vigil.playbook.RunResult;
 import io.vigil.playbook.RunStatus;
 import io.vigil.playbook.Step;
 import io.vigil.playbook.StepResult;
+import io.vigil.text.Escaper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -286,14 +287,15 @@ final class PlaybookCommand implements Callable<Integer> {
 
                 @Override
                 public void output(int stepIndex, String line) {
-                    out.println("   " + line);
+                    out.println("   " + Escaper.escape(line)); // escaped by the runner already; idempotent
                     out.flush();
                 }
 
                 @Override
                 public void stepFinished(StepResult r) {
                     out.println("-> " + r.status() + (r.exitCode().isPresent() ? " exit " + r.exitCode().getAsInt() : "")
-                            + " in " + Durations.human(r.duration()) + (r.message().isEmpty() ? "" : ": " + r.message()));
+                            + " in " + Durations.human(r.duration()) + (r.message().isEmpty() ? "" : ": "
+                            + Escaper.escape(r.message())));
                     out.flush();
                 }
             };

@@ -18,11 +18,11 @@ import io.vigil.playbook.PlaybookService;
 import io.vigil.playbook.PlaybookSettings;
 import io.vigil.playbook.Runner;
 import io.vigil.playbook.ScanContainersAction;
-import io.vigil.playbook.SecretRedactor;
 import io.vigil.playbook.SignalProcessAction;
 import io.vigil.playbook.VerifyHashesAction;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
+import io.vigil.text.Redactor;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ final class PlaybookWiring {
             AuditLog audit = new AuditLog(db, clock, new AuditLog.Anchoring(
                     paths.dataDir().resolve(AuditLog.KEY_FILE), paths.dataDir().resolve(AuditLog.ANCHOR_FILE),
                     auditSettings.anchorEvery(), anchorSink(settings, auditSettings, problems)));
-            Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new SecretRedactor(), clock,
+            Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new Redactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
                             ps.defaultTimeout(), Duration.ofSeconds(3)),
                     System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.yaml.YamlAliases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,7 +67,9 @@ public final class Settings {
                             java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
-            JsonNode user = YAML.readTree(file.toFile());
+            byte[] bytes = Files.readAllBytes(file);
+            YamlAliases.refuse((YAMLFactory) YAML.getFactory(), bytes, "settings.yaml"); // *x would read as "x"
+            JsonNode user = YAML.readTree(bytes);
             if (user != null && !user.isMissingNode() && !user.isNull()) {
                 if (!user.isObject()) {
                     problems.add(file + ": expected a mapping of sections (host:, ui:, …) at the top level");

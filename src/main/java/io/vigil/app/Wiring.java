@@ -84,6 +84,8 @@ public final class Wiring implements AutoCloseable {
     private final InventorySource inventory;
     private CloudServices cloud;
     private Database cloudBudgetDatabase;
+    // --- fleet (demo fleet; the Prometheus-backed fleet is registered by the fleet settings) ---
+    private io.vigil.fleet.FleetSource fleet;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -161,6 +163,12 @@ public final class Wiring implements AutoCloseable {
                     io.vigil.scenario.ScenarioCloudSource.Kind.COST, Duration.ofMinutes(5)));
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
                     io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
+        }
+        // --- fleet: a scenario replay has its own fleet, so the Fleet view is never empty in the demo ---
+        if (scenario != null) {
+            fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
+                    Duration.ofSeconds(15));
+            scheduler.register(fleet);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
@@ -424,6 +432,11 @@ public final class Wiring implements AutoCloseable {
     /** The AWS cost services; empty when their settings or budget store could not be used. */
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
+    }
+
+    /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */
+    public Optional<io.vigil.fleet.FleetSource> fleet() {
+        return Optional.ofNullable(fleet);
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.store.Database;
 import io.vigil.store.OwnerOnly;
 import io.vigil.store.StoreException;
+import io.vigil.text.SafeText;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,6 @@ public final class AuditLog {
     private final Database database;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
-    private final SecretRedactor redactor = new SecretRedactor();
 
     private final Anchoring anchoring;
     private volatile AuditKey key;
@@ -143,7 +143,7 @@ public final class AuditLog {
 
     /** Commits a step's result as it ends. */
     public void stepFinished(RunPlan plan, String user, String host, StepResult r) throws StoreException {
-        List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(redactor::redact).toList()).toList();
+        List<List<String>> argv = r.commands().stream().map(a -> a.stream().map(SafeText::of).toList()).toList();
         append(RunRef.of(plan), user, host, "step_finished", r.index(), r.name(), toJson(argv),
                 r.exitCode().isPresent() ? r.exitCode().getAsInt() : null, r.duration().toMillis(), r.status().name(),
                 r.output(), r.message());
@@ -161,7 +161,7 @@ public final class AuditLog {
             byte[] id = new byte[6];
             new java.security.SecureRandom().nextBytes(id);
             Map<String, String> clean = new TreeMap<>();
-            parameters.forEach((k, v) -> clean.put(redactor.redact(k), redactor.redact(v == null ? "" : v)));
+            parameters.forEach((k, v) -> clean.put(SafeText.of(k), v == null ? "" : v)); // values are made safe in append
             return new RunRef(java.util.HexFormat.of().formatHex(id), playbookId, playbookSha256, clean);
         });
         String shown = plan.map(p -> "\nwould have run:\n" + String.join("\n", p.commandLines())).orElse("");
@@ -181,7 +181,9 @@ public final class AuditLog {
     private void append(RunRef run, String user, String host, String kind, Integer stepIndex, String stepName,
                         String argv, Integer exitCode, Long durationMs, String status, String output, String message)
             throws StoreException {
-        String params = toJson(new TreeMap<>(run.parameters()));
+        TreeMap<String, String> shownParams = new TreeMap<>();
+        run.parameters().forEach((k, v) -> shownParams.put(k, SafeText.of(v))); // a value may hold a secret
+        String params = toJson(shownParams);
         String time = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
         String outputDigest = output == null ? null : PlaybookFile.sha256(output.getBytes(StandardCharsets.UTF_8));
         AuditEntry written = database.inTransaction(c -> {

@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.host.ProcFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +47,7 @@ public final class SignalProcessAction implements BuiltInAction {
         }
         ProcessHandle.Info info = target.get().info();
         ctx.out("process " + pid + ": user " + info.user().orElse("?") + ", command "
-                + info.commandLine().or(info::command).orElse("?"));
+                + ProcFields.cap(info.commandLine().or(info::command).orElse("?")));
         ActionContext.Exec r = ctx.exec(List.of("kill", "-s", signal, pidText));
         r.lines().forEach(ctx::out);
         if (r.exitCode() == 0) {

@@ -105,16 +105,12 @@ public final class ProcessDetectors {
         return false;
     }
 
-    /** Whether {@code p} matches an allow-list entry by name or command line. */
+    /**
+     * Whether {@code p} runs a known workload: its executable (or python script or module) or whole
+     * leading arguments match an allow-list entry, never a piece of its command line.
+     */
     public static boolean allowed(ProcessInfo p, Signatures sig) {
-        String name = nz(p.name()).toLowerCase(Locale.ROOT);
-        String cmd = nz(p.commandLine()).toLowerCase(Locale.ROOT);
-        for (String a : sig.allowed()) {
-            if (name.contains(a) || cmd.contains(a)) {
-                return true;
-            }
-        }
-        return false;
+        return sig.allowList().allows(p);
     }
 
     /**
@@ -142,7 +138,10 @@ public final class ProcessDetectors {
         return out;
     }
 
-    /** Whether any process on {@code gpu} is an allowed workload. */
+    /**
+     * Whether any process on {@code gpu} is an allowed workload. Not what explains a GPU's load: that
+     * needs every process on it to be allowed ({@link #unexplainedOn} empty).
+     */
     public static boolean anyAllowedOn(int gpu, List<GpuProcessObservation> gpuProcesses, HostSnapshot snapshot,
                                        Signatures sig) {
         for (GpuProcessObservation g : gpuProcesses) {

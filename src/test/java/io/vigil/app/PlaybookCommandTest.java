@@ -33,7 +33,7 @@ class PlaybookCommandTest {
                 parameters:
                   - {name: who, type: string, pattern: '[a-z]{1,10}', default: world}
                 steps:
-                  - {name: greet, run: [echo, "hello {{who}}"]}
+                  - {name: greet, run: [echo, hello, "{{who}}"]}
                 """);
         Files.writeString(own.resolve("broken-step.yaml"), """
                 name: Fails
@@ -65,7 +65,7 @@ class PlaybookCommandTest {
         assertEquals(0, vigil("playbook", "run", "hello", "--param", "who=analyst"));
         assertTrue(out.toString().contains("   hello analyst"), out.toString());
         assertEquals(0, vigil("playbook", "run", "hello", "--dry-run"));
-        assertTrue(out.toString().contains("1. echo 'hello world'"), out.toString());
+        assertTrue(out.toString().contains("1. echo hello world"), out.toString());
         assertEquals(1, vigil("playbook", "run", "broken-step"));
 
         assertEquals(0, vigil("audit", "verify"));
