@@ -136,7 +136,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
@@ -295,7 +295,9 @@ public final class Wiring implements AutoCloseable {
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
         try {
-            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+            // The audit key and anchors belong to that database: a fresh database with old anchors would not verify.
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm", io.vigil.playbook.AuditLog.KEY_FILE,
+                    io.vigil.playbook.AuditLog.ANCHOR_FILE)) {
                 java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
             }
         } catch (java.io.IOException e) {
