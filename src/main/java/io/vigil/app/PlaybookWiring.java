@@ -16,6 +16,7 @@ import io.vigil.playbook.ScanContainersAction;
 import io.vigil.playbook.SecretRedactor;
 import io.vigil.playbook.SignalProcessAction;
 import io.vigil.playbook.VerifyHashesAction;
+import io.vigil.rules.Signatures;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
 import java.net.InetAddress;
@@ -38,7 +39,8 @@ final class PlaybookWiring {
 
     /** The playbook service, or null (with a problem added) when its settings or audit table are unusable. */
     static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
-                                 Supplier<HostSnapshot> snapshots, List<String> problems, String dryRunOnlyReason) {
+                                 Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
+                                 String dryRunOnlyReason) {
         try {
             PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
             Path evidence = ps.evidence(paths.dataDir());
@@ -50,9 +52,9 @@ final class PlaybookWiring {
                     .register(new HashFilesAction())
                     .register(new VerifyHashesAction())
                     .register(new FindRecentFilesAction())
-                    .register(new ScanContainersAction())
+                    .register(new ScanContainersAction(signatures))
                     .register(new PcapSummaryAction())
-                    .register(new CollectAction(snapshots));
+                    .register(new CollectAction(snapshots, signatures));
             AuditLog audit = new AuditLog(db, clock);
             Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new SecretRedactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
