@@ -146,7 +146,11 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
-        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
+        // One miner-signature and allow-list, loaded once: the rules and the playbook actions share it,
+        // so triage never contradicts an alert. (Only a persistent console writes the editable copies.)
+        Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
+                signatures, problems,
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
         this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
@@ -196,7 +200,7 @@ public final class Wiring implements AutoCloseable {
             if (database != null) {
                 try {
                     Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, Signatures.load(paths.configDir())));
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
