@@ -20,6 +20,7 @@ import io.vigil.playbook.Runner;
 import io.vigil.playbook.ScanContainersAction;
 import io.vigil.playbook.SignalProcessAction;
 import io.vigil.playbook.VerifyHashesAction;
+import io.vigil.rules.Signatures;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
 import io.vigil.text.Redactor;
@@ -46,7 +47,8 @@ final class PlaybookWiring {
 
     /** The playbook service, or null (with a problem added) when its settings or audit table are unusable. */
     static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
-                                 Supplier<HostSnapshot> snapshots, List<String> problems, String dryRunOnlyReason) {
+                                 Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
+                                 String dryRunOnlyReason) {
         try {
             PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
             Path evidence = ps.evidence(paths.dataDir());
@@ -58,9 +60,9 @@ final class PlaybookWiring {
                     .register(new HashFilesAction())
                     .register(new VerifyHashesAction())
                     .register(new FindRecentFilesAction())
-                    .register(new ScanContainersAction())
+                    .register(new ScanContainersAction(signatures))
                     .register(new PcapSummaryAction())
-                    .register(new CollectAction(snapshots));
+                    .register(new CollectAction(snapshots, signatures));
             AuditSettings auditSettings = settings.section("audit", AuditSettings.class);
             AuditLog audit = new AuditLog(db, clock, new AuditLog.Anchoring(
                     paths.dataDir().resolve(AuditLog.KEY_FILE), paths.dataDir().resolve(AuditLog.ANCHOR_FILE),

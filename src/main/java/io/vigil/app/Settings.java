@@ -33,7 +33,8 @@ public final class Settings {
     static final Map<String, String> ENVIRONMENT_OVERRIDES = Map.of(
             "VIGIL_NVML_LIB", "gpu.nvmlLibrary",
             "AWS_PROFILE", "cloud.profile",
-            "AWS_REGION", "cloud.region");
+            "AWS_REGION", "cloud.region",
+            "VIGIL_PROMETHEUS_URL", "fleet.prometheusUrl");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -84,8 +84,9 @@ public final class Wiring implements AutoCloseable {
     private final InventorySource inventory;
     private CloudServices cloud;
     private Database cloudBudgetDatabase;
-    // --- fleet (demo fleet; the Prometheus-backed fleet is registered by the fleet settings) ---
+    // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
     private io.vigil.fleet.FleetSource fleet;
+    private io.vigil.fleet.PromQlQuery fleetQuery;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -100,7 +101,8 @@ public final class Wiring implements AutoCloseable {
         this.problems.addAll(settings.problems());
         // Owner-only folders, and a warning for trusted files others may write (issue 15).
         this.problems.addAll(TrustedFiles.secureAtStart(paths));
-        this.series = new SeriesStore();
+        this.series = new SeriesStore(SeriesStore.DAY_OF_SECONDS, fleetWindow(settings).pointsPerSeries(),
+                fleetWindow(settings).window());
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
 
@@ -134,7 +136,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
@@ -144,7 +146,11 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
-        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
+        // One miner-signature and allow-list, loaded once: the rules and the playbook actions share it,
+        // so triage never contradicts an alert. (Only a persistent console writes the editable copies.)
+        Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
+                signatures, problems,
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
         this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
@@ -169,6 +175,9 @@ public final class Wiring implements AutoCloseable {
             fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
                     Duration.ofSeconds(15));
             scheduler.register(fleet);
+        } else {
+            // Prometheus only when an endpoint is configured; local NVML stays the default.
+            registerFleet(settings, clock);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
@@ -191,7 +200,7 @@ public final class Wiring implements AutoCloseable {
             if (database != null) {
                 try {
                     Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), fleetRuleInputs(new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, Signatures.load(paths.configDir()))));
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures)));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
@@ -223,9 +232,8 @@ public final class Wiring implements AutoCloseable {
         }
         io.vigil.fleet.FleetSource source = fleet;
         DetectorInputs inputs = local.withFleet(source::latest);
-        if (source.reader() instanceof io.vigil.fleet.prometheus.PrometheusFleetReader prometheus) {
-            promQlRules = new io.vigil.rules.PromQlRuleSource(prometheus.promQl(), ruleRepository::rules,
-                    source.period());
+        if (fleetQuery != null) {
+            promQlRules = new io.vigil.rules.PromQlRuleSource(fleetQuery, ruleRepository::rules, source.period());
             scheduler.register(promQlRules);
             inputs = inputs.withPromQl(promQlRules);
         }
@@ -278,6 +286,32 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
+    /** The fleet settings for the series store's short fleet window; the defaults when the section is broken. */
+    private static io.vigil.fleet.FleetSettings fleetWindow(Settings settings) {
+        try {
+            return settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+        } catch (IllegalArgumentException e) {
+            return new io.vigil.fleet.FleetSettings(List.of(), "", 0, 0); // registerFleet reports the problem
+        }
+    }
+
+    /** The fleet source when {@code fleet:} names an endpoint (or VIGIL_PROMETHEUS_URL is set). */
+    private void registerFleet(Settings settings, Clock clock) {
+        try {
+            io.vigil.fleet.FleetSettings fs = settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+            if (!fs.configured()) {
+                return;
+            }
+            var connection = io.vigil.fleet.prometheus.PrometheusEndpoints.connect(fs, System.getenv(), clock);
+            fleet = new io.vigil.fleet.FleetSource(connection.reader(), fs.period());
+            fleetQuery = connection.query();
+            scheduler.register(fleet);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Fleet disabled: {}", e.getMessage());
+            problems.add("Fleet disabled: " + e.getMessage());
+        }
+    }
+
     /** The full graph for the desktop console. */
     public static Wiring forDesktop(AppPaths paths, Clock clock) {
         return new Wiring(clock, paths, loadSettings(paths), true);
@@ -292,7 +326,9 @@ public final class Wiring implements AutoCloseable {
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
         try {
-            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+            // The audit key and anchors belong to that database: a fresh database with old anchors would not verify.
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm", io.vigil.playbook.AuditLog.KEY_FILE,
+                    io.vigil.playbook.AuditLog.ANCHOR_FILE)) {
                 java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
             }
         } catch (java.io.IOException e) {
@@ -465,6 +501,11 @@ public final class Wiring implements AutoCloseable {
     /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */
     public Optional<io.vigil.fleet.FleetSource> fleet() {
         return Optional.ofNullable(fleet);
+    }
+
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a Prometheus fleet. */
+    public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
+        return Optional.ofNullable(fleetQuery);
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

@@ -261,14 +261,15 @@ public final class ScenarioFleetReader implements FleetReader {
         }
         long from = start.toEpochMilli();
         long to = end.toEpochMilli();
-        // Like query_range: a step no finer than the scrape interval and at most maxPoints points.
+        // Like query_range: a step no finer than the scrape interval and at most maxPoints points,
+        // ending at `end` so the newest point is the reading read(end) gives.
         long step = Math.max(STEP_MS, (long) Math.ceil((double) (to - from) / maxPoints));
-        from = Math.floorDiv(from + step - 1, step) * step;
-        int size = (int) Math.max(0, (to - from) / step + 1);
+        int size = (int) Math.min(maxPoints, (to - from) / step + 1);
         long[] times = new long[size];
         double[] values = new double[size];
         int k = 0;
-        for (long t = from; t <= to && k < size; t += step) {
+        for (int i = size - 1; i >= 0; i--) {
+            long t = to - i * step;
             long offset = scenario.offsetMillis(Instant.ofEpochMilli(t));
             if (down(n, offset)) {
                 continue; // no samples while the node was not scraped: a gap, not a number

@@ -60,14 +60,15 @@ public final class PrometheusHarness implements AutoCloseable {
     private final Path dir;
     private final URI url;
     private final String basicAuth;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final Thread shutdownHook;
 
-    private PrometheusHarness(Process process, Path dir, URI url, String basicAuth) {
+    private PrometheusHarness(Process process, Path dir, URI url, String basicAuth, HttpClient http) {
         this.process = process;
         this.dir = dir;
         this.url = url;
         this.basicAuth = basicAuth;
+        this.http = http;
         this.shutdownHook = new Thread(process::destroyForcibly, "prometheus-harness-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -104,6 +105,22 @@ public final class PrometheusHarness implements AutoCloseable {
      * itself uses to wait for readiness and targets.
      */
     public static PrometheusHarness start(List<Job> jobs, String webConfig, String user, String password) {
+        String auth = user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return launch(jobs, webConfig, auth, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), "http");
+    }
+
+    /**
+     * Starts Prometheus serving https with {@code webConfig}'s {@code tls_server_config}; the harness
+     * trusts {@code caFile} and presents {@code certFile}/{@code keyFile} (PEM) itself.
+     */
+    public static PrometheusHarness startTls(List<Job> jobs, String webConfig, Path caFile, Path certFile, Path keyFile) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(io.vigil.fleet.prometheus.TlsContexts.create(caFile, certFile, keyFile, "test harness")).build();
+        return launch(jobs, webConfig, null, http, "https");
+    }
+
+    private static PrometheusHarness launch(List<Job> jobs, String webConfig, String auth, HttpClient http, String scheme) {
         Path bin = binary();
         Path dir;
         try {
@@ -115,8 +132,6 @@ public final class PrometheusHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String auth = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken between probe and bind
             int port = freePort();
@@ -136,8 +151,8 @@ public final class PrometheusHarness implements AutoCloseable {
                 deleteTree(dir);
                 throw new AssertionError("cannot start " + bin + ": " + e.getMessage(), e);
             }
-            URI url = URI.create("http://127.0.0.1:" + port);
-            PrometheusHarness h = new PrometheusHarness(p, dir, url, auth);
+            URI url = URI.create(scheme + "://127.0.0.1:" + port);
+            PrometheusHarness h = new PrometheusHarness(p, dir, url, auth, http);
             try {
                 h.awaitReady();
                 return h;

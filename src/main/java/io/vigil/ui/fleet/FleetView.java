@@ -5,7 +5,7 @@ import io.vigil.fleet.FleetReader;
 import io.vigil.fleet.FleetSnapshot;
 import io.vigil.fleet.FleetSource;
 import io.vigil.ui.Layouts;
-import io.vigil.ui.SafeText;
+import io.vigil.text.SafeText;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import java.time.Clock;
@@ -185,9 +185,9 @@ public final class FleetView implements View {
     }
 
     private void showSnapshot(FleetSnapshot s) {
-        origin.setText(s.origin().isEmpty() ? "waiting for the first poll…" : "from " + SafeText.visible(s.origin()));
+        origin.setText(s.origin().isEmpty() ? "waiting for the first poll…" : "from " + SafeText.of(s.origin()));
         boolean any = !s.problems().isEmpty();
-        problems.setText(any ? String.join("\n", s.problems().stream().map(SafeText::visible).toList()) : "");
+        problems.setText(any ? String.join("\n", s.problems().stream().map(SafeText::of).toList()) : "");
         show(problems, any);
     }
 

@@ -188,7 +188,12 @@ final class FleetViewModel {
 
     /** The charts' plot width: history is asked for at one point per pixel. */
     void setHistoryWidthPixels(int pixels) {
-        historyWidthPixels = Math.max(50, pixels);
+        int px = Math.max(50, pixels);
+        boolean changed = Math.abs(px - historyWidthPixels) > historyWidthPixels / 10;
+        historyWidthPixels = px;
+        if (changed) {
+            requestHistory(); // the charts were laid out or resized: ask again at their width
+        }
     }
 
     int historyWidthPixels() {

@@ -3,7 +3,7 @@ package io.vigil.ui.fleet;
 import io.vigil.fleet.FleetGpu;
 import io.vigil.fleet.FleetNode;
 import io.vigil.fleet.NodeHealth;
-import io.vigil.ui.SafeText;
+import io.vigil.text.SafeText;
 import io.vigil.ui.Units;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,7 +51,8 @@ final class HeatGrid extends Region {
     static final double LABEL_WIDTH = 250;
     private static final double GAP = 2;
     private static final double SCROLLBAR = 14;
-    private static final int LUT_SIZE = 101;
+    // 3k + 1 entries: the four stops fall exactly on entries 0, k, 2k and 3k.
+    private static final int LUT_SIZE = 97;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private static final StyleablePropertyFactory<HeatGrid> CSS = new StyleablePropertyFactory<>(Region.getClassCssMetaData());
@@ -260,10 +261,10 @@ final class HeatGrid extends Region {
 
     /** The tooltip for a cell (column -1: the node itself). Every value from the exporter is escaped. */
     String tooltipText(FleetNode n, int column) {
-        StringBuilder sb = new StringBuilder(SafeText.visible(n.name()));
+        StringBuilder sb = new StringBuilder(SafeText.of(n.name()));
         String cluster = n.labels().getOrDefault("cluster", "");
         if (!cluster.isEmpty()) {
-            sb.append(" · ").append(SafeText.visible(cluster));
+            sb.append(" · ").append(SafeText.of(cluster));
         }
         if (n.health() == NodeHealth.DOWN) {
             return sb.append('\n').append(statusText(n)).append("\nClick for the node's history.").toString();
@@ -273,8 +274,8 @@ final class HeatGrid extends Region {
             return sb.append("\n").append(n.gpus().size()).append(" GPUs · click for details").toString();
         }
         sb.append(" · GPU ").append(g.index());
-        sb.append('\n').append(SafeText.visible(g.uuid()));
-        sb.append('\n').append(SafeText.visible(g.model()));
+        sb.append('\n').append(SafeText.of(g.uuid()));
+        sb.append('\n').append(SafeText.of(g.model()));
         OptionalDouble v = metric.value(g);
         sb.append('\n').append(metric.title()).append(": ").append(v.isPresent() ? metric.format(v.getAsDouble()) : "n/a (not exported)");
         if (metric == HeatMetric.POWER && g.powerWatts().isPresent()) {
@@ -294,10 +295,10 @@ final class HeatGrid extends Region {
             pod = g.processes().getFirst().pod();
             ns = g.processes().getFirst().namespace();
         }
-        sb.append("\nPod: ").append(pod.isEmpty() ? "none" : SafeText.visible(ns) + "/" + SafeText.visible(pod));
+        sb.append("\nPod: ").append(pod.isEmpty() ? "none" : SafeText.of(ns) + "/" + SafeText.of(pod));
         if (!g.processes().isEmpty()) {
             var p = g.processes().getFirst();
-            sb.append("\nProcess: ").append(p.name().isEmpty() ? "?" : SafeText.visible(p.name()))
+            sb.append("\nProcess: ").append(p.name().isEmpty() ? "?" : SafeText.of(p.name()))
                     .append(p.pid() > 0 ? " (pid " + p.pid() + ")" : "");
             if (g.processes().size() > 1) {
                 sb.append(" and ").append(g.processes().size() - 1).append(" more");
@@ -313,7 +314,7 @@ final class HeatGrid extends Region {
         }
         String when = n.lastScrapeMillis() <= 0 ? "never"
                 : TIME.withZone(zone).format(Instant.ofEpochMilli(n.lastScrapeMillis()));
-        String error = n.lastError().isEmpty() ? "not answering" : SafeText.visible(n.lastError());
+        String error = n.lastError().isEmpty() ? "not answering" : SafeText.of(n.lastError());
         return "DOWN — " + error + ", last scrape " + when;
     }
 
@@ -385,11 +386,11 @@ final class HeatGrid extends Region {
             g.setFont(name);
             g.setFill(n.health() == NodeHealth.DOWN ? downText.get() : text.get());
             g.setTextAlign(TextAlignment.LEFT);
-            String label = SafeText.visible(n.name());
+            String label = SafeText.of(n.name());
             g.fillText(fit(label, 17), 6, y + ROW_HEIGHT / 2);
             g.setFont(small);
             g.setFill(muted.get());
-            g.fillText(fit(SafeText.visible(n.labels().getOrDefault("cluster", "")), 18), 136, y + ROW_HEIGHT / 2);
+            g.fillText(fit(SafeText.of(n.labels().getOrDefault("cluster", "")), 18), 136, y + ROW_HEIGHT / 2);
             if (n.health() != NodeHealth.UP) {
                 paintDown(g, n, y, Math.max(cw * Math.max(1, maxGpus), w - LABEL_WIDTH - 8));
                 continue;

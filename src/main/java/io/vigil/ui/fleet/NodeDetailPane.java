@@ -8,7 +8,7 @@ import io.vigil.gpu.GpuProcess;
 import io.vigil.gpu.GpuReading;
 import io.vigil.telemetry.TimeWindow;
 import io.vigil.ui.Layouts;
-import io.vigil.ui.SafeText;
+import io.vigil.text.SafeText;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.chart.ChartSeries;
@@ -138,10 +138,10 @@ final class NodeDetailPane extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("GPU", 50, r -> Integer.toString(r.gpuIndex())));
         table.getColumns().add(column("PID", 70, r -> r.process().pid() > 0 ? Integer.toString(r.process().pid()) : "–"));
-        table.getColumns().add(column("Process", 140, r -> r.process().name().isEmpty() ? "?" : SafeText.visible(r.process().name())));
-        table.getColumns().add(column("Pod", 200, r -> SafeText.visible(r.process().pod())));
-        table.getColumns().add(column("Namespace", 110, r -> SafeText.visible(r.process().namespace())));
-        table.getColumns().add(column("Container", 110, r -> SafeText.visible(r.process().container())));
+        table.getColumns().add(column("Process", 140, r -> r.process().name().isEmpty() ? "?" : SafeText.of(r.process().name())));
+        table.getColumns().add(column("Pod", 200, r -> SafeText.of(r.process().pod())));
+        table.getColumns().add(column("Namespace", 110, r -> SafeText.of(r.process().namespace())));
+        table.getColumns().add(column("Container", 110, r -> SafeText.of(r.process().container())));
         table.getColumns().add(column("GPU memory", 100, r -> r.process().usedMemoryBytes().isPresent()
                 ? Units.bytes(r.process().usedMemoryBytes().getAsLong()) : "n/a"));
     }
@@ -158,7 +158,7 @@ final class NodeDetailPane extends VBox {
         if (n == null) {
             return;
         }
-        title.setText(SafeText.visible(n.name()));
+        title.setText(SafeText.of(n.name()));
         badge.setText(n.health().name());
         badge.getStyleClass().removeAll(Styles.HEALTH_OK, Styles.HEALTH_DOWN, Styles.HEALTH_UNKNOWN);
         badge.getStyleClass().add(switch (n.health()) {
@@ -168,7 +168,7 @@ final class NodeDetailPane extends VBox {
         });
         List<String> parts = new ArrayList<>();
         n.labels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(e -> parts.add(SafeText.visible(e.getKey()) + "=" + SafeText.visible(e.getValue())));
+                .forEach(e -> parts.add(SafeText.of(e.getKey()) + "=" + SafeText.of(e.getValue())));
         labels.setText(String.join("  ·  ", parts));
         boolean isDown = n.health() != NodeHealth.UP;
         down.setVisible(isDown);
@@ -177,7 +177,7 @@ final class NodeDetailPane extends VBox {
             String when = n.lastScrapeMillis() <= 0 ? "never"
                     : TIME.withZone(zone).format(Instant.ofEpochMilli(n.lastScrapeMillis()));
             down.setText(n.health() == NodeHealth.DOWN
-                    ? "DOWN — " + (n.lastError().isEmpty() ? "not answering" : SafeText.visible(n.lastError()))
+                    ? "DOWN — " + (n.lastError().isEmpty() ? "not answering" : SafeText.of(n.lastError()))
                             + ", last scrape " + when + ". Its last numbers are not shown; the charts show its history."
                     : "Waiting for the first scrape of this node.");
         }
@@ -227,7 +227,7 @@ final class NodeDetailPane extends VBox {
         OptionalLong noneL = OptionalLong.empty();
         List<GpuProcess> processes = g.processes().stream()
                 .map(p -> new GpuProcess(p.pid(), GpuProcess.Kind.COMPUTE, p.usedMemoryBytes())).toList();
-        return new GpuReading(g.index(), SafeText.visible(g.model()), SafeText.visible(g.uuid()), false,
+        return new GpuReading(g.index(), SafeText.of(g.model()), SafeText.of(g.uuid()), false,
                 g.utilizationPercent(), none, toLong(g.memoryUsedBytes()), toLong(g.memoryTotalBytes()),
                 g.temperatureC(), g.powerWatts(), g.powerLimitWatts(), noneL, noneL, none, noneL, noneL, noneL,
                 toLong(g.eccErrors()), noneL, processes);
