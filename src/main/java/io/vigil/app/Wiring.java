@@ -199,8 +199,8 @@ public final class Wiring implements AutoCloseable {
             ruleRepository.problems().forEach(p -> problems.add("Rules: " + p));
             if (database != null) {
                 try {
-                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures));
+                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), fleetRuleInputs(new DetectorInputs(
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures)));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
@@ -216,6 +216,33 @@ public final class Wiring implements AutoCloseable {
             }
         }
         this.alertEngine = engine;
+    }
+
+    // --- fleet rules: detectors see the fleet snapshot; promql: rules are evaluated against Prometheus ---
+    private io.vigil.rules.PromQlRuleSource promQlRules;
+
+    /**
+     * {@code local} plus the fleet's snapshot for the detectors (empty without a fleet) and, when the
+     * fleet is read from Prometheus, the poller that evaluates the {@code promql:} rules on the fleet
+     * period.
+     */
+    private DetectorInputs fleetRuleInputs(DetectorInputs local) {
+        if (fleet == null) {
+            return local;
+        }
+        io.vigil.fleet.FleetSource source = fleet;
+        DetectorInputs inputs = local.withFleet(source::latest);
+        if (fleetQuery != null) {
+            promQlRules = new io.vigil.rules.PromQlRuleSource(fleetQuery, ruleRepository::rules, source.period());
+            scheduler.register(promQlRules);
+            inputs = inputs.withPromQl(promQlRules);
+        }
+        return inputs;
+    }
+
+    /** The poller of the {@code promql:} rules; empty unless the fleet is read from Prometheus. */
+    public Optional<io.vigil.rules.PromQlRuleSource> promQlRules() {
+        return Optional.ofNullable(promQlRules);
     }
 
     private void addWebhooks(AlertSettings cfg) {
