@@ -154,7 +154,8 @@ public final class Wiring implements AutoCloseable {
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
         this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
-                paths.configDir(), Path.of(System.getProperty("user.home", ".")), inventorySettings(settings, problems), clock);
+                paths.configDir(), AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))),
+                inventorySettings(settings, problems), clock);
         if (inventory != null) {
             scheduler.register(inventory);
         }

@@ -66,6 +66,26 @@ class SettingsTest {
     }
 
     @Test
+    void playbooksMayReadNoFolderUntilTheAnalystAddsOne() {
+        var ps = Settings.defaults().section("playbooks", io.vigil.playbook.PlaybookSettings.class);
+        assertEquals(java.util.List.of(), ps.allowedRoots(), "not ~: that would include ~/.ssh and ~/.aws");
+    }
+
+    @Test
+    void tildeMeansHomeFromTheEnvironmentLikeEveryShellTool() {
+        Path home = io.vigil.playbook.SensitivePaths.home("/srv/analyst", "/home/account");
+        assertEquals(Path.of("/srv/analyst"), home);
+        assertEquals(Path.of("/home/account"), io.vigil.playbook.SensitivePaths.home(null, "/home/account"));
+        assertEquals(Path.of("/home/account"), io.vigil.playbook.SensitivePaths.home("relative", "/home/account"));
+        var ps = new io.vigil.playbook.PlaybookSettings(java.util.List.of("~", "~/models", "/data"), "", 512, 120, "");
+        assertEquals(java.util.List.of(home, home.resolve("models"), Path.of("/data")), ps.roots(home));
+        assertEquals(Path.of("/srv/analyst"), AppPaths.home(Map.of("HOME", "/srv/analyst"),
+                Map.of("user.home", "/home/account")));
+        assertEquals(Path.of("/srv/analyst/.config/vigil"), AppPaths.resolve(Map.of("HOME", "/srv/analyst"),
+                Map.of("os.name", "Linux", "user.home", "/home/account")).configDir());
+    }
+
+    @Test
     void pathsFollowXdgAndOverrides() {
         Map<String, String> linux = Map.of("os.name", "Linux", "user.home", "/home/ana");
         assertEquals(Path.of("/home/ana/.config/vigil"), AppPaths.resolve(Map.of(), linux).configDir());
