@@ -42,7 +42,8 @@ final class PlaybookWiring {
                                  Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
                                  String dryRunOnlyReason) {
         try {
-            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
+            // A bad value falls back to this section's defaults with a located message; playbooks stay on.
+            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class, problems::add);
             Path evidence = ps.evidence(paths.dataDir());
             List<Path> roots = new ArrayList<>(ps.roots(Path.of(System.getProperty("user.home", "/"))));
             // Evidence a run wrote is hashed and summarised by later steps, so it is always allowed.
