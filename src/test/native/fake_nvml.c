@@ -2,7 +2,7 @@
  * A fake libnvidia-ml for Vigil's tests and benchmarks.
  *
  * It exports the real NVML entry points with the real C signatures, return codes and struct
- * layouts (x86_64; see docs/decisions/0100 and /work/shared/TOOLCHAIN.md), and serves a few GPUs
+ * layouts (x86_64; see docs/decisions/0100 and docs/toolchain.md), and serves a few GPUs
  * with deterministic values. The prototypes below are written from NVML's documented API; NVIDIA's
  * header is not copied here.
  *

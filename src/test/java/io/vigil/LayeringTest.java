@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The allowed directions between packages (STYLE.md "Layout"), checked on the compiled classes. */
+/** The allowed directions between packages (only ui and app import javafx; only gpu.nvml imports java.lang.foreign; domain packages do not import ui or app), checked on the compiled classes. */
 class LayeringTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()

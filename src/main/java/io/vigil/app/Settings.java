@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.yaml.YamlAliases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +40,8 @@ public final class Settings {
     static final Map<String, String> ENVIRONMENT_OVERRIDES = Map.of(
             "VIGIL_NVML_LIB", "gpu.nvmlLibrary",
             "AWS_PROFILE", "cloud.profile",
-            "AWS_REGION", "cloud.region");
+            "AWS_REGION", "cloud.region",
+            "VIGIL_PROMETHEUS_URL", "fleet.prometheusUrl");
 
     private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -71,12 +73,16 @@ public final class Settings {
         Map<String, String> origins = new HashMap<>();
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
+                io.vigil.store.OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
                 try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-                    Files.copy(in, file);
+                    // Created owner-only: a settings file others can write is a way to change what Vigil runs.
+                    io.vigil.store.OwnerOnly.writeString(file, new String(in.readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
-            JsonNode user = YAML.readTree(file.toFile());
+            byte[] bytes = Files.readAllBytes(file);
+            YamlAliases.refuse((YAMLFactory) YAML.getFactory(), bytes, "settings.yaml"); // *x would read as "x"
+            JsonNode user = YAML.readTree(bytes);
             if (user != null && !user.isMissingNode() && !user.isNull()) {
                 if (!user.isObject()) {
                     problems.add(file + ": expected a mapping of sections (host:, ui:, …) at the top level");

@@ -7,6 +7,7 @@ import io.vigil.telemetry.PollResult;
 import io.vigil.telemetry.Sample;
 import io.vigil.telemetry.Source;
 import io.vigil.telemetry.SourceStatus;
+import io.vigil.text.Escaper;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -131,8 +132,10 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Vigil status on " + report.get("host") + " at " + report.get("time"));
         for (Map<String, Object> s : (List<Map<String, Object>>) report.get("sources")) {
             String reason = (String) s.get("reason");
-            out.printf("%n%-12s %s%s%n", s.get("name"), s.get("health"), reason.isEmpty() ? "" : "  " + reason);
-            ((Map<String, Object>) s.get("metrics")).forEach((k, v) -> out.printf("  %-44s %s%n", k, format((Double) v)));
+            // Fleet metric ids and reasons carry labels from remote exporters: escape them.
+            out.printf("%n%-12s %s%s%n", s.get("name"), s.get("health"), reason.isEmpty() ? "" : "  " + Escaper.escape(reason));
+            ((Map<String, Object>) s.get("metrics")).forEach((k, v) -> out.printf("  %-44s %s%n", Escaper.escape(k),
+                    format((Double) v)));
         }
         if (report.containsKey("problems")) {
             out.println();

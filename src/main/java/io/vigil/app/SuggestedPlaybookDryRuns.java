@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * When an alert starts firing and its rule suggests a playbook, plans that playbook with the
  * alert's labels as context and records the dry run (the exact command lines, nothing executed) in
  * the audit log, so the analyst finds the response prepared and the auditor sees it was offered.
- * Enabled by {@code playbooks.dryRunSuggested} and always in a scenario replay. Planning runs on
- * {@code executor}, never on the thread that changed the alert.
+ * Always on when playbooks are available (there is no setting: a dry run executes nothing and
+ * only writes an audit entry). Planning runs on {@code executor}, never on the thread that changed
+ * the alert.
  */
 final class SuggestedPlaybookDryRuns implements AlertListener {
 
@@ -45,7 +46,8 @@ final class SuggestedPlaybookDryRuns implements AlertListener {
             return;
         }
         try {
-            var plan = playbooks.runner().plan(playbook.get(), java.util.Map.of(), alert.labels());
+            var plan = playbooks.runner().plan(playbook.get(), java.util.Map.of(),
+                    io.vigil.playbook.AlertContext.forPlaybook(alert.labels()));
             playbooks.runner().recordDryRun(plan, "suggested by alert " + alert.id() + " (" + alert.ruleId() + ": "
                     + alert.subject() + ")");
         } catch (PlaybookException e) {

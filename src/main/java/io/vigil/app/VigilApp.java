@@ -102,7 +102,10 @@ public final class VigilApp extends Application {
         }
         // The demo keeps its files under demo/ in the folders of the console it was started from.
         homePaths = wiring.scenario().isPresent() ? AppPaths.fromSystem() : wiring.paths();
-        Scene scene = new Scene(buildShell(), 1280, 820);
+        // 1280×820 is the design size; a smaller screen (JavaFX's headless screen is 1000×1000) gets
+        // what fits, since a window larger than the screen breaks the headless renderer.
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(buildShell(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
         startAfterFirstPulse(scene, wiring);
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
         stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
@@ -251,6 +254,8 @@ public final class VigilApp extends Application {
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
                 () -> noGpuText(), this::startDemo)));
+        // --- fleet view ---
+        items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
         items.add(wiring.alertEngine().isPresent()
                 ? new NavItem("alerts", "Alerts", Icons.ALERTS, this::alertsView)
@@ -326,7 +331,19 @@ public final class VigilApp extends Application {
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
-        openPlaybook(playbookId, context);
+        // A fleet alert's pid belongs to another machine; its pod names the workload (AlertContext).
+        openPlaybook(playbookId, io.vigil.playbook.AlertContext.forPlaybook(context));
+    }
+
+    /** The Fleet view; without a fleet, its first-run form writes settings.yaml and restarts the sources. */
+    private View fleetView() {
+        return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
+                form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
+                () -> {
+                    switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
+                    shell.show("fleet");
+                },
+                wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
     private View cloudView() {

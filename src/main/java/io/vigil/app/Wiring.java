@@ -84,6 +84,9 @@ public final class Wiring implements AutoCloseable {
     private final InventorySource inventory;
     private CloudServices cloud;
     private Database cloudBudgetDatabase;
+    // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
+    private io.vigil.fleet.FleetSource fleet;
+    private io.vigil.fleet.PromQlQuery fleetQuery;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
         this(clock, paths, settings, persistent, null);
@@ -96,7 +99,10 @@ public final class Wiring implements AutoCloseable {
         this.paths = paths;
         this.settings = settings;
         this.problems.addAll(settings.problems());
-        this.series = new SeriesStore();
+        // Owner-only folders, and a warning for trusted files others may write (issue 15).
+        this.problems.addAll(TrustedFiles.secureAtStart(paths));
+        this.series = new SeriesStore(SeriesStore.DAY_OF_SECONDS, fleetWindow(settings).pointsPerSeries(),
+                fleetWindow(settings).window());
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
 
@@ -130,7 +136,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
@@ -163,6 +169,15 @@ public final class Wiring implements AutoCloseable {
                     io.vigil.scenario.ScenarioCloudSource.Kind.COST, Duration.ofMinutes(5)));
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
                     io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
+        }
+        // --- fleet: a scenario replay has its own fleet, so the Fleet view is never empty in the demo ---
+        if (scenario != null) {
+            fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
+                    Duration.ofSeconds(15));
+            scheduler.register(fleet);
+        } else {
+            // Prometheus only when an endpoint is configured; local NVML stays the default.
+            registerFleet(settings, clock);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
@@ -238,6 +253,32 @@ public final class Wiring implements AutoCloseable {
         }
     }
 
+    /** The fleet settings for the series store's short fleet window; the defaults when the section is broken. */
+    private static io.vigil.fleet.FleetSettings fleetWindow(Settings settings) {
+        try {
+            return settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+        } catch (IllegalArgumentException e) {
+            return new io.vigil.fleet.FleetSettings(List.of(), "", 0, 0); // registerFleet reports the problem
+        }
+    }
+
+    /** The fleet source when {@code fleet:} names an endpoint (or VIGIL_PROMETHEUS_URL is set). */
+    private void registerFleet(Settings settings, Clock clock) {
+        try {
+            io.vigil.fleet.FleetSettings fs = settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+            if (!fs.configured()) {
+                return;
+            }
+            var connection = io.vigil.fleet.prometheus.PrometheusEndpoints.connect(fs, System.getenv(), clock);
+            fleet = new io.vigil.fleet.FleetSource(connection.reader(), fs.period());
+            fleetQuery = connection.query();
+            scheduler.register(fleet);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Fleet disabled: {}", e.getMessage());
+            problems.add("Fleet disabled: " + e.getMessage());
+        }
+    }
+
     /** The full graph for the desktop console. */
     public static Wiring forDesktop(AppPaths paths, Clock clock) {
         return new Wiring(clock, paths, loadSettings(paths), true);
@@ -252,7 +293,9 @@ public final class Wiring implements AutoCloseable {
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
         try {
-            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+            // The audit key and anchors belong to that database: a fresh database with old anchors would not verify.
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm", io.vigil.playbook.AuditLog.KEY_FILE,
+                    io.vigil.playbook.AuditLog.ANCHOR_FILE)) {
                 java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
             }
         } catch (java.io.IOException e) {
@@ -415,6 +458,16 @@ public final class Wiring implements AutoCloseable {
     /** The AWS cost services; empty when their settings or budget store could not be used. */
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
+    }
+
+    /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */
+    public Optional<io.vigil.fleet.FleetSource> fleet() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a Prometheus fleet. */
+    public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
+        return Optional.ofNullable(fleetQuery);
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

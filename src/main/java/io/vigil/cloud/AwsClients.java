@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
  * from the provider a test passes in. The endpoint is the SDK's own ({@code AWS_ENDPOINT_URL} is
  * honoured by the SDK) unless one is passed in. Every Cost Explorer HTTP request goes through the
  * {@link RequestBudget} before it is sent; SDK retries are off so that one call is one request
- * (the scheduler backs off instead; ADR 0201). Thread-safe.
+ * (the scheduler backs off instead; ADR 0200). Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
 

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.costexplorer.model.RootCause;
  * {@link #RECENT_DAYS} days by service; the whole window (the month so far and the last 30 days) is
  * re-read every {@code fullRefreshHours}, the forecast and the anomalies on their own, slower
  * schedules. Results are cached between polls, so at default settings a day costs about 36 paid
- * requests, under the budget of 50 (ADR 0202); the {@link RequestBudget} stops any request beyond it.
+ * requests, under the budget of 50 (ADR 0200); the {@link RequestBudget} stops any request beyond it.
  *
  * <p>A failure of the cost query makes the poll fail (DOWN, with the guidance of {@link AwsProblem}
  * and its retry time); a failing forecast or anomaly query only degrades it; an exhausted budget

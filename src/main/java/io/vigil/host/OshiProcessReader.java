@@ -28,7 +28,7 @@ public final class OshiProcessReader implements ProcessTableReader {
             double cpu = before == null || before.getStartTime() != p.getStartTime()
                     ? 0 : Math.max(0, p.getProcessCpuLoadBetweenTicks(before) * 100.0);
             List<String> argv = p.getArguments();
-            String commandLine = nullToEmpty(p.getCommandLine());
+            String commandLine = ProcFields.cap(p.getCommandLine());
             infos.add(new ProcessInfo(p.getProcessID(), p.getParentProcessID(), nullToEmpty(p.getName()),
                     nullToEmpty(p.getUser()), commandLine, cpu, p.getResidentMemory(), p.getStartTime(),
                     argv == null || argv.isEmpty() ? List.of(commandLine.isBlank() ? new String[0]

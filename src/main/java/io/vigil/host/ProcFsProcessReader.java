@@ -19,6 +19,8 @@ import java.util.Map;
  * docs/decisions/0004-read-processes-from-procfs.md).
  *
  * <p>The command line is re-read at every poll on purpose: a miner can rewrite its argv after start.
+ * It is read up to {@link ProcFields#MAX_FIELD_BYTES} and marked when cut: a miner can pad its argv
+ * to megabytes, and everything downstream (redaction, views, the audit log) should not pay for that.
  * Not thread-safe.
  */
 public final class ProcFsProcessReader implements ProcessTableReader {
@@ -79,7 +81,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     }
 
     private ProcessInfo readOne(int pid, Path dir, double elapsedSeconds, Map<Integer, long[]> ticks) throws IOException {
-        String stat = new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.UTF_8);
+        // stat is short (comm is at most 15 bytes), but a cap costs nothing and bounds a hostile /proc.
+        String stat = new String(ProcFields.read(dir.resolve("stat"), 4096).bytes(), StandardCharsets.UTF_8);
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         if (open < 0 || close < open) {
@@ -99,8 +102,11 @@ public final class ProcFsProcessReader implements ProcessTableReader {
         if (before != null && before[1] == startTicks && elapsedSeconds > 0) {
             cpuPercent = Math.max(0, (cpuTicks - before[0]) / CLOCK_TICKS_PER_SECOND / elapsedSeconds * 100.0);
         }
-        List<String> argv = readArgv(dir);
-        String commandLine = String.join(" ", argv);
+        ProcFields.Capped cmdline = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
+        List<String> argv = argvOf(cmdline.bytes());
+        // A process chooses its own argv: past the cap it is cut, and the cut is said.
+        String commandLine = String.join(" ", argv)
+                + (cmdline.truncated() ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
         int uid = (Integer) Files.getAttribute(dir, "unix:uid");
         long start = bootEpochMillis + (long) (startTicks * 1000 / CLOCK_TICKS_PER_SECOND);
         return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start, argv,
@@ -108,8 +114,7 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     }
 
     /** The argument vector, split at the NULs the kernel keeps between elements (so "a b" stays one). */
-    private static List<String> readArgv(Path dir) throws IOException {
-        byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
+    private static List<String> argvOf(byte[] raw) {
         int end = raw.length;
         while (end > 0 && raw[end - 1] == 0) {
             end--;

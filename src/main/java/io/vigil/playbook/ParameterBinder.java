@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.text.Escaper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * Binds and validates playbook parameters. A value comes from the explicit values (the user's),
  * else from the context (alert labels, a GPU process row), else from the parameter's default; it is
  * then checked against its type. Values that could be read as an option (a leading dash) or hold a
- * control character are refused for every type, and {@code path} values must resolve, symlinks
+ * control character or a bidirectional override (anything {@link Escaper} would escape) are refused
+ * for every type, and {@code path} values must resolve, symlinks
  * included, inside one of the allowed roots.
  *
  * <p>Thread-safe: immutable.
@@ -96,11 +98,10 @@ public final class ParameterBinder {
 
     /** The canonical value of {@code raw} for {@code p}; throws with what was expected. */
     String validate(Parameter p, String raw) {
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw new IllegalArgumentException("control characters (newline, tab, …) are not allowed");
-            }
+        // Exactly what the escaper would make visible: a value shown escaped would differ from the one used.
+        if (!Escaper.escape(raw).equals(raw)) {
+            throw new IllegalArgumentException("'" + Escaper.escape(raw) + "' holds a control character (newline, "
+                    + "tab, ESC, …) or a bidirectional override, which are not allowed");
         }
         if (raw.startsWith("-") && p.type() != ParameterType.INT) {
             throw new IllegalArgumentException("'" + raw + "' starts with '-', which a program would read as an option");

@@ -1,5 +1,11 @@
 package io.vigil.rules;
 
+import io.vigil.fleet.FleetGpu;
+import io.vigil.fleet.FleetNode;
+import io.vigil.fleet.FleetProcess;
+import io.vigil.fleet.FleetSnapshot;
+import io.vigil.fleet.FleetSource;
+import io.vigil.fleet.NodeHealth;
 import io.vigil.host.HostSnapshot;
 import io.vigil.host.ProcessInfo;
 import io.vigil.telemetry.HealthState;
@@ -18,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates rules on each {@link #tick()} at the injected clock's time: reads each rule's values
@@ -48,6 +55,15 @@ public final class Evaluator {
 
     private record SeriesText(String subject, String id, Map<String, String> labels) {
     }
+
+    /** The fleet as read at the start of this tick, its GPUs by node and UUID, and its DOWN nodes. */
+    private FleetSnapshot fleetNow = FleetSnapshot.EMPTY;
+    private Map<String, FleetGpu> fleetGpus = Map.of();
+    private Set<String> downNodes = Set.of();
+    /** Per tick: whether a node's fleet.node.up series says it is down (for backtests and stale snapshots). */
+    private final Map<String, Boolean> nodeUpSeriesDown = new HashMap<>();
+    /** How far back a fleet.node.up point counts as the node's current state. */
+    static final long NODE_UP_LOOKBACK_MS = Duration.ofMinutes(10).toMillis();
 
     /** Caches are cleared past this size, so churning label values (pids) cannot grow them forever. */
     static final int CACHE_LIMIT = 100_000;
@@ -113,6 +129,7 @@ public final class Evaluator {
     public synchronized Evaluation tick() {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
+        readFleet();
         SeriesIndex byName = new SeriesIndex(List.of());
         String readError = null;
         try {
@@ -171,6 +188,44 @@ public final class Evaluator {
         return new Evaluation(now, active, statuses);
     }
 
+    private void readFleet() {
+        try {
+            FleetSnapshot f = inputs.fleet().get();
+            fleetNow = f == null ? FleetSnapshot.EMPTY : f;
+        } catch (RuntimeException e) {
+            // A fleet that cannot be read is reported by its source's health; detectors see no fleet.
+            fleetNow = FleetSnapshot.EMPTY;
+        }
+        if (fleetNow.nodes().isEmpty()) {
+            fleetGpus = Map.of();
+            downNodes = Set.of();
+        } else {
+            fleetGpus = FleetDetectors.gpusByKey(fleetNow);
+            downNodes = FleetDetectors.downNodes(fleetNow);
+        }
+        nodeUpSeriesDown.clear();
+    }
+
+    /**
+     * Whether the instance {@code identity} is about a fleet node that is DOWN (in the snapshot, or by
+     * its last {@code fleet.node.up} point): its series stopped because the node went silent, which
+     * {@code source-down} reports once for the node, so its rules keep their state instead of treating
+     * the gap as "no data" (no storm of no-data alerts, no false resolves).
+     */
+    private boolean onDownNode(Map<String, String> identity, long t) {
+        String node = identity.get("node");
+        if (node == null) {
+            return false;
+        }
+        if (downNodes.contains(node)) {
+            return true;
+        }
+        return nodeUpSeriesDown.computeIfAbsent(node, n -> {
+            SeriesPoints p = reader.read(MetricId.of(FleetSource.NODE_UP, "node", n), t - NODE_UP_LOOKBACK_MS, t);
+            return !p.isEmpty() && p.lastValue() == 0;
+        });
+    }
+
     private String applyError(Rule rule, Map<String, State> ruleStates, long t, String error) {
         switch (rule.onError()) {
             case KEEP_LAST -> { }
@@ -210,7 +265,9 @@ public final class Evaluator {
             Observation o = e.getValue();
             State s = ruleStates.get(e.getKey());
             if (Double.isNaN(o.value())) {
-                noData(rule, ruleStates, e.getKey(), o, t);
+                if (!onDownNode(o.identity(), t)) {
+                    noData(rule, ruleStates, e.getKey(), o, t);
+                }
                 continue;
             }
             anyData = true;
@@ -228,6 +285,9 @@ public final class Evaluator {
         for (String key : List.copyOf(ruleStates.keySet())) {
             if (!seen.containsKey(key)) {
                 State s = ruleStates.get(key);
+                if (onDownNode(s.identity, t)) {
+                    continue;
+                }
                 noData(rule, ruleStates, key, new Observation(s.identity, Map.of(), s.subject, Double.NaN, s.metric), t);
             }
         }
@@ -281,6 +341,13 @@ public final class Evaluator {
 
     private List<Observation> observe(Rule rule, SeriesIndex byName, Instant now) {
         long t = now.toEpochMilli();
+        if (rule.isPromQl()) {
+            String error = inputs.promqlErrors().get().get(rule.id());
+            if (error != null) {
+                // Prometheus refused or could not answer the expression: the rule's on_error decides.
+                throw new IllegalStateException(error);
+            }
+        }
         return switch (rule.detector()) {
             case METRIC -> metric(rule, byName, t);
             case WASSERSTEIN_DRIFT -> drift(rule, byName, t);
@@ -301,6 +368,14 @@ public final class Evaluator {
                 default -> rule.reducer().apply(p);
             };
             SeriesText text = text(id);
+            if (rule.isPromQl()) {
+                // The rule label only routes the series to its rule: the expression's labels are the identity.
+                Map<String, String> identity = new LinkedHashMap<>(text.labels());
+                identity.remove("rule");
+                out.add(new Observation(identity, Map.of(), identity.isEmpty() ? rule.id()
+                        : rule.id() + " / " + subject(new MetricId(rule.id(), identity)), v, text.id()));
+                continue;
+            }
             out.add(new Observation(text.labels(), Map.of(), text.subject(), v, text.id()));
         }
         return out;
@@ -308,6 +383,10 @@ public final class Evaluator {
 
     static String subject(MetricId id) {
         List<String> parts = new ArrayList<>();
+        String node = id.label("node");
+        if (node != null) {
+            parts.add("node " + node);
+        }
         String gpu = id.label("gpu");
         if (gpu != null) {
             parts.add("GPU " + gpu);
@@ -317,7 +396,7 @@ public final class Evaluator {
             parts.add("pid " + pid);
         }
         id.labels().forEach((k, v) -> {
-            if (!k.equals("gpu") && !k.equals("pid")) {
+            if (!k.equals("gpu") && !k.equals("pid") && !k.equals("node")) {
                 parts.add(k + " " + v);
             }
         });
@@ -410,6 +489,11 @@ public final class Evaluator {
                 out.add(new Observation(id.labels(), Map.of(), subject(id), Double.NaN, id.toString()));
                 continue;
             }
+            String node = id.label("node");
+            if (node != null) {
+                out.add(unexplainedFleetLoad(node, gpuLabel, util, id));
+                continue;
+            }
             int gpu;
             try {
                 gpu = Integer.parseInt(gpuLabel);
@@ -449,6 +533,39 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * Unexplained load on a fleet GPU (labelled by node and UUID). A node whose exporter reports no
+     * process on any GPU (dcgm-exporter outside Kubernetes) gives no process information at all: its
+     * GPUs have no data rather than counting every busy one as unexplained.
+     */
+    private Observation unexplainedFleetLoad(String node, String uuid, double util, MetricId id) {
+        Map<String, String> identity = Map.of("node", node, "gpu", uuid);
+        String where = "node " + node + " / GPU " + uuid;
+        FleetGpu gpu = fleetGpus.get(FleetDetectors.key(node, uuid));
+        if (gpu == null || !reportsProcesses(node)) {
+            return new Observation(identity, Map.of(), where + " / no process information", Double.NaN, id.toString());
+        }
+        if (FleetDetectors.anyAllowedOn(gpu, inputs.signatures())) {
+            return new Observation(identity, Map.of(), where, 0, id.toString());
+        }
+        List<FleetProcess> unknown = FleetDetectors.unexplainedOn(gpu, inputs.signatures());
+        if (unknown.isEmpty()) {
+            return new Observation(identity, Map.of(), where + " / no visible process", util, id.toString());
+        }
+        FleetProcess p = unknown.getFirst();
+        return new Observation(identity, FleetDetectors.processLabels(p), where + " / " + FleetDetectors.describe(p),
+                util, id.toString());
+    }
+
+    private boolean reportsProcesses(String node) {
+        for (FleetNode n : fleetNow.nodes()) {
+            if (n.name().equals(node)) {
+                return n.gpus().stream().anyMatch(g -> !g.processes().isEmpty());
+            }
+        }
+        return false;
+    }
+
     private List<Observation> miners() {
         HostSnapshot host = inputs.host().get();
         Map<Integer, Integer> gpuOf = new HashMap<>();
@@ -474,7 +591,35 @@ public final class Evaluator {
             }
             out.add(new Observation(identity, context, subject, m.score(), ""));
         }
+        for (FleetDetectors.FleetMinerMatch m : FleetDetectors.miners(fleetNow, inputs.signatures())) {
+            out.add(fleetMiner(m));
+        }
         return out;
+    }
+
+    /**
+     * A miner on a fleet node's GPU: one instance per node, GPU and process (its pid, or its pod when
+     * the exporter gives no pid), with the pod's namespace and container for an isolating playbook.
+     */
+    private static Observation fleetMiner(FleetDetectors.FleetMinerMatch m) {
+        FleetGpu gpu = m.gpu();
+        FleetProcess p = m.process();
+        Map<String, String> labels = FleetDetectors.processLabels(p);
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("node", gpu.node());
+        identity.put("gpu", gpu.uuid());
+        if (p.pid() > 0) {
+            identity.put("pid", Integer.toString(p.pid()));
+        } else {
+            identity.put("pod", p.pod());
+            identity.put("namespace", p.namespace());
+            identity.put("container", p.container());
+        }
+        Map<String, String> context = new LinkedHashMap<>(labels);
+        context.keySet().removeAll(identity.keySet());
+        context.put("reasons", String.join("; ", m.reasons()));
+        String subject = "node " + gpu.node() + " / GPU " + gpu.uuid() + " / " + FleetDetectors.describe(p);
+        return new Observation(identity, context, subject, m.score(), "");
     }
 
     private List<Observation> sourcesDown() {
@@ -485,6 +630,13 @@ public final class Evaluator {
             double v = s.health().state() == HealthState.DOWN && s.lastSuccess() != null ? 1 : 0;
             Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
             out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
+        }
+        // Every fleet node is a source of its own: a node that went silent is reported once, by name.
+        for (FleetNode n : fleetNow.nodes()) {
+            double v = n.health() == NodeHealth.DOWN ? 1 : 0;
+            Map<String, String> context = n.lastError().isEmpty() ? Map.of() : Map.of("reason", n.lastError());
+            out.add(new Observation(Map.of("source", "fleet", "node", n.name()), context, "node " + n.name()
+                    + " (fleet)", v, MetricId.of(FleetSource.NODE_UP, "node", n.name()).toString()));
         }
         return out;
     }

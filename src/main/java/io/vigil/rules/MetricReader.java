@@ -19,15 +19,18 @@ public interface MetricReader {
 
     static MetricReader of(SeriesStore store) {
         return new MetricReader() {
-            /** Sorting every id on every tick is the largest cost with many series; the list only grows. */
+            /** Sorting every id on every tick is the largest cost with many series: only when they change. */
             private volatile List<MetricId> cached = List.of();
+            private volatile long cachedVersion = -1;
 
             @Override
             public List<MetricId> ids() {
+                long version = store.idsVersion();
                 List<MetricId> ids = cached;
-                if (ids.size() != store.seriesCount()) {
+                if (version != cachedVersion) {
                     ids = store.ids();
                     cached = ids;
+                    cachedVersion = version;
                 }
                 return ids;
             }

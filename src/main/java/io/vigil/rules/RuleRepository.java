@@ -78,8 +78,8 @@ public final class RuleRepository {
         String text;
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, defaultText());
+                io.vigil.store.OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
+                io.vigil.store.OwnerOnly.writeString(file, defaultText());
                 LOG.info("Wrote the default rules to {}", file);
             }
             loadedStamp = Files.getLastModifiedTime(file);
@@ -174,9 +174,10 @@ public final class RuleRepository {
     public synchronized void save(String text) throws RuleFileException {
         List<Rule> parsed = parser.parse(file.toString(), text);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            io.vigil.store.OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
+            Files.deleteIfExists(tmp);
+            io.vigil.store.OwnerOnly.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             loadedStamp = Files.getLastModifiedTime(file);
         } catch (IOException e) {

@@ -114,8 +114,8 @@ public final class Signatures {
     private static String userFile(Path file, String resource) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, resource(resource));
+                io.vigil.store.OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
+                io.vigil.store.OwnerOnly.writeString(file, resource(resource));
             }
             return Files.readString(file);
         } catch (IOException e) {

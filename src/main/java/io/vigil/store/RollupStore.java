@@ -1,5 +1,7 @@
 package io.vigil.store;
 
+import io.vigil.telemetry.EphemeralSeries;
+import io.vigil.telemetry.FleetSeries;
 import io.vigil.telemetry.MetricId;
 import io.vigil.telemetry.Sample;
 import io.vigil.telemetry.SeriesPoints;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * 7 d charts can be drawn after a restart.
  *
  * <p>Old buckets are pruned: 10 s buckets after {@link #RETAIN_10S}, 1 min ones after
- * {@link #RETAIN_1M}.
+ * {@link #RETAIN_1M}. Per-process and container-interface series ({@link EphemeralSeries}) are not
+ * stored: with churn they would grow the file for 35 days; nor are fleet series ({@link FleetSeries}):
+ * Prometheus holds their history.
  *
  * <p>Thread-safe: samples arrive from poll threads; flushes and reads may come from any thread.
  */
@@ -37,7 +41,9 @@ public final class RollupStore implements TelemetryListener {
             "CREATE TABLE rollup ("
                     + " resolution_s INTEGER NOT NULL, metric TEXT NOT NULL, bucket_start INTEGER NOT NULL,"
                     + " count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,"
-                    + " PRIMARY KEY (resolution_s, metric, bucket_start)) WITHOUT ROWID");
+                    + " PRIMARY KEY (resolution_s, metric, bucket_start)) WITHOUT ROWID",
+            // The prune deletes by age across every metric: without this it scans the whole resolution.
+            "CREATE INDEX rollup_age ON rollup(resolution_s, bucket_start)");
 
     private final Database database;
     private final Clock clock;
@@ -73,6 +79,12 @@ public final class RollupStore implements TelemetryListener {
             for (Sample s : samples) {
                 if (Double.isNaN(s.value()) || Double.isInfinite(s.value())) {
                     continue;
+                }
+                if (EphemeralSeries.matches(s.metric())) {
+                    continue; // per-process and container-interface series: live only (EphemeralSeries)
+                }
+                if (FleetSeries.matches(s.metric())) {
+                    continue; // fleet nodes: Prometheus holds their history (FleetSeries)
                 }
                 for (int res : RESOLUTIONS_SECONDS) {
                     long bucket = Math.floorDiv(s.epochMillis(), res * 1000L) * res * 1000L;

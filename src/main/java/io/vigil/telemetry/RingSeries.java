@@ -31,12 +31,13 @@ public final class RingSeries {
             throw new IllegalArgumentException("capacity must be at least 2");
         }
         int chunks = (requestedCapacity + CHUNK - 1) / CHUNK;
-        this.capacity = chunks * CHUNK;
+        // Below one chunk the ring is exactly as large as asked (short-lived series stay small).
+        this.capacity = requestedCapacity < CHUNK ? requestedCapacity : chunks * CHUNK;
         this.times = new long[chunks][];
         this.values = new double[chunks][];
     }
 
-    /** Points held when full (the requested capacity rounded up to whole chunks). */
+    /** Points held when full (the requested capacity rounded up to whole chunks, or below one chunk as asked). */
     public int capacity() {
         return capacity;
     }
@@ -74,8 +75,8 @@ public final class RingSeries {
         }
         int c = p >>> CHUNK_BITS;
         if (times[c] == null) {
-            times[c] = new long[CHUNK];
-            values[c] = new double[CHUNK];
+            times[c] = new long[Math.min(CHUNK, capacity)];
+            values[c] = new double[Math.min(CHUNK, capacity)];
         }
         times[c][p & MASK] = epochMillis;
         values[c][p & MASK] = value;
@@ -227,12 +228,12 @@ public final class RingSeries {
 
     /** Bytes held by the chunks (what the memory budget is about). */
     public synchronized long retainedBytes() {
-        long chunks = 0;
+        long points = 0;
         for (long[] c : times) {
             if (c != null) {
-                chunks++;
+                points += c.length;
             }
         }
-        return chunks * CHUNK * (Long.BYTES + Double.BYTES);
+        return points * (Long.BYTES + Double.BYTES);
     }
 }

@@ -53,6 +53,19 @@ class SettingsTest {
     }
 
     @Test
+    void aYamlAliasIsRefusedWithWhereNotMisreadAsItsName() throws Exception {
+        // Jackson would read *roots as the text "roots": refuse it instead of widening the roots by accident.
+        Path file = dir.resolve("settings.yaml");
+        Files.writeString(file, "host:\n  periodSeconds: &p 3\nplaybooks:\n  allowedRoots: [/srv]\n"
+                + "inventory:\n  periodSeconds: *p\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertEquals(1, s.problems().size(), s.problems().toString());
+        assertTrue(s.problems().getFirst().startsWith(file + ":6:18: "), s.problems().getFirst());
+        assertTrue(s.problems().getFirst().contains("alias"), s.problems().getFirst());
+        assertEquals(2.0, s.section("host", HostSettings.class).periodSeconds(), "the defaults apply");
+    }
+
+    @Test
     void pathsFollowXdgAndOverrides() {
         Map<String, String> linux = Map.of("os.name", "Linux", "user.home", "/home/ana");
         assertEquals(Path.of("/home/ana/.config/vigil"), AppPaths.resolve(Map.of(), linux).configDir());

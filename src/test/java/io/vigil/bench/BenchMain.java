@@ -15,7 +15,8 @@ import oshi.SystemInfo;
 /**
  * Runs Vigil's benchmarks and prints their figures: {@code ./mvnw -Pbench verify -Dbench=REGEX}.
  * With no regex: every JMH benchmark, the series-store heap measurement and the host sampling cost.
- * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code jmh-only}.
+ * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code redaction},
+ * {@code soak} (7-day accelerated soak), {@code jmh-only}.
  */
 public final class BenchMain {
 
@@ -33,7 +34,14 @@ public final class BenchMain {
         if (what.equals("all") || what.equals("dashboard")) {
             DashboardFrameBench.run();
         }
-        if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard")) {
+        if (what.equals("all") || what.equals("redaction")) {
+            RedactionBench.run();
+        }
+        if (what.equals("soak")) {
+            SoakBench.main();
+        }
+        if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard") && !what.equals("soak")
+                && !what.equals("redaction")) {
             String include = what.equals("all") || what.equals("jmh-only") ? "io.vigil.bench..*Bench" : what;
             new Runner(new OptionsBuilder().include(include).build()).run();
         }

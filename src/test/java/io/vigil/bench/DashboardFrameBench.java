@@ -16,7 +16,7 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
- * DESIGN §5 "the dashboard stays smooth (frame under 16 ms) with a 24 h window open": fills a full
+ * the targets (docs/targets.md) "the dashboard stays smooth (frame under 16 ms) with a 24 h window open": fills a full
  * day of 1 s host samples, opens the real Dashboard in a stage (headless glass, software pipeline)
  * and measures the FX-thread work of a frame that redraws every chart (refresh + forced chart
  * redraw + CSS/layout pass), which is the worst frame the dashboard produces.

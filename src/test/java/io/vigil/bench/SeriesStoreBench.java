@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DESIGN §5: a 24 h window of 1 s samples read back downsampled to 2,000 points in under 1 ms, with
+ * the targets (docs/targets.md): a 24 h window of 1 s samples read back downsampled to 2,000 points in under 1 ms, with
  * a plain min/max scan of the same number of doubles as the limit; and the append rate.
  */
 @State(Scope.Benchmark)

@@ -138,7 +138,8 @@ class BuiltInPlaybooksTest {
                 """);
         RunPlan plan = rig.runner.plan(catalog.find("preserve-container-evidence").orElseThrow(),
                 Map.of("container", "web-1"), Map.of());
-        RunResult r = rig.runner.run(plan, new RecordingListener(null), false);
+        assertTrue(plan.destructive(), "committing pauses the container");
+        RunResult r = rig.runner.run(plan, new RecordingListener(null), true);
         assertEquals(RunStatus.SUCCEEDED, r.status(), r.message());
         String image = "vigil-evidence:" + plan.runId();
         Path tar = plan.evidenceDir().resolve("container-image.tar");

@@ -53,7 +53,7 @@ class RollupStoreTest {
             assertEquals(119, minutes.get(1).max());
             SeriesPoints history = rollups.history(cpu, start, start + 120_000, 100);
             assertEquals(12, history.size());
-            assertEquals(1, db.schemaVersion("rollup"));
+            assertEquals(RollupStore.MIGRATIONS.size(), db.schemaVersion("rollup"));
         }
     }
 
@@ -83,6 +83,76 @@ class RollupStoreTest {
             clock.advance(Duration.ofDays(3));
             assertEquals(1, rollups.prune(), "the 10 s bucket is older than 48 h; the 1 min one stays");
             assertEquals(1, rollups.read(cpu, 60, 0, Long.MAX_VALUE).size());
+        }
+    }
+
+    @Test
+    void oneMinuteRollupsLiveThirtyFiveDaysAndTenSecondOnesFortyEightHours() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            RollupStore rollups = new RollupStore(db, clock);
+            long t0 = clock.millis();
+            rollups.onSamples("host", List.of(Sample.of(cpu, t0, 1)));
+            rollups.flushAll();
+
+            clock.set(Instant.ofEpochMilli(t0 + Duration.ofHours(48).toMillis()));
+            assertEquals(0, rollups.prune(), "exactly 48 h old: the 10 s bucket is still kept");
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(1, rollups.prune(), "past 48 h the 10 s bucket goes");
+            assertEquals(0, rollups.read(cpu, 10, 0, Long.MAX_VALUE).size());
+            assertEquals(1, rollups.read(cpu, 60, 0, Long.MAX_VALUE).size());
+
+            clock.set(Instant.ofEpochMilli(t0 + Duration.ofDays(35).toMillis()));
+            assertEquals(0, rollups.prune(), "exactly 35 days old: the 1 min bucket is still kept");
+            assertEquals(1, rollups.read(cpu, 60, 0, Long.MAX_VALUE).size());
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(1, rollups.prune(), "past 35 days the 1 min bucket goes");
+            assertEquals(0, rollups.read(cpu, 60, 0, Long.MAX_VALUE).size());
+        }
+    }
+
+    @Test
+    void pruneUsesAnIndexInsteadOfScanningEveryRowOfAResolution() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            new RollupStore(db, clock);
+            String plan = db.read(c -> {
+                StringBuilder out = new StringBuilder();
+                try (var rs = c.createStatement().executeQuery(
+                        "EXPLAIN QUERY PLAN DELETE FROM rollup WHERE resolution_s = 60 AND bucket_start < 1000")) {
+                    while (rs.next()) {
+                        out.append(rs.getString("detail")).append('\n');
+                    }
+                }
+                return out.toString();
+            });
+            assertTrue(plan.contains("bucket_start<"), "the prune must seek on (resolution_s, bucket_start): " + plan);
+        }
+    }
+
+    @Test
+    void perProcessAndContainerInterfaceSeriesAreNotRolledUp() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            RollupStore rollups = new RollupStore(db, clock);
+            MetricId process = MetricId.of("gpu.process.memory_bytes", "gpu", "0", "pid", "4242");
+            MetricId veth = MetricId.of("host.net.if.rx_bytes_per_s", "if", "veth3a9f2c1");
+            MetricId eth0 = MetricId.of("host.net.if.rx_bytes_per_s", "if", "eth0");
+            rollups.onSamples("gpu", List.of(Sample.of(process, clock.millis(), 1)));
+            rollups.onSamples("host", List.of(Sample.of(veth, clock.millis(), 1), Sample.of(eth0, clock.millis(), 1)));
+            assertEquals(2, rollups.flushAll(), "eth0's 10 s and 1 min buckets only");
+            assertEquals(List.of(eth0), rollups.metricIds());
+        }
+    }
+
+    @Test
+    void fleetSeriesAreNotRolledUpPrometheusHoldsTheirHistory() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            RollupStore rollups = new RollupStore(db, clock);
+            MetricId fleetGpu = MetricId.of("gpu.utilization", "node", "gpu-a", "gpu", "GPU-a6158b59");
+            MetricId nodeUp = MetricId.of("fleet.node.up", "node", "gpu-a");
+            MetricId local = MetricId.of("gpu.utilization", "gpu", "0");
+            rollups.onSamples("fleet", List.of(Sample.of(fleetGpu, clock.millis(), 97), Sample.of(nodeUp, clock.millis(), 1)));
+            rollups.onSamples("gpu", List.of(Sample.of(local, clock.millis(), 5)));
+            assertEquals(2, rollups.flushAll(), "the local GPU's 10 s and 1 min buckets only");
+            assertEquals(List.of(local), rollups.metricIds());
         }
     }
 

@@ -99,7 +99,7 @@ class CloudViewTest {
         CloudView view = new CloudView(model, Optional.of(new io.vigil.cloud.Guardrails(clients)), clock,
                 Executors.newVirtualThreadPerTaskExecutor());
         FxToolkit.setupStage(stage -> {
-            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1200, 760);
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 760);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             stage.setScene(scene);
             stage.show();

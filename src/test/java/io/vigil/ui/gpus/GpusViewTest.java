@@ -54,7 +54,7 @@ class GpusViewTest {
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
-            stage.setWidth(1300);
+            stage.setWidth(1000);
             stage.setHeight(900);
             stage.show();
         });

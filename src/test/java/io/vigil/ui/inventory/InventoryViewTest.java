@@ -63,7 +63,7 @@ class InventoryViewTest {
                 root -> CompletableFuture.completedFuture(null), () -> verifyRun);
         FxToolkit.setupStage(s -> {
             view = new InventoryView(model);
-            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1280, 900);
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 900);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             s.setScene(scene);
             s.show();

@@ -1,0 +1,154 @@
+package io.vigil.rules;
+
+import io.vigil.fleet.FleetGpu;
+import io.vigil.fleet.FleetNode;
+import io.vigil.fleet.FleetProcess;
+import io.vigil.fleet.FleetSnapshot;
+import io.vigil.fleet.NodeHealth;
+import io.vigil.host.HostSnapshot;
+import io.vigil.host.ProcessInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The process detectors over the fleet: miner signatures and unexplained GPU load for the processes
+ * the exporters report on each node's GPUs. A fleet process carries only what its exporter gives
+ * (nvidia_gpu_exporter: pid and process name; dcgm-exporter: the Kubernetes pod, namespace and
+ * container, no pid), so it is matched through {@link ProcessDetectors}' public helpers as a process
+ * whose name is the first of process name, container and pod, and whose command line holds all
+ * three. There is no command line or connection list from an exporter: a renamed miner is caught on
+ * a fleet node only by its name, container or pod. DOWN nodes are left out: their processes are the
+ * last ones seen, not current. Pure functions; thread-safe.
+ */
+public final class FleetDetectors {
+
+    private FleetDetectors() {
+    }
+
+    /** A fleet process that looks like a miner, on which GPU, with its score and reasons. */
+    public record FleetMinerMatch(FleetGpu gpu, FleetProcess process, int score, List<String> reasons) {
+    }
+
+    /** The fleet process in the shape the process detectors match. */
+    static ProcessInfo asProcess(FleetProcess p) {
+        String shown = !p.name().isEmpty() ? p.name() : !p.container().isEmpty() ? p.container() : p.pod();
+        List<String> parts = new ArrayList<>();
+        for (String s : List.of(p.name(), p.container(), p.pod())) {
+            if (!s.isEmpty()) {
+                parts.add(s);
+            }
+        }
+        return new ProcessInfo(p.pid(), 0, shown, "", String.join(" ", parts), 0, 0, 0);
+    }
+
+    /** Every process on an UP (or not yet known) node's GPU with a miner indicator, highest score first. */
+    public static List<FleetMinerMatch> miners(FleetSnapshot fleet, Signatures sig) {
+        List<FleetMinerMatch> out = new ArrayList<>();
+        for (FleetNode node : fleet.nodes()) {
+            if (node.health() == NodeHealth.DOWN) {
+                continue;
+            }
+            for (FleetGpu gpu : node.gpus()) {
+                for (FleetProcess p : gpu.processes()) {
+                    // One process per snapshot: pids of different nodes (and 0 for pod-only rows) must not mix.
+                    HostSnapshot one = new HostSnapshot(0, List.of(asProcess(p)), List.of(), List.of());
+                    for (ProcessDetectors.MinerMatch m : ProcessDetectors.miners(one, sig)) {
+                        out.add(new FleetMinerMatch(gpu, p, m.score(), m.reasons()));
+                    }
+                }
+            }
+        }
+        out.sort((a, b) -> Integer.compare(b.score(), a.score()));
+        return out;
+    }
+
+    /** Whether one of {@code gpu}'s processes is an allowed workload (by name, container or pod). */
+    public static boolean anyAllowedOn(FleetGpu gpu, Signatures sig) {
+        for (FleetProcess p : gpu.processes()) {
+            if (ProcessDetectors.allowed(asProcess(p), sig)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The processes on {@code gpu} that are not allowed workloads. */
+    public static List<FleetProcess> unexplainedOn(FleetGpu gpu, Signatures sig) {
+        List<FleetProcess> out = new ArrayList<>();
+        for (FleetProcess p : gpu.processes()) {
+            if (!ProcessDetectors.allowed(asProcess(p), sig)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Names of the nodes that are DOWN. */
+    public static Set<String> downNodes(FleetSnapshot fleet) {
+        Set<String> out = new LinkedHashSet<>();
+        for (FleetNode n : fleet.nodes()) {
+            if (n.health() == NodeHealth.DOWN) {
+                out.add(n.name());
+            }
+        }
+        return out;
+    }
+
+    /** Every GPU by {@link #key(String, String)} of its node and UUID. */
+    public static Map<String, FleetGpu> gpusByKey(FleetSnapshot fleet) {
+        Map<String, FleetGpu> out = new HashMap<>();
+        for (FleetNode n : fleet.nodes()) {
+            for (FleetGpu g : n.gpus()) {
+                out.put(key(n.name(), g.uuid()), g);
+            }
+        }
+        return out;
+    }
+
+    static String key(String node, String uuid) {
+        return node + '\u0000' + uuid;
+    }
+
+    /**
+     * The labels an alert about {@code p} carries besides node and GPU: {@code pid} and {@code name}
+     * when the exporter gives them, {@code pod}, {@code namespace}, {@code container} when it runs in
+     * Kubernetes. These are the exporter's values, attacker input: a playbook validates each by its
+     * parameter type before anything runs.
+     */
+    public static Map<String, String> processLabels(FleetProcess p) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (p.pid() > 0) {
+            out.put("pid", Integer.toString(p.pid()));
+        }
+        putIfSet(out, "name", p.name());
+        putIfSet(out, "pod", p.pod());
+        putIfSet(out, "namespace", p.namespace());
+        putIfSet(out, "container", p.container());
+        return out;
+    }
+
+    /** How a person names {@code p}: "pid 4711 (xmrig)", "pod ml/miner-x", or both. */
+    public static String describe(FleetProcess p) {
+        List<String> parts = new ArrayList<>();
+        if (p.pid() > 0) {
+            parts.add("pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")"));
+        } else if (!p.name().isEmpty()) {
+            parts.add(p.name());
+        }
+        if (!p.pod().isEmpty()) {
+            parts.add("pod " + (p.namespace().isEmpty() ? "" : p.namespace() + "/") + p.pod());
+        }
+        return parts.isEmpty() ? "unnamed process" : String.join(" ", parts);
+    }
+
+    private static void putIfSet(Map<String, String> out, String key, String value) {
+        if (!value.isEmpty()) {
+            out.put(key, value);
+        }
+    }
+}
