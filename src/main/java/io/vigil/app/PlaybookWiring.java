@@ -52,7 +52,8 @@ final class PlaybookWiring {
                                  Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
                                  String dryRunOnlyReason) {
         try {
-            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
+            // A bad value falls back to this section's defaults with a located message; playbooks stay on.
+            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class, problems::add);
             Path evidence = ps.evidence(paths.dataDir());
             Path home = AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "/")));
             List<Path> roots = new ArrayList<>(ps.roots(home));

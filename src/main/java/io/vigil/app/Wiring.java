@@ -107,7 +107,7 @@ public final class Wiring implements AutoCloseable {
         scheduler.addListener(series);
 
         SystemInfo systemInfo = new SystemInfo();
-        HostSettings host = settings.section("host", HostSettings.class);
+        HostSettings host = settings.section("host", HostSettings.class, problems::add);
         this.processes = scenario == null
                 ? HostProcessSource.forThisMachine(systemInfo, host.processPeriod())
                 : new HostProcessSource(new ScenarioProcessReader(scenario, clock), new ScenarioNetworkReader(scenario, clock),
@@ -118,7 +118,7 @@ public final class Wiring implements AutoCloseable {
             scheduler.register(source);
         }
         // GPUs: NVML through FFM first, nvidia-smi when NVML cannot load; DOWN with the reason otherwise.
-        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class);
+        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class, problems::add);
         String nvmlLibrary = gpuSettings.nvmlLibraryOrDefault();
         java.nio.file.Path nvidiaSmi = gpuSettings.nvidiaSmi().isEmpty() ? null : java.nio.file.Path.of(gpuSettings.nvidiaSmi());
         this.gpu = scenario == null
@@ -185,13 +185,7 @@ public final class Wiring implements AutoCloseable {
 
         // Rules and alerts: the rules file always loads (for the editor); alerts need the database.
         this.ruleRepository = new RuleRepository(paths.configDir().resolve("rules.yaml"));
-        AlertSettings alertCfg;
-        try {
-            alertCfg = settings.section("alerts", AlertSettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (alerts: no webhooks until it is fixed)");
-            alertCfg = new AlertSettings(List.of(), 60, false, true);
-        }
+        AlertSettings alertCfg = settings.section("alerts", AlertSettings.class, problems::add);
         this.alertSettings = alertCfg;
         this.notifications = new NotificationDispatcher(clock, alertCfg.repeatInterval());
         AlertEngine engine = null;
@@ -429,12 +423,7 @@ public final class Wiring implements AutoCloseable {
     }
 
     private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
-        try {
-            return settings.section("inventory", InventorySettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (using the inventory defaults)");
-            return InventorySettings.defaults();
-        }
+        return settings.section("inventory", InventorySettings.class, problems::add);
     }
 
     public Optional<RollupStore> rollups() {
