@@ -194,7 +194,7 @@ public final class Wiring implements AutoCloseable {
             alertCfg = new AlertSettings(List.of(), 60, false, true);
         }
         this.alertSettings = alertCfg;
-        this.notifications = new NotificationDispatcher(clock, alertCfg.repeatInterval());
+        this.notifications = notificationDispatcher(database, clock, alertCfg, problems);
         AlertEngine engine = null;
         if (persistent) {
             ruleRepository.load();
@@ -218,6 +218,19 @@ public final class Wiring implements AutoCloseable {
             }
         }
         this.alertEngine = engine;
+    }
+
+    /** Notification state kept in the database when there is one, so a restart still resolves what paged. */
+    private static NotificationDispatcher notificationDispatcher(Database db, Clock clock, AlertSettings cfg,
+                                                                 List<String> problems) {
+        if (db != null) {
+            try {
+                return new NotificationDispatcher(clock, cfg.repeatInterval(), new io.vigil.alerts.NotificationLog(db));
+            } catch (StoreException e) {
+                problems.add("Notification state is kept in memory only: " + e.getMessage());
+            }
+        }
+        return new NotificationDispatcher(clock, cfg.repeatInterval());
     }
 
     private void addWebhooks(AlertSettings cfg) {
