@@ -284,13 +284,38 @@ public final class SourceScheduler implements AutoCloseable {
         }, 0, tickInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops at once: running polls are interrupted, then the sources close. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops ticking, waits up to {@code grace} for the polls in flight to return (interrupting them
+     * after that), then closes the sources, so no poll uses a source (or its AWS client) after close.
+     */
+    public synchronized void close(Duration grace) {
         if (ticker != null) {
             ticker.shutdownNow();
+            try {
+                ticker.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ticker = null;
         }
-        pollExecutor.shutdownNow();
+        pollExecutor.shutdown();
+        try {
+            if (!pollExecutor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                pollExecutor.shutdownNow();
+                if (!pollExecutor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.warn("Polls still running after close; closing their sources anyway");
+                }
+            }
+        } catch (InterruptedException e) {
+            pollExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         for (String id : order) {
             try {
                 slots.get(id).source.close();
