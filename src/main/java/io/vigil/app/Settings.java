@@ -104,7 +104,8 @@ public final class Settings {
             }
         }
         for (var e : sysProps.entrySet()) {
-            if (e.getKey().startsWith("vigil.") && e.getKey().chars().filter(c -> c == '.').count() == 2
+            // Any depth: -Dvigil.cloud.costExplorer.dailyRequestBudget=3 sets a nested key.
+            if (e.getKey().startsWith("vigil.") && e.getKey().chars().filter(c -> c == '.').count() >= 2
                     && !e.getKey().equals("vigil.config.dir") && !e.getKey().equals("vigil.data.dir")) {
                 set(tree, e.getKey().substring("vigil.".length()), e.getValue());
                 origins.put(e.getKey().substring("vigil.".length()), "system property -D" + e.getKey());

@@ -463,6 +463,10 @@ public final class VigilApp extends Application {
     }
 
     private String costReason() {
+        if (wiring.cloudOff()) {
+            return "AWS is off (cloud.enabled: false in settings.yaml): Vigil makes no AWS call. "
+                    + "Set cloud.enabled: true to read Cost Explorer and CloudWatch.";
+        }
         return wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("cost"))
                 .map(st -> st.health().reason()).filter(r -> !r.isEmpty()).findFirst()
                 .orElse("The AWS cost source is not set up.");

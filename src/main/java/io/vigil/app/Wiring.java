@@ -84,6 +84,7 @@ public final class Wiring implements AutoCloseable {
     private final Scenario scenario;
     private final InventorySource inventory;
     private CloudServices cloud;
+    private boolean cloudOff;
     private Database cloudBudgetDatabase;
     // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
     private io.vigil.fleet.FleetSource fleet;
@@ -300,6 +301,12 @@ public final class Wiring implements AutoCloseable {
     private void registerCloud(Settings settings, AppPaths paths, Clock clock) {
         try {
             CloudSettings cloudSettings = settings.section("cloud", CloudSettings.class);
+            if (!cloudSettings.enabled()) {
+                // cloud.enabled: false means no AWS call at all: no source, no SDK client is built.
+                cloudOff = true;
+                LOG.info("AWS cost sources are off (cloud.enabled: false)");
+                return;
+            }
             Database budgetDb = database;
             if (budgetDb == null) {
                 cloudBudgetDatabase = Database.open(paths.databaseFile());
@@ -530,6 +537,11 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** The AWS cost services; empty when their settings or budget store could not be used. */
+    /** True when settings turn AWS off ({@code cloud.enabled: false}): no AWS call is made. */
+    public boolean cloudOff() {
+        return cloudOff;
+    }
+
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
     }

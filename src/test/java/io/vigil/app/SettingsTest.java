@@ -43,6 +43,18 @@ class SettingsTest {
     }
 
     @Test
+    void aSystemPropertySetsANestedKey() throws Exception {
+        Path file = dir.resolve("settings.yaml");
+        Files.writeString(file, "cloud:\n  costExplorer:\n    dailyRequestBudget: 40\n");
+        Settings s = Settings.load(file, Map.of(), Map.of("vigil.cloud.costExplorer.dailyRequestBudget", "3",
+                "vigil.cloud.enabled", "false"));
+        io.vigil.cloud.CloudSettings cloud = s.section("cloud", io.vigil.cloud.CloudSettings.class);
+        assertEquals(3, cloud.costExplorer().dailyRequestBudget());
+        assertEquals(false, cloud.enabled());
+        assertEquals(60, cloud.costExplorer().periodMinutes(), 0, "siblings of the overridden key are kept");
+    }
+
+    @Test
     void aBrokenFileKeepsTheDefaultsAndSaysWhere() throws Exception {
         Path file = dir.resolve("settings.yaml");
         Files.writeString(file, "host:\n  periodSeconds: 3\n   bad indent: [\n");
