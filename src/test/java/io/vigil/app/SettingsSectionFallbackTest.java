@@ -47,7 +47,7 @@ class SettingsSectionFallbackTest {
         List<String> problems = new ArrayList<>();
         PlaybookSettings ps = s.section("playbooks", PlaybookSettings.class, problems::add);
         assertEquals(512, ps.outputCapKiB(), "the playbooks section uses its defaults");
-        assertEquals(List.of("~"), ps.allowedRoots());
+        assertEquals(List.of(), ps.allowedRoots(), "the default: no roots until the analyst adds them");
         assertEquals(3.0, s.section("host", HostSettings.class, problems::add).periodSeconds(), "host is untouched");
         assertEquals(1, problems.size(), problems.toString());
         String p = problems.getFirst();
