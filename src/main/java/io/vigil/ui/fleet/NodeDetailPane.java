@@ -123,7 +123,8 @@ final class NodeDetailPane extends VBox {
         Label procTitle = new Label("Processes on this node's GPUs");
         procTitle.getStyleClass().add("section-title");
         buildTable();
-        getChildren().addAll(head, labels, down, host, cards, historyStatus, charts, procTitle, table);
+        // History first: it is what the drill-down adds to the grid; the cards repeat the live values.
+        getChildren().addAll(head, labels, down, host, historyStatus, charts, cards, procTitle, table);
 
         model.selectedNodeProperty().addListener((o, a, n) -> showNode(n));
         model.selectedGpusProperty().addListener((o, a, g) -> showCards());
