@@ -98,6 +98,7 @@ public final class SourceScheduler implements AutoCloseable {
                 if (!now.isBefore(slot.nextDue) || (slot.failures == 0 && force.test(slot.source))) {
                     slot.startedAt = now;
                     slot.timedOut = false;
+                    slot.pollStarted = false;
                     long generation = ++slot.generation;
                     slot.running = pollExecutor.submit(() -> runPoll(slot, generation));
                     started.add(slot.running);
@@ -120,10 +121,24 @@ public final class SourceScheduler implements AutoCloseable {
                 + retry.toSeconds() + " s"));
         LOG.warn("Source {} did not answer within {}; interrupting it", slot.source.id(), timeout);
         slot.running.cancel(true);
-        // The slot stays busy until the interrupted poll returns: a source never runs twice at once.
+        if (!slot.pollStarted) {
+            // The poll never began (a loaded machine, a fast scenario clock): cancelling it means it
+            // never will, so nothing would ever free the slot. Free it now; a late start sees the
+            // new generation and returns at once.
+            slot.generation++;
+            slot.running = null;
+            slot.timedOut = false;
+        }
+        // Otherwise the slot stays busy until the interrupted poll returns: a source never runs twice at once.
     }
 
     private void runPoll(Slot slot, long generation) {
+        synchronized (slot) {
+            if (slot.generation != generation) {
+                return; // given up on before it started
+            }
+            slot.pollStarted = true;
+        }
         PollResult result = null;
         Throwable failure = null;
         try {
@@ -269,13 +284,38 @@ public final class SourceScheduler implements AutoCloseable {
         }, 0, tickInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops at once: running polls are interrupted, then the sources close. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops ticking, waits up to {@code grace} for the polls in flight to return (interrupting them
+     * after that), then closes the sources, so no poll uses a source (or its AWS client) after close.
+     */
+    public synchronized void close(Duration grace) {
         if (ticker != null) {
             ticker.shutdownNow();
+            try {
+                ticker.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ticker = null;
         }
-        pollExecutor.shutdownNow();
+        pollExecutor.shutdown();
+        try {
+            if (!pollExecutor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                pollExecutor.shutdownNow();
+                if (!pollExecutor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.warn("Polls still running after close; closing their sources anyway");
+                }
+            }
+        } catch (InterruptedException e) {
+            pollExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         for (String id : order) {
             try {
                 slots.get(id).source.close();
@@ -287,6 +327,8 @@ public final class SourceScheduler implements AutoCloseable {
 
     private static final class Slot {
         final Source source;
+        /** Whether the current poll's task has begun running (guarded by the slot). */
+        boolean pollStarted;
         Instant nextDue;
         Instant startedAt;
         Instant lastSuccess;

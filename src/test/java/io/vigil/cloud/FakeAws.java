@@ -66,6 +66,13 @@ public final class FakeAws implements AutoCloseable {
     public final Map<String, Double> services = new LinkedHashMap<>();
     /** Days of results per GetCostAndUsage page. */
     public volatile int costDaysPerPage = 10;
+    /**
+     * When above 0: every GetCostAndUsage answer is cut into this many pages by (day, service) group,
+     * as AWS pages an account with many services, so one day's groups may span two pages.
+     */
+    public volatile int costPagesPerQuery;
+    /** Faults for one page only: operation + " " + the request's NextPageToken ("" for the first page). */
+    private final Map<String, Deque<Fault>> pageFaults = new ConcurrentHashMap<>();
     public volatile double forecastUsd = 2345.67;
     public volatile double estimatedCharges = 1234.56;
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
@@ -114,6 +121,11 @@ public final class FakeAws implements AutoCloseable {
         faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(fault);
     }
 
+    /** Fails the next request of {@code operation} that asks for the page {@code token} (null: the first). */
+    public void failPage(String operation, String token, Fault fault) {
+        pageFaults.computeIfAbsent(operation + " " + (token == null ? "" : token), k -> new ArrayDeque<>()).add(fault);
+    }
+
 
     /** The cost of {@code service} on {@code day} as this fake reports it, USD (4 decimals). */
     public double cost(String service, LocalDate day) {
@@ -145,6 +157,10 @@ public final class FakeAws implements AutoCloseable {
             requests.add(new Recorded(operation, path, headers, req == null ? JSON.createObjectNode() : req));
             Deque<Fault> queue = faults.get(operation);
             Fault fault = queue == null ? null : queue.poll();
+            if (fault == null) {
+                Deque<Fault> pq = pageFaults.get(operation + " " + req.path("NextPageToken").asText(""));
+                fault = pq == null ? null : pq.poll();
+            }
             if (fault == Fault.SLOW) {
                 try {
                     closed.await(); // the fake AWS not answering until it is shut down
@@ -154,7 +170,7 @@ public final class FakeAws implements AutoCloseable {
                 fault = null;
             }
             if (fault != null) {
-                sendFault(ex, cbor, fault);
+                sendFault(ex, cbor, fault, operation);
                 return;
             }
             if (cbor) {
@@ -172,6 +188,9 @@ public final class FakeAws implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         switch (op) {
             case "GetCostAndUsage" -> {
+                if (costPagesPerQuery > 0) {
+                    return costByGroupPages(req);
+                }
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
                 int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
@@ -256,6 +275,45 @@ public final class FakeAws implements AutoCloseable {
         return out;
     }
 
+    /** GetCostAndUsage cut into {@link #costPagesPerQuery} pages by (day, service) group. */
+    private ObjectNode costByGroupPages(JsonNode req) {
+        LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
+        LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
+        List<String> names = new ArrayList<>(services.keySet());
+        int days = (int) (end.toEpochDay() - start.toEpochDay());
+        int total = days * names.size();
+        int perPage = (total + costPagesPerQuery - 1) / costPagesPerQuery;
+        int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+        int to = Math.min(total, from + perPage);
+        ObjectNode out = JSON.createObjectNode();
+        out.putArray("GroupDefinitions").addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
+        ArrayNode results = out.putArray("ResultsByTime");
+        ObjectNode current = null;
+        int currentDay = -1;
+        for (int i = from; i < to; i++) {
+            int dayIndex = i / names.size();
+            LocalDate d = start.plusDays(dayIndex);
+            if (dayIndex != currentDay) {
+                current = results.addObject();
+                current.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                current.putObject("Total");
+                current.putArray("Groups");
+                current.put("Estimated", !d.isBefore(end.minusDays(2)));
+                currentDay = dayIndex;
+            }
+            String s = names.get(i % names.size());
+            ObjectNode g = ((ArrayNode) current.get("Groups")).addObject();
+            g.putArray("Keys").add(s);
+            g.putObject("Metrics").putObject("UnblendedCost")
+                    .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
+        }
+        out.putArray("DimensionValueAttributes");
+        if (to < total) {
+            out.put("NextPageToken", String.valueOf(to));
+        }
+        return out;
+    }
+
     private Map<String, Object> cloudWatch(String op, JsonNode req) {
         Map<String, Object> out = new LinkedHashMap<>();
         switch (op) {
@@ -315,7 +373,7 @@ public final class FakeAws implements AutoCloseable {
         return a;
     }
 
-    private void sendFault(HttpExchange ex, boolean cbor, Fault fault) throws IOException {
+    private void sendFault(HttpExchange ex, boolean cbor, Fault fault, String operation) throws IOException {
         String type;
         String query;
         int status = 400;
@@ -325,7 +383,11 @@ public final class FakeAws implements AutoCloseable {
             case EXPIRED_TOKEN -> { type = "ExpiredTokenException"; query = "ExpiredToken;Sender";
                 message = "The security token included in the request is expired"; }
             case ACCESS_DENIED -> { type = "AccessDeniedException"; query = "AccessDenied;Sender";
-                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform this action"; }
+                // AWS names the action it refused, as here.
+                String action = (cbor ? "cloudwatch:" : "ce:") + operation;
+                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform: " + action
+                        + " on resource: arn:aws:" + (cbor ? "cloudwatch" : "ce") + ":us-east-1:123456789012:*"
+                        + " because no identity-based policy allows the " + action + " action"; }
             default -> { type = "InternalFailure"; query = "InternalFailure;Receiver"; status = 500;
                 message = "We encountered an internal error. Please try again."; }
         }

@@ -193,6 +193,11 @@ public final class PrometheusHarness implements AutoCloseable {
         }
     }
 
+    /** Prometheus's process id (benchmarks read its CPU time from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The root URL ({@code http://127.0.0.1:PORT}). */
     public URI url() {
         return url;

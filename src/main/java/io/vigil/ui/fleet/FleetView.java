@@ -88,8 +88,10 @@ public final class FleetView implements View {
         sort.valueProperty().bindBidirectional(model.sortProperty());
         TextField filter = new TextField();
         filter.setId("fleet-filter");
-        filter.setPromptText("Filter: cluster, namespace, model, node, pod… (or key=value)");
-        filter.setPrefColumnCount(30);
+        filter.setPromptText("Filter by label: cluster, namespace, model, node, pod, key=value");
+        filter.setPrefColumnCount(32);
+        filter.setMinWidth(220);
+        HBox.setHgrow(filter, Priority.SOMETIMES);
         filter.textProperty().bindBidirectional(model.filterProperty());
         count.setId("fleet-count");
         count.getStyleClass().add(Styles.MUTED);

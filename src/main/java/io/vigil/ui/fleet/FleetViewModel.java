@@ -327,7 +327,36 @@ final class FleetViewModel {
                 out.add(n);
             }
         }
-        out.sort(comparator(sort.get()));
+        return sorted(out, sort.get());
+    }
+
+    /** Sorts by a key computed once per node (not once per comparison: 1,000 nodes × 8 GPUs). */
+    static List<FleetNode> sorted(List<FleetNode> nodes, FleetSort order) {
+        if (order == FleetSort.NAME) {
+            List<FleetNode> out = new ArrayList<>(nodes);
+            out.sort(Comparator.comparing(FleetNode::name));
+            return List.copyOf(out);
+        }
+        record Keyed(FleetNode node, double key) {
+        }
+        List<Keyed> keyed = new ArrayList<>(nodes.size());
+        for (FleetNode n : nodes) {
+            keyed.add(new Keyed(n, switch (order) {
+                case HOTTEST -> max(n, HeatMetric.TEMPERATURE);
+                case BUSIEST -> mean(n, HeatMetric.UTILIZATION);
+                case MOST_ERRORS -> sum(n, HeatMetric.ERRORS);
+                case NAME -> 0;
+            }));
+        }
+        // Larger first; NaN (no reading, a DOWN node) after every number; ties by name.
+        keyed.sort((a, b) -> {
+            boolean an = Double.isNaN(a.key());
+            boolean bn = Double.isNaN(b.key());
+            int c = an || bn ? Boolean.compare(an, bn) : Double.compare(b.key(), a.key());
+            return c != 0 ? c : a.node().name().compareTo(b.node().name());
+        });
+        List<FleetNode> out = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> out.add(k.node()));
         return List.copyOf(out);
     }
 
@@ -389,28 +418,6 @@ final class FleetViewModel {
 
     private static boolean contains(String haystack, String needle) {
         return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle);
-    }
-
-    static Comparator<FleetNode> comparator(FleetSort sort) {
-        Comparator<FleetNode> byName = Comparator.comparing(FleetNode::name);
-        return switch (sort) {
-            case NAME -> byName;
-            case HOTTEST -> descending(n -> max(n, HeatMetric.TEMPERATURE)).thenComparing(byName);
-            case BUSIEST -> descending(n -> mean(n, HeatMetric.UTILIZATION)).thenComparing(byName);
-            case MOST_ERRORS -> descending(n -> sum(n, HeatMetric.ERRORS)).thenComparing(byName);
-        };
-    }
-
-    /** Larger first; NaN (no reading, a DOWN node) after every number. */
-    private static Comparator<FleetNode> descending(java.util.function.ToDoubleFunction<FleetNode> key) {
-        return (a, b) -> {
-            double x = key.applyAsDouble(a);
-            double y = key.applyAsDouble(b);
-            if (Double.isNaN(x) || Double.isNaN(y)) {
-                return Boolean.compare(Double.isNaN(x), Double.isNaN(y));
-            }
-            return Double.compare(y, x);
-        };
     }
 
     static double max(FleetNode n, HeatMetric m) {

@@ -78,6 +78,8 @@ final class HeatGrid extends Region {
     private Consumer<String> onNodeClicked = n -> { };
     private Color[] lut;
     private int hoverRow = -1;
+    private double mouseX = Double.NaN;
+    private double mouseY = Double.NaN;
     private int maxGpus;
 
     // What the last paint drew, for tests and diagnostics.
@@ -101,6 +103,7 @@ final class HeatGrid extends Region {
         canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
         canvas.setOnMouseExited(e -> {
             hoverRow = -1;
+            mouseX = Double.NaN;
             paint();
         });
         canvas.setOnMouseClicked(e -> {
@@ -158,6 +161,9 @@ final class HeatGrid extends Region {
             maxGpus = Math.max(maxGpus, n.gpus().size());
         }
         updateScroll();
+        if (!Double.isNaN(mouseX)) {
+            hover(mouseX, mouseY); // rows moved under the mouse (a re-sort): the tooltip follows
+        }
         paint();
     }
 
@@ -251,6 +257,8 @@ final class HeatGrid extends Region {
     // ---- hover ---------------------------------------------------------------------------------
 
     private void hover(double x, double y) {
+        mouseX = x;
+        mouseY = y;
         int r = rowAt(y);
         if (r != hoverRow) {
             hoverRow = r;

@@ -7,10 +7,11 @@ import java.util.OptionalDouble;
 /**
  * What the heat grid colours its cells by. Each metric has four stop values that map onto the
  * four colours of the scale (idle, ok, warning, danger: looked up from CSS), chosen so that the
- * warning and danger stops match the default rules (85 °C warns, 90 °C is critical).
+ * warning and danger stops match the default rules (85 °C warns, 90 °C is critical) and a busy
+ * training GPU (80–95 %) reads as working, a GPU pinned at 100 % (a miner's shape) as danger.
  */
 enum HeatMetric {
-    UTILIZATION("Utilization", "%", new double[] {0, 40, 80, 100}),
+    UTILIZATION("Utilization", "%", new double[] {0, 50, 90, 100}),
     TEMPERATURE("Temperature", "°C", new double[] {30, 65, 85, 90}),
     POWER("Power vs limit", "% of limit", new double[] {0, 50, 85, 100}),
     MEMORY("Memory used", "% of total", new double[] {0, 50, 85, 100}),

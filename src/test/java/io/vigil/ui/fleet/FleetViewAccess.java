@@ -16,6 +16,20 @@ public final class FleetViewAccess {
         return view.grid().cellsPainted();
     }
 
+    public static int rowsPainted(FleetView view) {
+        return view.grid().rowsPainted();
+    }
+
+    public static int cellsColoured(FleetView view) {
+        return view.grid().cellsColoured();
+    }
+
+    /** Colour by temperature, sort hottest first: the most work a redraw does. */
+    public static void hottestByTemperature(FleetView view) {
+        view.model().metricProperty().set(HeatMetric.TEMPERATURE);
+        view.model().sortProperty().set(FleetSort.HOTTEST);
+    }
+
     public static String paintedStatus(FleetView view, String node) {
         return view.grid().paintedStatus(node);
     }

@@ -113,7 +113,8 @@ class FleetViewTest {
         assertEquals(grid().cellsPainted(), grid().cellsColoured());
         // Colours come from vigil.css (-color-ok / -color-danger), not from Java.
         assertEquals(Color.web("#ef5350"), grid().colourFor(100));
-        assertEquals(Color.web("#66bb6a"), grid().colourFor(40));
+        assertEquals(Color.web("#66bb6a"), grid().colourFor(50));
+        assertEquals(Color.web("#ffb74d"), grid().colourFor(90));
         assertEquals("12 / 1", robot.lookup("#fleet-tile-nodes-value").queryAs(Label.class).getText());
         assertEquals("13 nodes", robot.lookup("#fleet-count").queryAs(Label.class).getText());
     }
