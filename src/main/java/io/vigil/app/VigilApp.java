@@ -428,10 +428,7 @@ public final class VigilApp extends Application {
     private View fleetView() {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
-                () -> {
-                    switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
-                    shell.show("fleet");
-                },
+                () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
                 wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
