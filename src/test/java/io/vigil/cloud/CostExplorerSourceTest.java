@@ -46,7 +46,7 @@ class CostExplorerSourceTest {
             assertEquals("2026-11-23", pages.getFirst().body().path("TimePeriod").path("End").asText());
             assertEquals("DAILY", pages.getFirst().body().path("Granularity").asText());
             assertEquals("SERVICE", pages.getFirst().body().path("GroupBy").get(0).path("Key").asText());
-            assertEquals("10", pages.get(1).body().path("NextPageToken").asText());
+            assertEquals(String.valueOf(10 * f.aws.services.size()), pages.get(1).body().path("NextPageToken").asText());
             assertEquals("AWSInsightsIndexService.GetCostAndUsage", pages.getFirst().headers().get("x-amz-target"));
             assertEquals("application/x-amz-json-1.1", pages.getFirst().headers().get("content-type"));
             assertTrue(pages.getFirst().headers().get("authorization").contains("/us-east-1/ce/aws4_request"));
@@ -87,6 +87,27 @@ class CostExplorerSourceTest {
             Map<String, Object> budget = (Map<String, Object>) source.statusDetails().get("requestBudget");
             assertEquals(6, budget.get("usedToday"));
             assertEquals(0.06, (double) budget.get("costTodayUsd"), 1e-9);
+        }
+    }
+
+    @Test
+    void aDaysGroupsSplitAcrossPagesAreMergedByTimePeriod() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            // 25 groups a page with 7 services: every page boundary falls inside a day, so that day's
+            // TimePeriod comes back on two pages, each with part of its services.
+            f.aws.costGroupsPerPage = 25;
+            CostExplorerSource source = new CostExplorerSource(f.clients, f.budget);
+            PollResult r = source.poll(f.clock.instant());
+            assertEquals(HealthState.OK, r.health().state(), r.health().toString());
+            assertEquals((30 * f.aws.services.size() + 24) / 25, f.aws.requests("GetCostAndUsage").size());
+            CostSnapshot s = source.latest();
+            assertEquals(30, s.days().size());
+            for (DailyCost day : s.days()) {
+                assertEquals(f.aws.services.size(), day.byService().size(), "every service of " + day.day());
+                assertEquals(f.aws.dailyTotal(day.day()), day.total(), 1e-6, "total of " + day.day());
+            }
+            LocalDate today = LocalDate.of(2026, 11, 22);
+            assertEquals(f.aws.dailyTotal(today), byMetric(r).get(CostMetrics.DAILY_TOTAL_ID), 1e-6);
         }
     }
 

@@ -64,7 +64,7 @@ public final class FakeAws implements AutoCloseable {
 
     /** Services and their base daily cost in USD; a day's cost varies with its day of month. */
     public final Map<String, Double> services = new LinkedHashMap<>();
-    /** Days of results per GetCostAndUsage page. */
+    /** Days of results per GetCostAndUsage page (when {@link #costGroupsPerPage} is 0). */
     public volatile int costDaysPerPage = 10;
     /**
      * When above 0: every GetCostAndUsage answer is cut into this many pages by (day, service) group,
@@ -73,6 +73,12 @@ public final class FakeAws implements AutoCloseable {
     public volatile int costPagesPerQuery;
     /** Faults for one page only: operation + " " + the request's NextPageToken ("" for the first page). */
     private final Map<String, Deque<Fault>> pageFaults = new ConcurrentHashMap<>();
+    /**
+     * Groups (one day × one service) per GetCostAndUsage page; 0: whole days, {@link #costDaysPerPage}
+     * of them. AWS pages by groups, so one day's groups can be split across pages, each page
+     * repeating that day's TimePeriod with its share of the groups.
+     */
+    public volatile int costGroupsPerPage;
     public volatile double forecastUsd = 2345.67;
     public volatile double estimatedCharges = 1234.56;
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
@@ -193,30 +199,35 @@ public final class FakeAws implements AutoCloseable {
                 }
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
+                int perPage = costGroupsPerPage > 0 ? costGroupsPerPage : costDaysPerPage * Math.max(1, services.size());
                 int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
                 ArrayNode defs = out.putArray("GroupDefinitions");
                 defs.addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
                 ArrayNode results = out.putArray("ResultsByTime");
-                int index = 0;
-                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1), index++) {
-                    if (index < pageStart || index >= pageStart + costDaysPerPage) {
-                        continue;
-                    }
-                    ObjectNode r = results.addObject();
-                    r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
-                    r.putObject("Total");
-                    ArrayNode groups = r.putArray("Groups");
+                int index = 0; // position of the (day, service) group in the whole answer
+                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1)) {
+                    ArrayNode groups = null;
                     for (String s : services.keySet()) {
+                        int i = index++;
+                        if (i < pageStart || i >= pageStart + perPage) {
+                            continue;
+                        }
+                        if (groups == null) {
+                            ObjectNode r = results.addObject();
+                            r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                            r.putObject("Total");
+                            groups = r.putArray("Groups");
+                            r.put("Estimated", !d.isBefore(end.minusDays(2)));
+                        }
                         ObjectNode g = groups.addObject();
                         g.putArray("Keys").add(s);
                         g.putObject("Metrics").putObject("UnblendedCost")
                                 .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
                     }
-                    r.put("Estimated", !d.isBefore(end.minusDays(2)));
                 }
                 out.putArray("DimensionValueAttributes");
-                if (pageStart + costDaysPerPage < index) {
-                    out.put("NextPageToken", String.valueOf(pageStart + costDaysPerPage));
+                if (pageStart + perPage < index) {
+                    out.put("NextPageToken", String.valueOf(pageStart + perPage));
                 }
             }
             case "GetCostForecast" -> {
