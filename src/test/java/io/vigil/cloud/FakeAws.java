@@ -200,7 +200,10 @@ public final class FakeAws implements AutoCloseable {
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
                 int perPage = costGroupsPerPage > 0 ? costGroupsPerPage : costDaysPerPage * Math.max(1, services.size());
-                int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                // The token counts groups when paging by groups, days when paging by whole days.
+                int tokenUnit = costGroupsPerPage > 0 ? 1 : Math.max(1, services.size());
+                int pageStart = req.hasNonNull("NextPageToken")
+                        ? Integer.parseInt(req.get("NextPageToken").asText()) * tokenUnit : 0;
                 ArrayNode defs = out.putArray("GroupDefinitions");
                 defs.addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
                 ArrayNode results = out.putArray("ResultsByTime");
@@ -227,7 +230,7 @@ public final class FakeAws implements AutoCloseable {
                 }
                 out.putArray("DimensionValueAttributes");
                 if (pageStart + perPage < index) {
-                    out.put("NextPageToken", String.valueOf(pageStart + perPage));
+                    out.put("NextPageToken", String.valueOf((pageStart + perPage) / tokenUnit));
                 }
             }
             case "GetCostForecast" -> {
