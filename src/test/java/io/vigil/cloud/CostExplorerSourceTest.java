@@ -46,7 +46,7 @@ class CostExplorerSourceTest {
             assertEquals("2026-11-23", pages.getFirst().body().path("TimePeriod").path("End").asText());
             assertEquals("DAILY", pages.getFirst().body().path("Granularity").asText());
             assertEquals("SERVICE", pages.getFirst().body().path("GroupBy").get(0).path("Key").asText());
-            assertEquals(String.valueOf(10 * f.aws.services.size()), pages.get(1).body().path("NextPageToken").asText());
+            assertEquals("10", pages.get(1).body().path("NextPageToken").asText(), "whole days: the token counts days");
             assertEquals("AWSInsightsIndexService.GetCostAndUsage", pages.getFirst().headers().get("x-amz-target"));
             assertEquals("application/x-amz-json-1.1", pages.getFirst().headers().get("content-type"));
             assertTrue(pages.getFirst().headers().get("authorization").contains("/us-east-1/ce/aws4_request"));
