@@ -296,7 +296,15 @@ public final class VigilApp extends Application {
         stage.getScene().setRoot(buildShell());
         startAfterFirstPulse(stage.getScene(), built);
         applyLaunchArguments(args);
-        ready.get().countDown();
+        // Ready once the new views have been through a layout pulse (skins built, lookups work).
+        java.util.concurrent.CountDownLatch latch = ready.get();
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            stage.getScene().removePostLayoutPulseListener(once[0]);
+            latch.countDown();
+        };
+        stage.getScene().addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
     }
 
     /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */
