@@ -446,7 +446,13 @@ public final class VigilApp extends Application {
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
-        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        Wiring w = wiring;
+        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground,
+                cloud.isEmpty() ? null : () -> {
+                    cloud.get().cost().requestRefresh();
+                    cloud.get().cloudWatch().requestRetry();
+                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                });
         boolean replay = wiring.scenario().isPresent();
         return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
                 replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay

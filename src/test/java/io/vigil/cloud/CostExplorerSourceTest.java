@@ -151,6 +151,10 @@ class CostExplorerSourceTest {
                 assertEquals(HealthState.DOWN, h.health().state(), c.fault().name());
                 assertTrue(h.health().reason().contains(c.expected()), h.health().reason());
                 assertTrue(h.health().reason().matches(".*retrying in \\d+ s"), h.health().reason());
+                if (c.fault() == FakeAws.Fault.EXPIRED_TOKEN || c.fault() == FakeAws.Fault.ACCESS_DENIED) {
+                    // Refused credentials wait for the files to change; here the analyst pressed "Retry now".
+                    ((CostExplorerSource) h.scheduler.sources().getFirst()).requestRefresh();
+                }
                 h.runNextPoll();
                 assertEquals(HealthState.OK, h.health().state(), "recovers after " + c.fault() + ": " + h.health());
             }
@@ -314,7 +318,7 @@ class CostExplorerSourceTest {
             f.aws.fail("GetAnomalies", FakeAws.Fault.ACCESS_DENIED);
             PollResult r = source.poll(f.clock.instant());
             assertEquals(HealthState.DEGRADED, r.health().state());
-            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied access"));
+            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied ce:GetAnomalies"));
             assertTrue(byMetric(r).containsKey(CostMetrics.MTD_ID), "costs still flow");
         }
     }
