@@ -25,6 +25,8 @@ module io.vigil {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.http.auth.aws;
+    requires software.amazon.awssdk.http.auth.spi;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;

@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * restart picks up the open alerts where they were. A failed write leaves the alert as it was; the
  * next tick tries again.
  *
- * <p>Thread-safe: methods are synchronized; listeners are called outside the lock.
+ * <p>Thread-safe: changes are serialised on this object's monitor, which is held across the
+ * database commit; readers ({@link #open()}, {@link #openCounts()}, {@link #version()}) never take
+ * it: they read an immutable snapshot published through a volatile field after each change, so the
+ * FX thread never waits for a commit. Listeners are called outside the lock.
  */
 public final class AlertManager {
 
@@ -69,6 +72,13 @@ public final class AlertManager {
     private final Set<String> resolvedByHand = new HashSet<>();
     private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long version;
+    /** A state change not yet published (monitor held). */
+    private boolean changed;
+    /** What readers see: replaced as a whole after every change, never modified. */
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+
+    private record Snapshot(List<Alert> open, Map<Severity, Integer> counts) {
+    }
     /** Alerts restored from the database are not resolved for lack of data before this time. */
     private final Instant restoredGraceEnd;
     private final Set<Long> restored = new HashSet<>();
@@ -93,6 +103,22 @@ public final class AlertManager {
         for (Alert a : query("SELECT * FROM alert WHERE state <> 'RESOLVED' ORDER BY id", ps -> { })) {
             open.put(a.dedupKey(), a);
             restored.add(a.id());
+        }
+        publish();
+    }
+
+    /** Builds the readers' snapshot from {@link #open}; called with the monitor held. */
+    private void publish() {
+        List<Alert> list = new ArrayList<>(open.values());
+        list.sort(Comparator.comparing(Alert::severity).reversed().thenComparing(Alert::since, Comparator.reverseOrder()));
+        Map<Severity, Integer> counts = new TreeMap<>();
+        for (Alert a : list) {
+            counts.merge(a.severity(), 1, Integer::sum);
+        }
+        snapshot = new Snapshot(List.copyOf(list), java.util.Collections.unmodifiableMap(counts));
+        if (changed) {
+            changed = false;
+            version++; // after the snapshot: a reader that sees the new version sees the new alerts
         }
     }
 
@@ -158,6 +184,7 @@ public final class AlertManager {
                     LOG.warn("Alert {} not updated; retrying next tick: {}", a.id(), e.getMessage());
                 }
             }
+            publish();
         }
         tell(changes);
     }
@@ -181,7 +208,7 @@ public final class AlertManager {
                 draft.value(), draft.state(), draft.since(), draft.firedAt(), draft.updated(), null, draft.playbook(),
                 draft.runbook(), draft.metric(), draft.source());
         open.put(a.dedupKey(), a);
-        version++;
+        changed = true;
         return new Change(a, new AlertEvent(id, now, state == AlertState.FIRING ? "firing" : "pending",
                 format(i.value())));
     }
@@ -210,7 +237,7 @@ public final class AlertManager {
         } else {
             open.remove(a.dedupKey());
         }
-        version++;
+        changed = true;
         return new Change(a, new AlertEvent(a.id(), now, kind, detail));
     }
 
@@ -276,6 +303,7 @@ public final class AlertManager {
             Alert a = open.values().stream().filter(x -> x.id() == id).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("alert " + id + " is not open"));
             ch = persist(action.apply(a), clock.instant(), kind, detail == null ? "" : detail);
+            publish();
         }
         tell(List.of(ch));
         return ch.alert();
@@ -283,11 +311,9 @@ public final class AlertManager {
 
     // ---- reading ----
 
-    /** Open alerts (pending, firing, acknowledged), most severe and newest first. */
-    public synchronized List<Alert> open() {
-        List<Alert> out = new ArrayList<>(open.values());
-        out.sort(Comparator.comparing(Alert::severity).reversed().thenComparing(Alert::since, Comparator.reverseOrder()));
-        return out;
+    /** Open alerts (pending, firing, acknowledged), most severe and newest first; an immutable snapshot, never blocks. */
+    public List<Alert> open() {
+        return snapshot.open();
     }
 
     /** Open alerts and the {@code limit} newest resolved ones. */
@@ -315,13 +341,9 @@ public final class AlertManager {
         });
     }
 
-    /** Counts of open alerts by severity (acknowledged ones included). */
-    public synchronized Map<Severity, Integer> openCounts() {
-        Map<Severity, Integer> out = new TreeMap<>();
-        for (Alert a : open.values()) {
-            out.merge(a.severity(), 1, Integer::sum);
-        }
-        return out;
+    /** Counts of open alerts by severity (acknowledged ones included); an immutable snapshot, never blocks. */
+    public Map<Severity, Integer> openCounts() {
+        return snapshot.counts();
     }
 
     // ---- SQL ----

@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * (zero: never); a resolve goes to the notifiers that heard the trigger; a silence that expires while
  * the alert still fires triggers again.
  *
+ * <p>With a {@link NotificationLog} the "announced, and when" state is kept in the database and
+ * read back at start, so a restart still resolves what paged and repeats what fires; a firing
+ * alert that was never announced (Vigil stopped between the commit and the send) is announced at
+ * the next {@link #tick}. A failed write is logged; the in-memory state still applies.
+ *
  * <p>Thread-safe.
  */
 public final class NotificationDispatcher implements AlertListener {
@@ -28,9 +33,25 @@ public final class NotificationDispatcher implements AlertListener {
     /** When each alert was last announced (by id); present means "the trigger went out". */
     private final Map<Long, Instant> lastSent = new HashMap<>();
 
+    private final NotificationLog log;
+
+    /** State in memory only (tests, {@code vigil status}). */
     public NotificationDispatcher(Clock clock, Duration repeatInterval) {
         this.clock = clock;
         this.repeatInterval = repeatInterval;
+        this.log = null;
+    }
+
+    /** State kept in {@code log} and restored from it now. */
+    public NotificationDispatcher(Clock clock, Duration repeatInterval, NotificationLog log) {
+        this.clock = clock;
+        this.repeatInterval = repeatInterval;
+        this.log = log;
+        try {
+            lastSent.putAll(log.load());
+        } catch (io.vigil.store.StoreException e) {
+            LOG.warn("Notification state not restored: {}", e.getMessage());
+        }
     }
 
     public void addNotifier(Notifier n) {
@@ -56,6 +77,13 @@ public final class NotificationDispatcher implements AlertListener {
                 synchronized (lastSent) {
                     heard = lastSent.remove(alert.id()) != null;
                 }
+                if (heard && log != null) {
+                    try {
+                        log.forget(alert.id());
+                    } catch (io.vigil.store.StoreException e) {
+                        LOG.warn("Notification state of alert {} not updated: {}", alert.id(), e.getMessage());
+                    }
+                }
                 if (heard) {
                     send(new Notification(Notification.Kind.RESOLVE, alert));
                 }
@@ -64,11 +92,11 @@ public final class NotificationDispatcher implements AlertListener {
         }
     }
 
-    /** Repeats still-firing, unacknowledged, unsilenced alerts whose interval has passed. */
+    /**
+     * Repeats still-firing, unacknowledged, unsilenced alerts whose interval has passed; with a
+     * {@link NotificationLog}, announces firing ones that never were (lost to a stop).
+     */
     public void tick(List<Alert> open) {
-        if (repeatInterval.isZero()) {
-            return;
-        }
         Instant now = clock.instant();
         for (Alert a : open) {
             if (a.state() != AlertState.FIRING || a.silenced(now)) {
@@ -77,6 +105,13 @@ public final class NotificationDispatcher implements AlertListener {
             Instant last;
             synchronized (lastSent) {
                 last = lastSent.get(a.id());
+            }
+            if (last == null && log != null) {
+                announce(new Notification(Notification.Kind.TRIGGER, a), now);
+                continue;
+            }
+            if (repeatInterval.isZero()) {
+                continue;
             }
             if (last != null && !now.isBefore(last.plus(repeatInterval))) {
                 announce(new Notification(Notification.Kind.REPEAT, a), now);
@@ -87,6 +122,13 @@ public final class NotificationDispatcher implements AlertListener {
     private void announce(Notification n, Instant now) {
         synchronized (lastSent) {
             lastSent.put(n.alert().id(), now);
+        }
+        if (log != null) {
+            try {
+                log.sent(n.alert().id(), now);
+            } catch (io.vigil.store.StoreException e) {
+                LOG.warn("Notification state of alert {} not saved: {}", n.alert().id(), e.getMessage());
+            }
         }
         send(n);
     }

@@ -62,10 +62,20 @@ final class PlaybookCommand implements Callable<Integer> {
 
     /** Opens the wiring for a command, or prints why playbooks are unavailable. */
     static int withService(CommandSpec spec, ServiceWork work) throws Exception {
-        try (Wiring wiring = Wiring.forCommandLine(AppPaths.fromSystem(), Clock.systemUTC())) {
+        AppPaths paths = AppPaths.fromSystem();
+        try (Wiring wiring = Wiring.forCommandLine(paths, Clock.systemUTC())) {
             if (wiring.playbooks().isEmpty()) {
-                spec.commandLine().getErr().println("Playbooks are unavailable: " + String.join("; ", wiring.problems()));
+                // Each problem once, on its own line, without repeating the headline it may already carry.
+                spec.commandLine().getErr().println("Playbooks are unavailable:");
+                for (String p : wiring.problems()) {
+                    spec.commandLine().getErr().println("  " + p.replaceFirst("^Playbooks are unavailable: ", ""));
+                }
                 return UNAVAILABLE;
+            }
+            for (String p : wiring.problems()) {
+                if (p.startsWith(paths.settingsFile().toString())) {
+                    spec.commandLine().getErr().println("warning: " + p);
+                }
             }
             PlaybookService service = wiring.playbooks().get();
             for (String p : wiring.problems()) {

@@ -18,8 +18,10 @@ import io.vigil.playbook.PlaybookService;
 import io.vigil.playbook.PlaybookSettings;
 import io.vigil.playbook.Runner;
 import io.vigil.playbook.ScanContainersAction;
+import io.vigil.playbook.SensitivePaths;
 import io.vigil.playbook.SignalProcessAction;
 import io.vigil.playbook.VerifyHashesAction;
+import io.vigil.rules.Signatures;
 import io.vigil.store.Database;
 import io.vigil.store.StoreException;
 import io.vigil.text.Redactor;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,26 +49,32 @@ final class PlaybookWiring {
 
     /** The playbook service, or null (with a problem added) when its settings or audit table are unusable. */
     static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
-                                 Supplier<HostSnapshot> snapshots, List<String> problems, String dryRunOnlyReason) {
+                                 Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
+                                 String dryRunOnlyReason) {
         try {
-            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class);
+            // A bad value falls back to this section's defaults with a located message; playbooks stay on.
+            PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class, problems::add);
             Path evidence = ps.evidence(paths.dataDir());
-            List<Path> roots = new ArrayList<>(ps.roots(Path.of(System.getProperty("user.home", "/"))));
+            Path home = AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "/")));
+            List<Path> roots = new ArrayList<>(ps.roots(home));
             // Evidence a run wrote is hashed and summarised by later steps, so it is always allowed.
             roots.add(evidence);
+            // Credentials are never readable, even when an allowed root contains them (~).
+            List<Path> excluded = new ArrayList<>(SensitivePaths.forHome(home));
+            excluded.add(paths.configDir());
             ActionRegistry actions = new ActionRegistry()
                     .register(new SignalProcessAction())
                     .register(new HashFilesAction())
                     .register(new VerifyHashesAction())
                     .register(new FindRecentFilesAction())
-                    .register(new ScanContainersAction())
+                    .register(new ScanContainersAction(signatures))
                     .register(new PcapSummaryAction())
-                    .register(new CollectAction(snapshots));
+                    .register(new CollectAction(snapshots, signatures));
             AuditSettings auditSettings = settings.section("audit", AuditSettings.class);
             AuditLog audit = new AuditLog(db, clock, new AuditLog.Anchoring(
                     paths.dataDir().resolve(AuditLog.KEY_FILE), paths.dataDir().resolve(AuditLog.ANCHOR_FILE),
                     auditSettings.anchorEvery(), anchorSink(settings, auditSettings, problems)));
-            Runner runner = new Runner(actions, new ParameterBinder(roots), audit, new Redactor(), clock,
+            Runner runner = new Runner(actions, new ParameterBinder(roots, excluded), audit, new Redactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
                             ps.defaultTimeout(), Duration.ofSeconds(3)),
                     System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason);

@@ -36,7 +36,11 @@ final class SuggestedPlaybookDryRuns implements AlertListener {
         if (!"firing".equals(event.kind()) || alert.playbook() == null || alert.playbook().isBlank()) {
             return;
         }
-        executor.execute(() -> record(alert));
+        try {
+            executor.execute(() -> record(alert));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.info("Suggested playbook {} for alert {} not planned: Vigil is closing", alert.playbook(), alert.id());
+        }
     }
 
     private void record(Alert alert) {

@@ -59,7 +59,7 @@ public final class VigilApp extends Application {
     private final Runnable onSmokeTestFrame;
     private final List<String> launchArguments;
     private FirstFrameProbe firstFrame;
-    private Wiring wiring;
+    private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
     private Stage stage;
@@ -68,6 +68,15 @@ public final class VigilApp extends Application {
     private PlaybooksView playbooksView;
     private final ExecutorService uiBackground = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ui-io-", 0).factory());
+    /** Builds and closes wirings, one at a time (a platform thread: it outlives the FX thread at exit). */
+    private final ExecutorService switcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("wiring-switcher").factory());
+    private boolean switching;
+    private volatile boolean stopped;
+    /** A wiring built and not yet attached. */
+    private final java.util.concurrent.atomic.AtomicReference<Wiring> handoff = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> ready =
+            new java.util.concurrent.atomic.AtomicReference<>(new java.util.concurrent.CountDownLatch(1));
 
     /** The app as launched by {@code vigil}: live, or the demo with {@code --demo[=SPEED]}. */
     public VigilApp() {
@@ -93,27 +102,48 @@ public final class VigilApp extends Application {
         this.stage = stage;
         List<String> args = launchArguments != null ? launchArguments
                 : getParameters() == null ? List.of() : getParameters().getRaw();
-        if (wiringFactory != null) {
-            wiring = wiringFactory.get();
-        } else {
-            OptionalDouble demoSpeed = demoSpeed(args);
-            wiring = demoSpeed.isPresent() ? scenarioWiring(AppPaths.fromSystem(), demoSpeed.getAsDouble())
-                    : Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone());
-        }
-        // The demo keeps its files under demo/ in the folders of the console it was started from.
-        homePaths = wiring.scenario().isPresent() ? AppPaths.fromSystem() : wiring.paths();
+        // The window comes first, saying it is starting; the wiring (database, migrations, YAML,
+        // OSHI, native libraries) is built on the switcher thread and the views attached when ready.
         // 1280×820 is the design size; a smaller screen (JavaFX's headless screen is 1000×1000) gets
         // what fits, since a window larger than the screen breaks the headless renderer.
         javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
-        Scene scene = new Scene(buildShell(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
-        startAfterFirstPulse(scene, wiring);
+        Scene scene = new Scene(startingPane("Starting Vigil…"), Math.min(1280, screen.getWidth()),
+                Math.min(820, screen.getHeight()));
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
         stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
         stage.setMinWidth(960);
         stage.setMinHeight(640);
+        stage.setTitle("Vigil");
         stage.setScene(scene);
         stage.show();
-        applyLaunchArguments(args);
+        Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
+            OptionalDouble demoSpeed = demoSpeed(args);
+            return demoSpeed.isPresent() ? scenarioWiring(AppPaths.fromSystem(), demoSpeed.getAsDouble())
+                    : Wiring.forDesktop(AppPaths.fromSystem(), Clock.systemDefaultZone());
+        };
+        switchTo(factory, args);
+    }
+
+    /** What the window shows while a wiring is being built (or why it could not be). */
+    private static javafx.scene.layout.StackPane startingPane(String text) {
+        Label label = new Label(text);
+        label.setId("starting-label");
+        label.setWrapText(true);
+        label.getStyleClass().add(Styles.MUTED);
+        javafx.scene.layout.StackPane pane = new javafx.scene.layout.StackPane(label);
+        pane.setId("starting");
+        return pane;
+    }
+
+    /**
+     * Blocks the calling thread (never the FX thread) until the views are attached to a wiring,
+     * at most {@code timeout}; for tests, which otherwise race the background start.
+     */
+    public boolean awaitConsole(java.time.Duration timeout) throws InterruptedException {
+        if (Platform.isFxApplicationThread()) {
+            throw new IllegalStateException("awaitConsole would block the FX thread");
+        }
+        return ready.get().await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** {@code --demo} or {@code --demo=SPEED} (times real time). */
@@ -199,22 +229,82 @@ public final class VigilApp extends Application {
      * the live wiring is closed, the scenario's takes its place, the window is rebuilt.
      */
     public void startDemo() {
-        switchTo(scenarioWiring(homePaths, DEFAULT_DEMO_SPEED));
+        switchTo(() -> scenarioWiring(homePaths, DEFAULT_DEMO_SPEED), List.of());
     }
 
     /** Back from the demo to this machine. */
     public void leaveDemo() {
-        switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
+        switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of());
     }
 
-    private void switchTo(Wiring next) {
-        ticker.stop();
+    /**
+     * Closes the current wiring, builds the next and attaches the views to it. FX thread only. The
+     * closing and building run on the one switcher thread, in order, so two switches never overlap:
+     * the previous wiring's database is closed before the next one deletes or opens any file (the
+     * demo clears its WAL file at each start). A request while a switch is under way is ignored.
+     */
+    private void switchTo(Supplier<Wiring> next, List<String> args) {
+        if (switching || stopped) {
+            return;
+        }
+        switching = true;
+        ready.set(new java.util.concurrent.CountDownLatch(1));
+        if (ticker != null) {
+            ticker.stop();
+        }
         Wiring previous = wiring;
-        // Closing flushes roll-ups to disk: off the FX thread.
-        uiBackground.execute(previous::close);
-        wiring = next;
+        wiring = null;
+        if (previous != null) {
+            stage.getScene().setRoot(startingPane("Switching…"));
+        }
+        switcher.execute(() -> {
+            if (previous != null) {
+                previous.close();
+            }
+            Wiring built;
+            try {
+                built = next.get();
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> {
+                    switching = false;
+                    stage.getScene().setRoot(startingPane("Vigil could not start: " + e.getMessage()));
+                });
+                return;
+            }
+            if (stopped) {
+                built.close();
+                return;
+            }
+            // Handed over through a reference: attach() or stop(), whichever comes first, owns it.
+            handoff.set(built);
+            Platform.runLater(() -> attach(args));
+        });
+    }
+
+    /** Shows the views of a freshly built wiring, or closes it when the app stopped meanwhile. FX thread. */
+    private void attach(List<String> args) {
+        switching = false;
+        Wiring built = handoff.getAndSet(null);
+        if (built == null) {
+            return; // stop() took it
+        }
+        wiring = built;
+        // The demo keeps its files under demo/ in the folders of the console it was started from.
+        if (homePaths == null) {
+            homePaths = built.scenario().isPresent() ? AppPaths.fromSystem() : built.paths();
+        }
         stage.getScene().setRoot(buildShell());
-        startAfterFirstPulse(stage.getScene(), next);
+        startAfterFirstPulse(stage.getScene(), built);
+        applyLaunchArguments(args);
+        // Ready once the new views have been through a layout pulse (skins built, lookups work).
+        java.util.concurrent.CountDownLatch latch = ready.get();
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            stage.getScene().removePostLayoutPulseListener(once[0]);
+            latch.countDown();
+        };
+        stage.getScene().addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
     }
 
     /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */
@@ -288,17 +378,24 @@ public final class VigilApp extends Application {
     private View alertsView() {
         var alerts = wiring.alertEngine().get().alerts();
         long startVersion = alerts.version();
-        boolean[] seenAny = {!alerts.open().isEmpty()};
-        try {
-            seenAny[0] |= !alerts.history(1).isEmpty();
-        } catch (io.vigil.store.StoreException e) {
-            seenAny[0] = true; // show the real view, which reports the database problem
-        }
+        java.util.concurrent.atomic.AtomicBoolean seenAny = new java.util.concurrent.atomic.AtomicBoolean(!alerts.open().isEmpty());
+        // Whether any alert was ever recorded is a database read: off the FX thread, seen at the next refresh.
+        uiBackground.execute(() -> {
+            try {
+                if (!alerts.history(1).isEmpty()) {
+                    seenAny.set(true);
+                }
+            } catch (io.vigil.store.StoreException e) {
+                seenAny.set(true); // show the real view, which reports the database problem
+            }
+        });
         AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
                 wiring.clock(), uiBackground, this::runPlaybook));
         return new EmptyStateView("alerts", real, () -> {
-            seenAny[0] |= alerts.version() != startVersion || !alerts.open().isEmpty();
-            return !seenAny[0];
+            if (alerts.version() != startVersion || !alerts.open().isEmpty()) {
+                seenAny.set(true);
+            }
+            return !seenAny.get();
         }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
                 + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
                 + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
@@ -339,10 +436,7 @@ public final class VigilApp extends Application {
     private View fleetView() {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
-                () -> {
-                    switchTo(Wiring.forDesktop(homePaths, Clock.systemDefaultZone()));
-                    shell.show("fleet");
-                },
+                () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
                 wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
@@ -352,7 +446,13 @@ public final class VigilApp extends Application {
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
-        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        Wiring w = wiring;
+        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground,
+                cloud.isEmpty() ? null : () -> {
+                    cloud.get().cost().requestRefresh();
+                    cloud.get().cloudWatch().requestRetry();
+                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                });
         boolean replay = wiring.scenario().isPresent();
         return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
                 replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
@@ -374,6 +474,10 @@ public final class VigilApp extends Application {
     }
 
     private String costReason() {
+        if (wiring.cloudOff()) {
+            return "AWS is off (cloud.enabled: false in settings.yaml): Vigil makes no AWS call. "
+                    + "Set cloud.enabled: true to read Cost Explorer and CloudWatch.";
+        }
         return wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("cost"))
                 .map(st -> st.health().reason()).filter(r -> !r.isEmpty()).findFirst()
                 .orElse("The AWS cost source is not set up.");
@@ -434,12 +538,29 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
+        stopped = true;
         if (ticker != null) {
             ticker.stop();
         }
         uiBackground.shutdownNow();
-        if (wiring != null) {
-            wiring.close();
+        Wiring current = wiring;
+        wiring = null;
+        if (current != null) {
+            switcher.execute(current::close);
+        }
+        Wiring unattached = handoff.getAndSet(null);
+        if (unattached != null) {
+            switcher.execute(unattached::close);
+        }
+        // A wiring still being built sees `stopped` and closes itself on the switcher thread.
+        switcher.shutdown();
+        try {
+            // At exit only: closing flushes roll-ups and waits for in-flight polls, bounded.
+            if (!switcher.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.err.println("vigil: closing took longer than 20 s; exiting anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

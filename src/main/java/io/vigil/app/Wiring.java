@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,16 +84,38 @@ public final class Wiring implements AutoCloseable {
     private final Scenario scenario;
     private final InventorySource inventory;
     private CloudServices cloud;
+    private boolean cloudOff;
     private Database cloudBudgetDatabase;
-    // --- fleet (demo fleet; the Prometheus-backed fleet is registered by the fleet settings) ---
+    // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
     private io.vigil.fleet.FleetSource fleet;
+    private io.vigil.fleet.PromQlQuery fleetQuery;
+
+    // ---- Executors this wiring owns; close() drains them (bounded) before the database closes ----
+    /** Suggested playbooks' dry runs (audit writes). */
+    private final ExecutorService dryRuns = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("dry-run-", 0).factory());
+    /** Webhook deliveries (PagerDuty, Slack): a resolve sent at exit still goes out. */
+    private final ExecutorService webhookSends = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("webhook-", 0).factory());
+    /** The roll-up prune: a long DELETE must not delay the alert tick or the flush. */
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("rollup-prune").factory());
+    /** How long close() waits for in-flight work (polls, ticks, dry runs, webhooks) at each stage. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean closed;
 
     private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent) {
-        this(clock, paths, settings, persistent, null);
+        this(clock, paths, settings, persistent, null, java.util.function.UnaryOperator.identity());
     }
 
-    /** {@code scenario} null: this machine; otherwise the scenario's readers stand in for it. */
-    private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent, Scenario scenario) {
+    /**
+     * {@code scenario} null: this machine; otherwise the scenario's readers stand in for it.
+     * {@code dryRunGate} wraps each suggested dry run (identity in the app; tests hold one back).
+     */
+    private Wiring(Clock clock, AppPaths paths, Settings settings, boolean persistent, Scenario scenario,
+                   java.util.function.UnaryOperator<Runnable> dryRunGate) {
         this.scenario = scenario;
         this.clock = clock;
         this.paths = paths;
@@ -100,12 +123,13 @@ public final class Wiring implements AutoCloseable {
         this.problems.addAll(settings.problems());
         // Owner-only folders, and a warning for trusted files others may write (issue 15).
         this.problems.addAll(TrustedFiles.secureAtStart(paths));
-        this.series = new SeriesStore();
+        this.series = new SeriesStore(SeriesStore.DAY_OF_SECONDS, fleetWindow(settings).pointsPerSeries(),
+                fleetWindow(settings).window());
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
 
         SystemInfo systemInfo = new SystemInfo();
-        HostSettings host = settings.section("host", HostSettings.class);
+        HostSettings host = settings.section("host", HostSettings.class, problems::add);
         this.processes = scenario == null
                 ? HostProcessSource.forThisMachine(systemInfo, host.processPeriod())
                 : new HostProcessSource(new ScenarioProcessReader(scenario, clock), new ScenarioNetworkReader(scenario, clock),
@@ -116,7 +140,7 @@ public final class Wiring implements AutoCloseable {
             scheduler.register(source);
         }
         // GPUs: NVML through FFM first, nvidia-smi when NVML cannot load; DOWN with the reason otherwise.
-        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class);
+        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class, problems::add);
         String nvmlLibrary = gpuSettings.nvmlLibraryOrDefault();
         java.nio.file.Path nvidiaSmi = gpuSettings.nvidiaSmi().isEmpty() ? null : java.nio.file.Path.of(gpuSettings.nvidiaSmi());
         this.gpu = scenario == null
@@ -134,7 +158,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
@@ -144,11 +168,16 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
-        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
+        // One miner-signature and allow-list, loaded once: the rules and the playbook actions share it,
+        // so triage never contradicts an alert. (Only a persistent console writes the editable copies.)
+        Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
+                signatures, problems,
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
         this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
-                paths.configDir(), Path.of(System.getProperty("user.home", ".")), inventorySettings(settings, problems), clock);
+                paths.configDir(), AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))),
+                inventorySettings(settings, problems), clock);
         if (inventory != null) {
             scheduler.register(inventory);
         }
@@ -169,34 +198,31 @@ public final class Wiring implements AutoCloseable {
             fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
                     Duration.ofSeconds(15));
             scheduler.register(fleet);
+        } else {
+            // Prometheus only when an endpoint is configured; local NVML stays the default.
+            registerFleet(settings, clock);
         }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
         // Rules and alerts: the rules file always loads (for the editor); alerts need the database.
         this.ruleRepository = new RuleRepository(paths.configDir().resolve("rules.yaml"));
-        AlertSettings alertCfg;
-        try {
-            alertCfg = settings.section("alerts", AlertSettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (alerts: no webhooks until it is fixed)");
-            alertCfg = new AlertSettings(List.of(), 60, false, true);
-        }
+        AlertSettings alertCfg = settings.section("alerts", AlertSettings.class, problems::add);
         this.alertSettings = alertCfg;
-        this.notifications = new NotificationDispatcher(clock, alertCfg.repeatInterval());
+        this.notifications = notificationDispatcher(database, clock, alertCfg, problems);
         AlertEngine engine = null;
         if (persistent) {
             ruleRepository.load();
             ruleRepository.problems().forEach(p -> problems.add("Rules: " + p));
             if (database != null) {
                 try {
-                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, Signatures.load(paths.configDir())));
+                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), fleetRuleInputs(new DetectorInputs(
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures)));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
                         alertManager.addListener(new SuggestedPlaybookDryRuns(playbooks,
-                                Executors.newVirtualThreadPerTaskExecutor()));
+                                task -> dryRuns.execute(dryRunGate.apply(task))));
                     }
                     engine = new AlertEngine(ruleRepository, evaluator, alertManager, notifications);
                     addWebhooks(alertCfg);
@@ -207,6 +233,46 @@ public final class Wiring implements AutoCloseable {
             }
         }
         this.alertEngine = engine;
+    }
+
+    // --- fleet rules: detectors see the fleet snapshot; promql: rules are evaluated against Prometheus ---
+    private io.vigil.rules.PromQlRuleSource promQlRules;
+
+    /**
+     * {@code local} plus the fleet's snapshot for the detectors (empty without a fleet) and, when the
+     * fleet is read from Prometheus, the poller that evaluates the {@code promql:} rules on the fleet
+     * period.
+     */
+    private DetectorInputs fleetRuleInputs(DetectorInputs local) {
+        if (fleet == null) {
+            return local;
+        }
+        io.vigil.fleet.FleetSource source = fleet;
+        DetectorInputs inputs = local.withFleet(source::latest);
+        if (fleetQuery != null) {
+            promQlRules = new io.vigil.rules.PromQlRuleSource(fleetQuery, ruleRepository::rules, source.period());
+            scheduler.register(promQlRules);
+            inputs = inputs.withPromQl(promQlRules);
+        }
+        return inputs;
+    }
+
+    /** The poller of the {@code promql:} rules; empty unless the fleet is read from Prometheus. */
+    public Optional<io.vigil.rules.PromQlRuleSource> promQlRules() {
+        return Optional.ofNullable(promQlRules);
+    }
+
+    /** Notification state kept in the database when there is one, so a restart still resolves what paged. */
+    private static NotificationDispatcher notificationDispatcher(Database db, Clock clock, AlertSettings cfg,
+                                                                 List<String> problems) {
+        if (db != null) {
+            try {
+                return new NotificationDispatcher(clock, cfg.repeatInterval(), new io.vigil.alerts.NotificationLog(db));
+            } catch (StoreException e) {
+                problems.add("Notification state is kept in memory only: " + e.getMessage());
+            }
+        }
+        return new NotificationDispatcher(clock, cfg.repeatInterval());
     }
 
     private void addWebhooks(AlertSettings cfg) {
@@ -223,7 +289,7 @@ public final class Wiring implements AutoCloseable {
         }
         for (WebhookTarget target : cfg.webhooks()) {
             notifications.addNotifier(new WebhookNotifier(target, http,
-                    Executors.newVirtualThreadPerTaskExecutor(), System.getenv(), 4, Duration.ofSeconds(2), host));
+                    webhookSends, System.getenv(), 4, Duration.ofSeconds(2), host));
             LOG.info("Alerts go to webhook {} ({}, {})", target.name(), target.type(), target.redactedUrl());
         }
     }
@@ -235,6 +301,12 @@ public final class Wiring implements AutoCloseable {
     private void registerCloud(Settings settings, AppPaths paths, Clock clock) {
         try {
             CloudSettings cloudSettings = settings.section("cloud", CloudSettings.class);
+            if (!cloudSettings.enabled()) {
+                // cloud.enabled: false means no AWS call at all: no source, no SDK client is built.
+                cloudOff = true;
+                LOG.info("AWS cost sources are off (cloud.enabled: false)");
+                return;
+            }
             Database budgetDb = database;
             if (budgetDb == null) {
                 cloudBudgetDatabase = Database.open(paths.databaseFile());
@@ -247,6 +319,32 @@ public final class Wiring implements AutoCloseable {
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("AWS cost sources disabled: {}", e.getMessage());
             problems.add("AWS cost sources disabled: " + e.getMessage());
+        }
+    }
+
+    /** The fleet settings for the series store's short fleet window; the defaults when the section is broken. */
+    private static io.vigil.fleet.FleetSettings fleetWindow(Settings settings) {
+        try {
+            return settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+        } catch (IllegalArgumentException e) {
+            return new io.vigil.fleet.FleetSettings(List.of(), "", 0, 0); // registerFleet reports the problem
+        }
+    }
+
+    /** The fleet source when {@code fleet:} names an endpoint (or VIGIL_PROMETHEUS_URL is set). */
+    private void registerFleet(Settings settings, Clock clock) {
+        try {
+            io.vigil.fleet.FleetSettings fs = settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+            if (!fs.configured()) {
+                return;
+            }
+            var connection = io.vigil.fleet.prometheus.PrometheusEndpoints.connect(fs, System.getenv(), clock);
+            fleet = new io.vigil.fleet.FleetSource(connection.reader(), fs.period());
+            fleetQuery = connection.query();
+            scheduler.register(fleet);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Fleet disabled: {}", e.getMessage());
+            problems.add("Fleet disabled: " + e.getMessage());
         }
     }
 
@@ -264,7 +362,9 @@ public final class Wiring implements AutoCloseable {
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
         try {
-            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+            // The audit key and anchors belong to that database: a fresh database with old anchors would not verify.
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm", io.vigil.playbook.AuditLog.KEY_FILE,
+                    io.vigil.playbook.AuditLog.ANCHOR_FILE)) {
                 java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
             }
         } catch (java.io.IOException e) {
@@ -276,7 +376,13 @@ public final class Wiring implements AutoCloseable {
 
     /** A scenario replay in {@code paths} on {@code clock} (tests drive a manual clock). */
     static Wiring forScenario(AppPaths paths, Scenario scenario, Clock clock) {
-        return new Wiring(clock, paths, loadSettings(paths), true, scenario);
+        return forScenario(paths, scenario, clock, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #forScenario(AppPaths, Scenario, Clock)}, each suggested dry run wrapped by {@code dryRunGate}. */
+    static Wiring forScenario(AppPaths paths, Scenario scenario, Clock clock,
+                              java.util.function.UnaryOperator<Runnable> dryRunGate) {
+        return new Wiring(clock, paths, loadSettings(paths), true, scenario, dryRunGate);
     }
 
     /** The scenario being replayed, if any. */
@@ -300,13 +406,19 @@ public final class Wiring implements AutoCloseable {
         return Settings.load(paths.settingsFile(), System.getenv(), props);
     }
 
-    /** Starts polling, and the periodic roll-up writes. */
+    /** Starts polling, and the periodic roll-up writes. Once; nothing after {@link #close()}. */
     public void start() {
+        synchronized (lifecycle) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+        }
         scheduler.start(TICK);
         if (rollups != null) {
             background.scheduleWithFixedDelay(this::flushRollups, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
-            background.scheduleWithFixedDelay(this::pruneRollups, 1, 60, TimeUnit.MINUTES);
+            maintenance.scheduleWithFixedDelay(this::pruneRollups, 1, 60, TimeUnit.MINUTES);
         }
         if (alertEngine != null) {
             background.scheduleAtFixedRate(alertEngine::tick, 1, 1, TimeUnit.SECONDS);
@@ -364,12 +476,7 @@ public final class Wiring implements AutoCloseable {
     }
 
     private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
-        try {
-            return settings.section("inventory", InventorySettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (using the inventory defaults)");
-            return InventorySettings.defaults();
-        }
+        return settings.section("inventory", InventorySettings.class, problems::add);
     }
 
     public Optional<RollupStore> rollups() {
@@ -430,6 +537,11 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** The AWS cost services; empty when their settings or budget store could not be used. */
+    /** True when settings turn AWS off ({@code cloud.enabled: false}): no AWS call is made. */
+    public boolean cloudOff() {
+        return cloudOff;
+    }
+
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
     }
@@ -439,15 +551,35 @@ public final class Wiring implements AutoCloseable {
         return Optional.ofNullable(fleet);
     }
 
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a Prometheus fleet. */
+    public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
+        return Optional.ofNullable(fleetQuery);
+    }
+
     /** Start-up problems a user should see (broken settings file, database unavailable). */
     public List<String> problems() {
         return List.copyOf(problems);
     }
 
+    /**
+     * Stops everything in order, each stage waiting (bounded by {@link #CLOSE_GRACE}) for work in
+     * flight: polls (then sources and their AWS clients close), the alert tick, flush and prune, the
+     * suggested dry runs and webhook deliveries; then the final roll-up write and the database. So
+     * nothing meets a closed database or client. Idempotent.
+     */
     @Override
     public void close() {
-        scheduler.close();
-        background.shutdownNow();
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        scheduler.close(CLOSE_GRACE);
+        drain("background", background);
+        drain("roll-up prune", maintenance);
+        drain("dry runs", dryRuns);
+        drain("webhooks", webhookSends);
         if (rollups != null) {
             try {
                 rollups.flushAll();
@@ -460,6 +592,21 @@ public final class Wiring implements AutoCloseable {
         }
         if (cloudBudgetDatabase != null) {
             cloudBudgetDatabase.close();
+        }
+    }
+
+    /** Lets submitted work finish (bounded), then interrupts what is left. */
+    private static void drain(String what, ExecutorService executor) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Closing: {} still running after {} s; interrupting", what, CLOSE_GRACE.toSeconds());
+                executor.shutdownNow();
+                executor.awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.vigil.host.ListeningPort;
 import io.vigil.host.NetConnection;
 import io.vigil.host.ProcFields;
 import io.vigil.host.ProcessInfo;
+import io.vigil.rules.Signatures;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,11 +25,15 @@ import java.util.function.Supplier;
 public final class CollectAction implements BuiltInAction {
 
     private final Supplier<HostSnapshot> snapshots;
-    private final MinerSignatures signatures = new MinerSignatures();
+    private final MinerSignatures signatures;
 
-    /** {@code snapshots}: the latest host snapshot (the process source's, taken anew when it has none). */
-    public CollectAction(Supplier<HostSnapshot> snapshots) {
+    /**
+     * {@code snapshots}: the latest host snapshot (the process source's, taken anew when it has none);
+     * {@code signatures}: the one miner-signature list, the same instance the rules use.
+     */
+    public CollectAction(Supplier<HostSnapshot> snapshots, Signatures signatures) {
         this.snapshots = snapshots;
+        this.signatures = new MinerSignatures(signatures);
     }
 
     @Override

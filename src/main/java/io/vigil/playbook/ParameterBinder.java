@@ -31,10 +31,52 @@ public final class ParameterBinder {
     static final Pattern INT = Pattern.compile("-?[0-9]{1,18}");
 
     private final List<Path> allowedRoots;
+    private final List<Path> excluded;
 
-    /** {@code allowedRoots}: the folders a {@code path} parameter may point into. */
+    /**
+     * {@code allowedRoots}: the folders a {@code path} parameter may point into; the credential
+     * folders of the home folder ({@code HOME}) are excluded from them.
+     */
     public ParameterBinder(List<Path> allowedRoots) {
+        this(allowedRoots, SensitivePaths.forHome(SensitivePaths.home(System.getenv("HOME"),
+                System.getProperty("user.home"))));
+    }
+
+    /**
+     * {@code allowedRoots}: the folders a {@code path} parameter may point into; {@code excluded}:
+     * folders inside them that are never readable (credentials, Vigil's configuration). Files that
+     * look like keys ({@link SensitivePaths#isKeyFile}) are never readable either.
+     */
+    public ParameterBinder(List<Path> allowedRoots, List<Path> excluded) {
         this.allowedRoots = List.copyOf(allowedRoots);
+        this.excluded = List.copyOf(excluded);
+    }
+
+    /**
+     * Why {@code real} (a resolved, absolute path) must not be read, or null when it may: it is in
+     * or is a credential folder, or its name looks like a key or credential file.
+     */
+    public String sensitive(Path real) {
+        for (Path ex : excluded) {
+            Path abs = ex.toAbsolutePath().normalize();
+            Path exReal = Files.exists(abs) ? realPathOrSelf(abs) : abs;
+            if (real.startsWith(abs) || real.startsWith(exReal)) {
+                return "it is in " + abs + ", which holds credentials; playbooks never read it";
+            }
+        }
+        Path name = real.getFileName();
+        if (name != null && SensitivePaths.isKeyFile(name.toString())) {
+            return "its name looks like a private key or credentials file; playbooks never read those";
+        }
+        return null;
+    }
+
+    private static Path realPathOrSelf(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
     }
 
     public List<Path> allowedRoots() {
@@ -174,6 +216,10 @@ public final class ParameterBinder {
         for (Path root : allowedRoots) {
             Path realRoot = realPath(root.toAbsolutePath().normalize());
             if (real.startsWith(realRoot)) {
+                String why = sensitive(real);
+                if (why != null) {
+                    throw new IllegalArgumentException("'" + raw + "' is refused: " + why);
+                }
                 return real;
             }
         }

@@ -546,6 +546,9 @@ public final class Runner {
         }
         List<String> command = new ArrayList<>(argv);
         command.set(0, program.get().toString());
+        // Its own session, so that a double-forked grandchild is still found (and killed) through the
+        // session id once no parent link leads to it. The argv recorded in the audit log stays the step's.
+        ProcessTree.sessionLauncher().ifPresent(setsid -> command.addFirst(setsid.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("PATH", options.toolPath().asPathVariable());
@@ -582,8 +585,14 @@ public final class Runner {
                 }
             }
             process.waitFor();
-            // Do not wait forever for output: a detached grandchild may still hold the pipe open.
+            // A step's processes do not outlive it: daemons it left behind in its session are stopped.
+            int left = ProcessTree.killLeftovers(process.toHandle(), options.killGrace());
+            // Do not wait forever for output: a process outside the session may still hold the pipe open.
             reader.join(Duration.ofSeconds(2));
+            if (left > 0) {
+                lines.accept("[vigil] stopped " + left + (left == 1 ? " process" : " processes")
+                        + " the step left running");
+            }
             return new Outcome(process.exitValue(), timedOut, handle.cancelled(), stopped && !timedOut, null);
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle(), options.killGrace());

@@ -545,10 +545,11 @@ public final class Evaluator {
         if (gpu == null || !reportsProcesses(node)) {
             return new Observation(identity, Map.of(), where + " / no process information", Double.NaN, id.toString());
         }
-        if (FleetDetectors.anyAllowedOn(gpu, inputs.signatures())) {
+        List<FleetProcess> unknown = FleetDetectors.unexplainedOn(gpu, inputs.signatures());
+        if (!gpu.processes().isEmpty() && unknown.isEmpty()) {
+            // Every process on it is a known workload (one allowed process beside a miner is not enough).
             return new Observation(identity, Map.of(), where, 0, id.toString());
         }
-        List<FleetProcess> unknown = FleetDetectors.unexplainedOn(gpu, inputs.signatures());
         if (unknown.isEmpty()) {
             return new Observation(identity, Map.of(), where + " / no visible process", util, id.toString());
         }

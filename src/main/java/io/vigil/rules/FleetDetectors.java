@@ -19,11 +19,13 @@ import java.util.Set;
  * The process detectors over the fleet: miner signatures and unexplained GPU load for the processes
  * the exporters report on each node's GPUs. A fleet process carries only what its exporter gives
  * (nvidia_gpu_exporter: pid and process name; dcgm-exporter: the Kubernetes pod, namespace and
- * container, no pid), so it is matched through {@link ProcessDetectors}' public helpers as a process
- * whose name is the first of process name, container and pod, and whose command line holds all
- * three. There is no command line or connection list from an exporter: a renamed miner is caught on
- * a fleet node only by its name, container or pod. DOWN nodes are left out: their processes are the
- * last ones seen, not current. Pure functions; thread-safe.
+ * container, no pid), and is matched through {@link ProcessDetectors}' public helpers once for each
+ * of these names, as a process whose program is that name: a miner is found by its process, container
+ * or pod name; a workload is allowed when its process or its container is on the allow-list (a pod
+ * name is generated, and anyone who can create a pod chooses it). There is no command line or
+ * connection list from an exporter: a renamed miner is caught on a fleet node only by its names.
+ * DOWN nodes are left out: their processes are the last ones seen, not current. Pure functions;
+ * thread-safe.
  */
 public final class FleetDetectors {
 
@@ -34,16 +36,26 @@ public final class FleetDetectors {
     public record FleetMinerMatch(FleetGpu gpu, FleetProcess process, int score, List<String> reasons) {
     }
 
-    /** The fleet process in the shape the process detectors match. */
-    static ProcessInfo asProcess(FleetProcess p) {
-        String shown = !p.name().isEmpty() ? p.name() : !p.container().isEmpty() ? p.container() : p.pod();
-        List<String> parts = new ArrayList<>();
+    /** The fleet process as one process per name it is known by: process, container, pod (those given). */
+    static List<ProcessInfo> asProcesses(FleetProcess p) {
+        List<ProcessInfo> out = new ArrayList<>();
         for (String s : List.of(p.name(), p.container(), p.pod())) {
             if (!s.isEmpty()) {
-                parts.add(s);
+                out.add(new ProcessInfo(p.pid(), 0, s, "", s, 0, 0, 0, List.of(s), ""));
             }
         }
-        return new ProcessInfo(p.pid(), 0, shown, "", String.join(" ", parts), 0, 0, 0);
+        return out;
+    }
+
+    /** Whether {@code p}'s process or container is an allowed workload. */
+    public static boolean allowed(FleetProcess p, Signatures sig) {
+        for (String s : List.of(p.name(), p.container())) {
+            if (!s.isEmpty() && ProcessDetectors.allowed(new ProcessInfo(p.pid(), 0, s, "", s, 0, 0, 0, List.of(s), ""),
+                    sig)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every process on an UP (or not yet known) node's GPU with a miner indicator, highest score first. */
@@ -56,9 +68,15 @@ public final class FleetDetectors {
             for (FleetGpu gpu : node.gpus()) {
                 for (FleetProcess p : gpu.processes()) {
                     // One process per snapshot: pids of different nodes (and 0 for pod-only rows) must not mix.
-                    HostSnapshot one = new HostSnapshot(0, List.of(asProcess(p)), List.of(), List.of());
-                    for (ProcessDetectors.MinerMatch m : ProcessDetectors.miners(one, sig)) {
-                        out.add(new FleetMinerMatch(gpu, p, m.score(), m.reasons()));
+                    // Its names are scored apart; the strongest counts.
+                    HostSnapshot names = new HostSnapshot(0, asProcesses(p), List.of(), List.of());
+                    List<ProcessDetectors.MinerMatch> found = ProcessDetectors.miners(names, sig);
+                    if (!found.isEmpty()) {
+                        ProcessDetectors.MinerMatch best = found.getFirst();
+                        String which = best.process().name().equals(p.name()) ? "" : best.process().name()
+                                .equals(p.container()) ? " (container name)" : " (pod name)";
+                        out.add(new FleetMinerMatch(gpu, p, best.score(),
+                                best.reasons().stream().map(r -> r + which).toList()));
                     }
                 }
             }
@@ -67,21 +85,11 @@ public final class FleetDetectors {
         return out;
     }
 
-    /** Whether one of {@code gpu}'s processes is an allowed workload (by name, container or pod). */
-    public static boolean anyAllowedOn(FleetGpu gpu, Signatures sig) {
-        for (FleetProcess p : gpu.processes()) {
-            if (ProcessDetectors.allowed(asProcess(p), sig)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The processes on {@code gpu} that are not allowed workloads. */
     public static List<FleetProcess> unexplainedOn(FleetGpu gpu, Signatures sig) {
         List<FleetProcess> out = new ArrayList<>();
         for (FleetProcess p : gpu.processes()) {
-            if (!ProcessDetectors.allowed(asProcess(p), sig)) {
+            if (!allowed(p, sig)) {
                 out.add(p);
             }
         }

@@ -61,20 +61,15 @@ public final class ProcessDetectors {
                     break;
                 }
             }
-            String[] args = cmd.split("\\s+");
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-                if (sig.flags().contains(flag)) {
-                    score += WEAK;
-                    reasons.add("miner flag " + flag);
-                    break;
-                }
-                if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
-                    score += WEAK;
-                    reasons.add("-o " + args[i + 1]);
-                    break;
-                }
+            String flag = flagIndicator(cmd.split("\\s+"), sig);
+            if (flag != null) {
+                score += WEAK;
+                reasons.add(flag.startsWith("-o ") ? flag : "miner flag " + flag);
+            }
+            String pool = poolIndicator(cmdLower, sig);
+            if (pool != null) {
+                score += WEAK;
+                reasons.add("pool host '" + pool + "' in its command line");
             }
             Set<Integer> ports = portsByPid.get(p.pid());
             if (ports != null) {
@@ -87,6 +82,73 @@ public final class ProcessDetectors {
         }
         out.sort((a, b) -> Integer.compare(b.score(), a.score()));
         return out;
+    }
+
+    /**
+     * The signatures found in free text (a process name and command line, a {@code ps} line from a
+     * container): miner names and URL schemes anywhere, flags as whole arguments, {@code -o} with a
+     * pool-like value, pool host names as whole words. The same list and the same tests as
+     * {@link #miners}, so whatever the rule flags in a command line is found here too.
+     */
+    public static List<String> indicatorsIn(String text, Signatures sig) {
+        String lower = nz(text).toLowerCase(Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        for (String miner : sig.minerNames()) {
+            if (lower.contains(miner)) {
+                found.add(miner);
+            }
+        }
+        for (String url : sig.urlSchemes()) {
+            if (lower.contains(url)) {
+                found.add(url);
+            }
+        }
+        String[] args = nz(text).split("\\s+");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (sig.flags().contains(flag)) {
+                if (!found.contains(flag)) {
+                    found.add(flag);
+                }
+            } else if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
+                found.add("-o " + args[++i]);
+            }
+        }
+        String pool = poolIndicator(lower, sig);
+        if (pool != null) {
+            found.add(pool);
+        }
+        return found;
+    }
+
+    /** The first miner flag among {@code args} (a whole argument, or its part before '='), or {@code -o VALUE}. */
+    private static String flagIndicator(String[] args, Signatures sig) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (sig.flags().contains(flag)) {
+                return flag;
+            }
+            if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
+                return "-o " + args[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** The first pool host name that is a whole word of {@code lower} (words split at anything but letters, digits, '-'). */
+    private static String poolIndicator(String lower, Signatures sig) {
+        if (sig.pools().isEmpty()) {
+            return null;
+        }
+        Set<String> words = new java.util.HashSet<>(List.of(lower.split("[^a-z0-9-]+")));
+        for (String pool : sig.pools()) {
+            if (words.contains(pool)) {
+                return pool;
+            }
+        }
+        return null;
     }
 
     private static boolean looksLikePool(String value, Signatures sig) {

@@ -85,6 +85,23 @@ public final class SourceScheduler implements AutoCloseable {
         return startPolls(force);
     }
 
+    /**
+     * "Retry now": every idle source that {@code which} accepts is due now, failing or not (its
+     * backoff is cut short), then a tick starts them.
+     */
+    public List<Future<?>> retryNow(java.util.function.Predicate<Source> which) {
+        Instant now = clock.instant();
+        for (String id : order) {
+            Slot slot = slots.get(id);
+            synchronized (slot) {
+                if (slot.running == null && which.test(slot.source) && slot.nextDue.isAfter(now)) {
+                    slot.nextDue = now;
+                }
+            }
+        }
+        return tick();
+    }
+
     private List<Future<?>> startPolls(java.util.function.Predicate<Source> force) {
         Instant now = clock.instant();
         List<Future<?>> started = new ArrayList<>();
@@ -284,13 +301,38 @@ public final class SourceScheduler implements AutoCloseable {
         }, 0, tickInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops at once: running polls are interrupted, then the sources close. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops ticking, waits up to {@code grace} for the polls in flight to return (interrupting them
+     * after that), then closes the sources, so no poll uses a source (or its AWS client) after close.
+     */
+    public synchronized void close(Duration grace) {
         if (ticker != null) {
             ticker.shutdownNow();
+            try {
+                ticker.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ticker = null;
         }
-        pollExecutor.shutdownNow();
+        pollExecutor.shutdown();
+        try {
+            if (!pollExecutor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                pollExecutor.shutdownNow();
+                if (!pollExecutor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.warn("Polls still running after close; closing their sources anyway");
+                }
+            }
+        } catch (InterruptedException e) {
+            pollExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         for (String id : order) {
             try {
                 slots.get(id).source.close();

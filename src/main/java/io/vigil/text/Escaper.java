@@ -3,9 +3,10 @@ package io.vigil.text;
 /**
  * Makes text that a watched process controls (its name, argv, environment, output) safe to show on
  * one line of a terminal, a table cell or a log: control characters, ESC, DEL, C1 controls, Unicode
- * line and paragraph separators, bidirectional overrides and isolates, and lone surrogates are written
- * as visible escapes ({@code \n}, {@code \r}, {@code \t}, {@code \xNN} and a backslash, {@code u} and the code point in braces), so a
- * process cannot start a fake line of output, clear or colour the screen, or reorder what is shown.
+ * line and paragraph separators, bidirectional overrides and isolates, zero-width characters and lone
+ * surrogates are written as visible escapes ({@code \n}, {@code \r}, {@code \t}, {@code \xNN}, and a
+ * backslash, {@code u} and the code point in braces), so a process cannot start a fake line of
+ * output, clear or colour the screen, hide text, or reorder what is shown.
  *
  * <p>A backslash is not escaped, on purpose: escaping is then idempotent ({@code escape(escape(s))}
  * equals {@code escape(s)}), so every layer may apply it without double escapes. The cost is that a
@@ -76,7 +77,8 @@ public final class Escaper {
             return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
         }
         return c == '\u061C' // Arabic letter mark
-                || c == '\u200E' || c == '\u200F' // left-to-right / right-to-left marks
+                || c >= '\u200B' && c <= '\u200F' // zero-width space and joiners, left-to-right / right-to-left marks
+                || c == '\uFEFF' // zero-width no-break space
                 || c >= '\u2028' && c <= '\u202E' // line and paragraph separators, embeddings and overrides
                 || c >= '\u2066' && c <= '\u2069'; // isolates
     }

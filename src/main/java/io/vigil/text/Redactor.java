@@ -34,7 +34,7 @@ public class Redactor {
     private static final String[] SECRET_WORDS = {"password", "passwd", "pwd", "token", "secret", "apikey", "api_key",
         "api-key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "credential"};
     /** Option-name endings that announce a place, not a secret ({@code --token-file /run/t}). */
-    private static final String[] NOT_SECRET_SUFFIXES = {"file", "path", "dir", "url", "env", "type", "name"};
+    private static final String[] NOT_SECRET_SUFFIXES = {"file", "path", "dir", "url", "env", "type", "name", "stdin"};
     private static final String BEGIN = "-----BEGIN ";
     private static final String END = "-----END ";
     private static final String DASHES = "-----";

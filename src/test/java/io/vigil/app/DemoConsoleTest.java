@@ -32,6 +32,8 @@ class DemoConsoleTest {
         System.setProperty("vigil.gpu.nvidiaSmi", dir.resolve("no-driver/nvidia-smi").toString());
         AppPaths paths = new AppPaths(dir.resolve("config"), dir.resolve("data"));
         app = (VigilApp) FxToolkit.setupApplication(() -> new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC())));
+        // The window shows first; the views attach when the wiring is built in the background.
+        org.junit.jupiter.api.Assertions.assertTrue(app.awaitConsole(java.time.Duration.ofSeconds(60)), "the console attached its views");
     }
 
     @AfterEach
@@ -50,7 +52,8 @@ class DemoConsoleTest {
         assertTrue(robot.lookup("#demo-banner").tryQuery().isEmpty(), "no banner on the live console");
 
         robot.clickOn("#gpus-start-demo");
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#demo-banner").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#demo-banner").tryQuery().isPresent()
+                && app.wiring() != null);
         assertTrue(stage.getTitle().contains("DEMO"), stage.getTitle());
         assertTrue(app.wiring().scenario().isPresent());
         assertTrue(app.wiring().paths().dataDir().startsWith(dir), "the demo stays in the console's folders");
@@ -59,7 +62,9 @@ class DemoConsoleTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".gpu-card").queryAll().size() == 4);
 
         robot.clickOn("#demo-leave");
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#demo-banner").tryQuery().isEmpty());
+        // The views come back once the live wiring is built (after the demo's was closed).
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.wiring() != null
+                && robot.lookup("#demo-banner").tryQuery().isEmpty() && robot.lookup("#nav-dashboard").tryQuery().isPresent());
         assertTrue(app.wiring().scenario().isEmpty());
         assertTrue(!stage.getTitle().contains("DEMO"), stage.getTitle());
     }

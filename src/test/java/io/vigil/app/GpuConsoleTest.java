@@ -33,6 +33,8 @@ class GpuConsoleTest {
         FxToolkit.registerPrimaryStage();
         AppPaths paths = new AppPaths(config, dir.resolve("data"));
         app = (VigilApp) FxToolkit.setupApplication(() -> new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC())));
+        // The window shows first; the views attach when the wiring is built in the background.
+        org.junit.jupiter.api.Assertions.assertTrue(app.awaitConsole(java.time.Duration.ofSeconds(60)), "the console attached its views");
     }
 
     @AfterEach

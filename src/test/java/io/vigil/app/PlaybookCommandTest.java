@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -87,6 +88,115 @@ class PlaybookCommandTest {
         assertEquals(4, vigil("playbook", "run", "resume-process", "--param", "pid=999999"));
         assertTrue(err.toString().contains("Add --yes"), err.toString());
         assertEquals(0, vigil("audit", "verify"));
-        assertTrue(out.toString().contains("holds 0 entries"), "nothing ran, nothing audited: " + out);
+        // Nothing ran, but every refusal is on record: four refused runs, two entries each.
+        assertTrue(out.toString().contains("holds 8 entries"), "refusals are audited: " + out);
+    }
+
+    @Test
+    void refusedRunsAreAuditedWithTheirReasonAndRc4NeverSaysRunning() throws Exception {
+        assertEquals(2, vigil("playbook", "run", "hello", "--param", "who=x; rm -rf ~"));
+        assertEquals(2, vigil("playbook", "run", "no-such-playbook"));
+        assertEquals(4, vigil("playbook", "run", "resume-process", "--param", "pid=999999"));
+        assertFalse(out.toString().contains("Running"), "nothing runs, so nothing says Running: " + out);
+        assertTrue(err.toString().contains("It would have run"), err.toString());
+        assertEquals(0, vigil("audit", "export"));
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(6, lines.size(), out.toString());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> finished = lines.stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(n -> n.get("kind").asText().equals("run_finished"))
+                .map(n -> n.get("playbook_id").asText() + " " + n.get("status").asText() + " " + n.get("message").asText())
+                .toList();
+        assertEquals(3, finished.size(), finished.toString());
+        assertTrue(finished.get(0).startsWith("hello REFUSED refused; nothing was run: bad parameters:"), finished.get(0));
+        assertTrue(finished.get(1).startsWith("no-such-playbook REFUSED refused; nothing was run: unknown playbook"),
+                finished.get(1));
+        assertTrue(finished.get(2).startsWith("resume-process REFUSED refused; nothing was run: destructive steps not "
+                + "confirmed"), finished.get(2));
+        assertEquals(0, vigil("audit", "verify"));
+    }
+
+    @Test
+    void verifyReportsWhatItCheckedAndChecksAnAnchorHash() throws Exception {
+        assertEquals(0, vigil("playbook", "run", "hello"));
+        assertEquals(0, vigil("audit", "verify"));
+        assertTrue(out.toString().contains("entries 1-3: keyed with HMAC-SHA256"), out.toString());
+        assertTrue(out.toString().contains("1 anchors in") && out.toString().contains("nothing up to entry 3"),
+                out.toString());
+        String head = out.toString().lines().filter(l -> l.startsWith("head hash: ")).findFirst().orElseThrow()
+                .substring("head hash: ".length());
+        assertEquals(0, vigil("playbook", "run", "hello"));
+        assertEquals(0, vigil("audit", "verify", "--anchor", head));
+        assertTrue(out.toString().contains("the chain passed through it at entry 3"), out.toString());
+        assertEquals(6, vigil("audit", "verify", "--anchor", "0123456789abcdef".repeat(4)));
+        assertTrue(err.toString().contains("NOT FOUND"), err.toString());
+    }
+
+    @Test
+    void aDroppedTableGivesAMessageAndExitCodeNotAStackTrace() throws Exception {
+        assertEquals(0, vigil("playbook", "run", "hello"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/vigil.db"));
+             var st = c.createStatement()) {
+            st.executeUpdate("DROP TABLE audit_log");
+        }
+        assertEquals(1, vigil("audit", "verify"));
+        assertTrue(err.toString().contains("BROKEN: the audit log cannot be read")
+                && err.toString().contains("no such table: audit_log"), err.toString());
+        assertFalse(err.toString().contains("\tat "), err.toString());
+    }
+
+    @Test
+    void aCorruptedPageGivesAMessageAndExitCodeNotAStackTrace() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertEquals(0, vigil("playbook", "run", "hello", "--param", "who=run"));
+        }
+        Path db = dir.resolve("data/vigil.db");
+        assertFalse(Files.exists(dir.resolve("data/vigil.db-wal")) && Files.size(dir.resolve("data/vigil.db-wal")) > 0,
+                "the last close checkpointed everything into the main file");
+        byte[] bytes = Files.readAllBytes(db);
+        assertTrue(bytes.length > 4 * 4096, "several pages: " + bytes.length);
+        // Keep the header page; overwrite every later page with garbage, as a failing disk or an editor would.
+        for (int i = 4096; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31 + 7);
+        }
+        Files.write(db, bytes);
+        int rc = vigil("audit", "verify");
+        assertTrue(rc == 1 || rc == 5, "a failure exit code, was " + rc + "\n" + out + err);
+        assertTrue(err.toString().contains("malformed") || err.toString().contains("not a database"), err.toString());
+        assertFalse(err.toString().contains("\tat ") || err.toString().contains("Exception"), err.toString());
+    }
+
+    @Test
+    void aForgedArgvIsPrintedEscapedAndStoredEscaped() throws Exception {
+        Process forger = new ProcessBuilder("/usr/bin/perl", "-e", "sleep 300",
+                "x\n-> SUCCEEDED exit 0\nno miner indicators for this process", "\u001b[2J\u001b[31mred").start();
+        try {
+            Path cmdline = Path.of("/proc/" + forger.pid() + "/cmdline");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(cmdline).contains("sleep 300")) {
+                assertTrue(System.nanoTime() < deadline, "the process never showed its argv");
+                Thread.onSpinWait();
+            }
+            int rc = vigil("playbook", "run", "gpu-miner-triage", "--param", "pid=" + forger.pid());
+            String printed = out.toString();
+            assertTrue(rc == 0 || rc == 1, "rc " + rc + ": " + printed + err);
+            assertTrue(printed.contains("x\\n-> SUCCEEDED exit 0\\nno miner indicators for this process"), printed);
+            assertTrue(printed.contains("\\x1B[2J\\x1B[31mred"), printed);
+            assertFalse(printed.contains("\u001b"), "a raw ESC reached the terminal");
+            assertTrue(printed.lines().noneMatch(l -> l.startsWith("no miner indicators")), "a forged line: " + printed);
+
+            Path export = dir.resolve("audit.jsonl");
+            assertEquals(0, vigil("audit", "export", "--output", export.toString()));
+            String stored = Files.readString(export);
+            assertTrue(stored.contains("x\\\\n-> SUCCEEDED exit 0\\\\nno miner indicators"), stored);
+            assertFalse(stored.contains("\\u001B") || stored.contains("\\u001b"), "a raw ESC was stored");
+        } finally {
+            forger.destroyForcibly();
+        }
     }
 }

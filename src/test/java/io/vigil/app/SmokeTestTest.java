@@ -58,6 +58,7 @@ class SmokeTestTest {
             app = new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC()), onFirstFrame, List.of(args));
             return app;
         });
+        assertTrue(app.awaitConsole(java.time.Duration.ofSeconds(60)), "the console attached its views");
         return app;
     }
 

@@ -64,8 +64,21 @@ public final class FakeAws implements AutoCloseable {
 
     /** Services and their base daily cost in USD; a day's cost varies with its day of month. */
     public final Map<String, Double> services = new LinkedHashMap<>();
-    /** Days of results per GetCostAndUsage page. */
+    /** Days of results per GetCostAndUsage page (when {@link #costGroupsPerPage} is 0). */
     public volatile int costDaysPerPage = 10;
+    /**
+     * When above 0: every GetCostAndUsage answer is cut into this many pages by (day, service) group,
+     * as AWS pages an account with many services, so one day's groups may span two pages.
+     */
+    public volatile int costPagesPerQuery;
+    /** Faults for one page only: operation + " " + the request's NextPageToken ("" for the first page). */
+    private final Map<String, Deque<Fault>> pageFaults = new ConcurrentHashMap<>();
+    /**
+     * Groups (one day × one service) per GetCostAndUsage page; 0: whole days, {@link #costDaysPerPage}
+     * of them. AWS pages by groups, so one day's groups can be split across pages, each page
+     * repeating that day's TimePeriod with its share of the groups.
+     */
+    public volatile int costGroupsPerPage;
     public volatile double forecastUsd = 2345.67;
     public volatile double estimatedCharges = 1234.56;
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
@@ -114,6 +127,11 @@ public final class FakeAws implements AutoCloseable {
         faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(fault);
     }
 
+    /** Fails the next request of {@code operation} that asks for the page {@code token} (null: the first). */
+    public void failPage(String operation, String token, Fault fault) {
+        pageFaults.computeIfAbsent(operation + " " + (token == null ? "" : token), k -> new ArrayDeque<>()).add(fault);
+    }
+
 
     /** The cost of {@code service} on {@code day} as this fake reports it, USD (4 decimals). */
     public double cost(String service, LocalDate day) {
@@ -145,6 +163,10 @@ public final class FakeAws implements AutoCloseable {
             requests.add(new Recorded(operation, path, headers, req == null ? JSON.createObjectNode() : req));
             Deque<Fault> queue = faults.get(operation);
             Fault fault = queue == null ? null : queue.poll();
+            if (fault == null) {
+                Deque<Fault> pq = pageFaults.get(operation + " " + req.path("NextPageToken").asText(""));
+                fault = pq == null ? null : pq.poll();
+            }
             if (fault == Fault.SLOW) {
                 try {
                     closed.await(); // the fake AWS not answering until it is shut down
@@ -154,7 +176,7 @@ public final class FakeAws implements AutoCloseable {
                 fault = null;
             }
             if (fault != null) {
-                sendFault(ex, cbor, fault);
+                sendFault(ex, cbor, fault, operation);
                 return;
             }
             if (cbor) {
@@ -172,32 +194,43 @@ public final class FakeAws implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         switch (op) {
             case "GetCostAndUsage" -> {
+                if (costPagesPerQuery > 0) {
+                    return costByGroupPages(req);
+                }
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
-                int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                int perPage = costGroupsPerPage > 0 ? costGroupsPerPage : costDaysPerPage * Math.max(1, services.size());
+                // The token counts groups when paging by groups, days when paging by whole days.
+                int tokenUnit = costGroupsPerPage > 0 ? 1 : Math.max(1, services.size());
+                int pageStart = req.hasNonNull("NextPageToken")
+                        ? Integer.parseInt(req.get("NextPageToken").asText()) * tokenUnit : 0;
                 ArrayNode defs = out.putArray("GroupDefinitions");
                 defs.addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
                 ArrayNode results = out.putArray("ResultsByTime");
-                int index = 0;
-                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1), index++) {
-                    if (index < pageStart || index >= pageStart + costDaysPerPage) {
-                        continue;
-                    }
-                    ObjectNode r = results.addObject();
-                    r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
-                    r.putObject("Total");
-                    ArrayNode groups = r.putArray("Groups");
+                int index = 0; // position of the (day, service) group in the whole answer
+                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1)) {
+                    ArrayNode groups = null;
                     for (String s : services.keySet()) {
+                        int i = index++;
+                        if (i < pageStart || i >= pageStart + perPage) {
+                            continue;
+                        }
+                        if (groups == null) {
+                            ObjectNode r = results.addObject();
+                            r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                            r.putObject("Total");
+                            groups = r.putArray("Groups");
+                            r.put("Estimated", !d.isBefore(end.minusDays(2)));
+                        }
                         ObjectNode g = groups.addObject();
                         g.putArray("Keys").add(s);
                         g.putObject("Metrics").putObject("UnblendedCost")
                                 .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
                     }
-                    r.put("Estimated", !d.isBefore(end.minusDays(2)));
                 }
                 out.putArray("DimensionValueAttributes");
-                if (pageStart + costDaysPerPage < index) {
-                    out.put("NextPageToken", String.valueOf(pageStart + costDaysPerPage));
+                if (pageStart + perPage < index) {
+                    out.put("NextPageToken", String.valueOf((pageStart + perPage) / tokenUnit));
                 }
             }
             case "GetCostForecast" -> {
@@ -252,6 +285,45 @@ public final class FakeAws implements AutoCloseable {
             case "CreateAnomalySubscription" -> out.put("SubscriptionArn",
                     "arn:aws:ce::123456789012:anomalysubscription/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789");
             default -> throw new IllegalArgumentException("fake Cost Explorer does not know " + op);
+        }
+        return out;
+    }
+
+    /** GetCostAndUsage cut into {@link #costPagesPerQuery} pages by (day, service) group. */
+    private ObjectNode costByGroupPages(JsonNode req) {
+        LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
+        LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
+        List<String> names = new ArrayList<>(services.keySet());
+        int days = (int) (end.toEpochDay() - start.toEpochDay());
+        int total = days * names.size();
+        int perPage = (total + costPagesPerQuery - 1) / costPagesPerQuery;
+        int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+        int to = Math.min(total, from + perPage);
+        ObjectNode out = JSON.createObjectNode();
+        out.putArray("GroupDefinitions").addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
+        ArrayNode results = out.putArray("ResultsByTime");
+        ObjectNode current = null;
+        int currentDay = -1;
+        for (int i = from; i < to; i++) {
+            int dayIndex = i / names.size();
+            LocalDate d = start.plusDays(dayIndex);
+            if (dayIndex != currentDay) {
+                current = results.addObject();
+                current.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                current.putObject("Total");
+                current.putArray("Groups");
+                current.put("Estimated", !d.isBefore(end.minusDays(2)));
+                currentDay = dayIndex;
+            }
+            String s = names.get(i % names.size());
+            ObjectNode g = ((ArrayNode) current.get("Groups")).addObject();
+            g.putArray("Keys").add(s);
+            g.putObject("Metrics").putObject("UnblendedCost")
+                    .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
+        }
+        out.putArray("DimensionValueAttributes");
+        if (to < total) {
+            out.put("NextPageToken", String.valueOf(to));
         }
         return out;
     }
@@ -315,7 +387,7 @@ public final class FakeAws implements AutoCloseable {
         return a;
     }
 
-    private void sendFault(HttpExchange ex, boolean cbor, Fault fault) throws IOException {
+    private void sendFault(HttpExchange ex, boolean cbor, Fault fault, String operation) throws IOException {
         String type;
         String query;
         int status = 400;
@@ -325,7 +397,11 @@ public final class FakeAws implements AutoCloseable {
             case EXPIRED_TOKEN -> { type = "ExpiredTokenException"; query = "ExpiredToken;Sender";
                 message = "The security token included in the request is expired"; }
             case ACCESS_DENIED -> { type = "AccessDeniedException"; query = "AccessDenied;Sender";
-                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform this action"; }
+                // AWS names the action it refused, as here.
+                String action = (cbor ? "cloudwatch:" : "ce:") + operation;
+                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform: " + action
+                        + " on resource: arn:aws:" + (cbor ? "cloudwatch" : "ce") + ":us-east-1:123456789012:*"
+                        + " because no identity-based policy allows the " + action + " action"; }
             default -> { type = "InternalFailure"; query = "InternalFailure;Receiver"; status = 500;
                 message = "We encountered an internal error. Please try again."; }
         }

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /**
  * A real Prometheus for tests: Debian's {@code prometheus} binary started on a free loopback port
  * with a temporary config and storage, scraping every second the targets given (usually
- * {@link FakeExporter}s). Closing it kills the process (and a JVM shutdown hook does, should a test
- * run end abruptly) and deletes its folder.
+ * {@link FakeExporter}s). Closing it kills the process and deletes its folder (a JVM shutdown hook
+ * does both, should a test run end abruptly).
  *
  * <p>Without the binary it fails the test with a message saying how to install it; it never skips.
  *
@@ -60,15 +60,24 @@ public final class PrometheusHarness implements AutoCloseable {
     private final Path dir;
     private final URI url;
     private final String basicAuth;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final Thread shutdownHook;
 
-    private PrometheusHarness(Process process, Path dir, URI url, String basicAuth) {
+    private PrometheusHarness(Process process, Path dir, URI url, String basicAuth, HttpClient http) {
         this.process = process;
         this.dir = dir;
         this.url = url;
         this.basicAuth = basicAuth;
-        this.shutdownHook = new Thread(process::destroyForcibly, "prometheus-harness-kill");
+        this.http = http;
+        this.shutdownHook = new Thread(() -> { // a test run ended abruptly: leave no process or folder behind
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(dir);
+        }, "prometheus-harness-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -104,6 +113,22 @@ public final class PrometheusHarness implements AutoCloseable {
      * itself uses to wait for readiness and targets.
      */
     public static PrometheusHarness start(List<Job> jobs, String webConfig, String user, String password) {
+        String auth = user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return launch(jobs, webConfig, auth, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), "http");
+    }
+
+    /**
+     * Starts Prometheus serving https with {@code webConfig}'s {@code tls_server_config}; the harness
+     * trusts {@code caFile} and presents {@code certFile}/{@code keyFile} (PEM) itself.
+     */
+    public static PrometheusHarness startTls(List<Job> jobs, String webConfig, Path caFile, Path certFile, Path keyFile) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(io.vigil.fleet.prometheus.TlsContexts.create(caFile, certFile, keyFile, "test harness")).build();
+        return launch(jobs, webConfig, null, http, "https");
+    }
+
+    private static PrometheusHarness launch(List<Job> jobs, String webConfig, String auth, HttpClient http, String scheme) {
         Path bin = binary();
         Path dir;
         try {
@@ -115,8 +140,6 @@ public final class PrometheusHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String auth = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken between probe and bind
             int port = freePort();
@@ -136,8 +159,8 @@ public final class PrometheusHarness implements AutoCloseable {
                 deleteTree(dir);
                 throw new AssertionError("cannot start " + bin + ": " + e.getMessage(), e);
             }
-            URI url = URI.create("http://127.0.0.1:" + port);
-            PrometheusHarness h = new PrometheusHarness(p, dir, url, auth);
+            URI url = URI.create(scheme + "://127.0.0.1:" + port);
+            PrometheusHarness h = new PrometheusHarness(p, dir, url, auth, http);
             try {
                 h.awaitReady();
                 return h;
@@ -176,6 +199,11 @@ public final class PrometheusHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Prometheus's process id (benchmarks read its CPU time from /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     /** The root URL ({@code http://127.0.0.1:PORT}). */

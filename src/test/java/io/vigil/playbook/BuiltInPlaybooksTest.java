@@ -125,7 +125,7 @@ class BuiltInPlaybooksTest {
         assertEquals(List.of(List.of("ps", "--no-trunc"), List.of("ps", "--format", "{{.ID}} {{.Names}} {{.Image}}"),
                 List.of("exec", "c0ffee01", "ps", "aux"), List.of("exec", "badc0de2", "ps", "aux")), rig.calls("docker"));
         String out = String.join("\n", l.lines);
-        assertTrue(out.contains("MINER SIGNATURE [xmrig, stratum+tcp://] in badc0de2 (trainer, pytorch:2)"), out);
+        assertTrue(out.contains("MINER SIGNATURE [xmrig, stratum+tcp://, -o stratum+tcp://p:3333] in badc0de2 (trainer, pytorch:2)"), out);
         assertTrue(out.contains("2 containers checked; 1 with miner signatures"), out);
     }
 

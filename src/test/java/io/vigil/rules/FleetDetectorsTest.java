@@ -215,6 +215,22 @@ class FleetDetectorsTest {
     }
 
     @Test
+    void aMinerPodSharingAGpuWithAnAllowedWorkloadIsUnexplainedAndFoundByItsPodName() throws Exception {
+        Evaluator e = evaluator("id: unexplained-gpu-load\ndetector: unexplained_gpu_load\nwindow: 1m\ncritical: 50",
+                "id: miner-signature\ndetector: miner_signature\nwarning: 1\ncritical: 2");
+        publish(snapshot(node("a", NodeHealth.UP, gpu("a", UUID_A0, 97,
+                pod("vllm-llama-7c9f5d8b4-abcde", "ml", "vllm"), pod("xmrig-6c8d9f7b5-qwxyz", "ml", "worker")))));
+        Evaluation ev = e.tick();
+        RuleInstance load = ev.active().stream().filter(i -> i.ruleId().equals("unexplained-gpu-load")).findFirst()
+                .orElseThrow(() -> new AssertionError("one allowed pod must not explain a miner beside it"));
+        assertEquals("xmrig-6c8d9f7b5-qwxyz", load.labels().get("pod"));
+        RuleInstance miner = ev.active().stream().filter(i -> i.ruleId().equals("miner-signature")).findFirst()
+                .orElseThrow();
+        assertEquals("miner name 'xmrig' (pod name)", miner.labels().get("reasons"));
+        assertEquals(2, ev.active().size(), "vllm is neither: " + ev.active());
+    }
+
+    @Test
     void aNodeWhoseExporterGivesNoProcessesIsNotAnUnexplainedLoadStorm() throws Exception {
         Evaluator e = evaluator("id: unexplained-gpu-load\ndetector: unexplained_gpu_load\nwindow: 1m\ncritical: 50");
         publish(snapshot(node("c", NodeHealth.UP, gpu("c", UUID_A0, 99), gpu("c", UUID_B0, 99))));

@@ -19,7 +19,7 @@ class EscaperTest {
     void bidiOverridesAndLineSeparatorsBecomeVisible() {
         assertEquals("gpu\\u{202E}gnp.exe", Escaper.escape("gpu\u202Egnp.exe"));
         for (char c : new char[] {'\u202A', '\u202B', '\u202C', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069',
-                '\u200E', '\u200F', '\u2028', '\u2029', '\u061C'}) {
+                '\u200B', '\u200D', '\u200E', '\u200F', '\uFEFF', '\u2028', '\u2029', '\u061C'}) {
             assertEquals(String.format("\\u{%04X}", (int) c), Escaper.escape(String.valueOf(c)));
         }
         assertEquals("\\u{D800}x", Escaper.escape("\uD800x"), "a lone surrogate");

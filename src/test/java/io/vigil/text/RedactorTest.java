@@ -50,6 +50,7 @@ class RedactorTest {
         assertEquals("app --token-file /run/secrets/t", r.redact("app --token-file /run/secrets/t"),
                 "a flag naming a file is followed by a path, not a secret");
         assertEquals("ps -u root", r.redact("ps -u root"));
+        assertEquals("docker login --password-stdin registry.example", r.redact("docker login --password-stdin registry.example"));
     }
 
     @Test

@@ -28,16 +28,21 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
  * Reads the whole fleet from one Prometheus with a fixed number of requests whatever its size: one
  * instant query for every exporter gauge at once ({@code {__name__=~"DCGM_FI_DEV_GPU_UTIL|…"}}), one
  * per node expression (CPU and network rates), and {@code /api/v1/targets} for node health: five in
- * all with the built-in {@link ExporterMapping}. A node whose target is down is {@link NodeHealth#DOWN}
- * with Prometheus's last error and its GPUs without readings (their identities remembered from
- * earlier polls), never with stale numbers.
+ * all with the built-in {@link ExporterMapping}, sent at once. An endpoint without the targets API
+ * (Amazon Managed Service for Prometheus) gets its health from the {@code up} series instead. A
+ * node whose target is down is {@link NodeHealth#DOWN} with Prometheus's last error and its GPUs
+ * without readings (their identities remembered from earlier polls), never with stale numbers.
  *
  * <p>Nodes are named by the exporter's {@code Hostname}/{@code hostname} label, else by the scrape
  * instance's host; node_exporter's instance is joined to the GPU exporter's by that host.
@@ -110,26 +115,38 @@ public final class PrometheusFleetReader implements FleetReader {
     @Override
     public FleetSnapshot read(Instant now) throws FleetException {
         List<String> problems = new ArrayList<>();
-        List<PromQlQuery.Value> gauges = client.query(mapping.gaugeSelector(), null);
-        List<ScrapeTarget> targets = List.of();
-        if (!targetsUnsupported) {
+        // The five requests go out at once (virtual threads): a poll waits for the slowest, not the sum.
+        Future<List<PromQlQuery.Value>> gaugesAsked = async(() -> client.query(mapping.gaugeSelector(), null));
+        Future<List<ScrapeTarget>> targetsAsked = targetsUnsupported ? null : async(client::targets);
+        Map<NodeField, Future<List<PromQlQuery.Value>>> expressionsAsked = new EnumMap<>(NodeField.class);
+        for (Expression e : mapping.nodeExpressions()) {
+            expressionsAsked.put(e.field(), async(() -> client.query(e.expr(), null)));
+        }
+        List<PromQlQuery.Value> gauges = join(gaugesAsked);
+        List<ScrapeTarget> targets = null;
+        if (targetsAsked != null) {
             try {
-                targets = client.targets();
+                targets = join(targetsAsked);
             } catch (FleetException e) {
-                if (e.kind() != FleetException.Kind.BAD_RESPONSE) {
-                    throw e;
+                switch (e.kind()) {
+                    case UNREACHABLE, TIMEOUT -> throw e;
+                    // No such API here (Amazon Managed Service for Prometheus has none): stop asking.
+                    case BAD_RESPONSE, BAD_QUERY -> targetsUnsupported = true;
+                    default -> problems.add(e.getMessage());
                 }
-                // Amazon Managed Service for Prometheus has no /api/v1/targets: health from the metrics alone.
-                targetsUnsupported = true;
             }
         }
-        if (targetsUnsupported) {
-            problems.add("Prometheus '" + client.name() + "' has no /api/v1/targets: node health comes from the metrics alone");
+        if (targets == null) {
+            // Health from the up series instead (same request count): down without Prometheus's reason.
+            targets = targetsFromUp(client.query("up", null));
+            if (targetsUnsupported) {
+                problems.add("Prometheus '" + client.name() + "' has no /api/v1/targets: node health comes from its up series");
+            }
         }
         Map<NodeField, List<PromQlQuery.Value>> expressionValues = new EnumMap<>(NodeField.class);
-        for (Expression e : mapping.nodeExpressions()) {
+        for (var asked : expressionsAsked.entrySet()) {
             try {
-                expressionValues.put(e.field(), client.query(e.expr(), null));
+                expressionValues.put(asked.getKey(), join(asked.getValue()));
             } catch (FleetException ex) {
                 if (ex.kind() == FleetException.Kind.AUTH || ex.kind() == FleetException.Kind.UNREACHABLE) {
                     throw ex;
@@ -280,6 +297,39 @@ public final class PrometheusFleetReader implements FleetReader {
                     + " (dcgm-exporter, nvidia_gpu_exporter, node_exporter): does it scrape them?");
         }
         return new FleetSnapshot(now.toEpochMilli(), origin(), out, problems);
+    }
+
+    private static <T> Future<T> async(Callable<T> call) {
+        FutureTask<T> task = new FutureTask<>(call);
+        Thread.ofVirtual().name("fleet-query").start(task);
+        return task;
+    }
+
+    private static <T> T join(Future<T> asked) throws FleetException {
+        try {
+            return asked.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FleetException fe) {
+                throw fe;
+            }
+            throw new FleetException(FleetException.Kind.BAD_RESPONSE, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted while reading the fleet", e);
+        }
+    }
+
+    /** {@code up} as scrape targets: 1 up, 0 down, with the job as scrape pool and the instance as URL. */
+    static List<ScrapeTarget> targetsFromUp(List<PromQlQuery.Value> up) {
+        List<ScrapeTarget> out = new ArrayList<>();
+        for (PromQlQuery.Value v : up) {
+            Map<String, String> labels = new HashMap<>(v.labels());
+            labels.remove("__name__");
+            boolean ok = v.value() == 1;
+            out.add(new ScrapeTarget(labels, labels.getOrDefault("job", ""), "http://" + labels.getOrDefault("instance", "") + "/",
+                    ok ? "up" : "down", ok ? "" : "the scrape failed (up == 0; this endpoint has no /api/v1/targets to say why)", 0));
+        }
+        return out;
     }
 
     private void describe(GpuAcc g, Map<String, String> labels) {

@@ -51,6 +51,8 @@ public final class CloudView implements View {
     private final VBox root = new VBox(14);
     private final Label requests = new Label();
     private final Label banner = new Label();
+    private final Button retry = new Button("Retry now");
+    private boolean retryNowShown;
     private final VBox guidance = new VBox(10);
     private final Label guidanceText = new Label();
     private final VBox content = new VBox(14);
@@ -81,6 +83,15 @@ public final class CloudView implements View {
      * @param background runs the guardrail calls off the FX thread
      */
     public CloudView(CloudViewModel model, Optional<Guardrails> guardrails, Clock clock, Executor background) {
+        this(model, guardrails, clock, background, null);
+    }
+
+    /**
+     * @param retryNow run on {@code background} by the banner's "Retry now" button (reads AWS now,
+     *                 cutting any backoff short); null hides the button
+     */
+    public CloudView(CloudViewModel model, Optional<Guardrails> guardrails, Clock clock, Executor background,
+                     Runnable retryNow) {
         this.model = model;
         this.clock = clock;
         root.getStyleClass().addAll(Styles.VIEW, "cloud-view");
@@ -105,6 +116,12 @@ public final class CloudView implements View {
         banner.setMaxWidth(Double.MAX_VALUE);
         banner.getStyleClass().add(Styles.BANNER_WARNING);
         show(banner, false);
+        retry.setId("cloud-retry-now");
+        retry.setOnAction(e -> {
+            retry.setDisable(true); // enabled again by the next snapshot
+            background.execute(retryNow == null ? () -> { } : retryNow);
+        });
+        show(retry, false);
 
         guidance.setId("cloud-guidance");
         guidance.getStyleClass().addAll(Styles.CARD, "cloud-guidance");
@@ -163,7 +180,10 @@ public final class CloudView implements View {
                 panel("Daily spend by service, last 30 days", barsFresh, bars),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
-        root.getChildren().addAll(head, banner, guidance, content);
+        HBox bannerRow = new HBox(12, banner, retry);
+        HBox.setHgrow(banner, Priority.ALWAYS);
+        retryNowShown = retryNow != null;
+        root.getChildren().addAll(head, bannerRow, guidance, content);
     }
 
     private static Label metricValue(String id) {
@@ -229,6 +249,8 @@ public final class CloudView implements View {
         needs.ifPresent(p -> guidanceText.setText(p.message()));
         Optional<AwsProblem> problem = needs.isPresent() ? Optional.empty() : model.banner();
         show(banner, problem.isPresent());
+        show(retry, retryNowShown && (problem.isPresent() || needs.isPresent()));
+        retry.setDisable(false);
         problem.ifPresent(p -> banner.setText(p.message()));
         requests.setText(String.format(Locale.ROOT, "Cost Explorer requests today: %d of %d (%s)",
                 c.requestsToday(), c.requestLimit(), CloudViewModel.usd(c.requestCostTodayUsd())));

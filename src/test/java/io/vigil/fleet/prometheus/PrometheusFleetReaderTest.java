@@ -189,6 +189,78 @@ class PrometheusFleetReaderTest {
         assertEquals("", node(up, "127.0.0.3").lastError());
     }
 
+    /**
+     * An endpoint without {@code /api/v1/targets}, as Amazon Managed Service for Prometheus is: the
+     * real Prometheus behind a proxy that answers that path 404 and passes everything else on.
+     */
+    @Test
+    void withoutATargetsApiHealthComesFromTheUpSeries() throws Exception {
+        readUntil("every node", PrometheusFleetReaderTest::allRatesKnown);
+        HttpClient http = HttpClient.newHttpClient();
+        com.sun.net.httpserver.HttpServer proxy = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+        proxy.createContext("/", ex -> {
+            byte[] body;
+            int status;
+            if (ex.getRequestURI().getPath().equals("/api/v1/targets")) {
+                status = 404;
+                body = "404 page not found".getBytes();
+            } else {
+                var forward = java.net.http.HttpRequest.newBuilder(fleet.prometheus.url().resolve(ex.getRequestURI().toString()))
+                        .method(ex.getRequestMethod(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
+                String type = ex.getRequestHeaders().getFirst("Content-Type");
+                if (type != null) {
+                    forward.header("Content-Type", type);
+                }
+                try {
+                    var r = http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    status = r.statusCode();
+                    body = r.body();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    status = 502;
+                    body = new byte[0];
+                }
+            }
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        proxy.start();
+        try {
+            PrometheusClient viaProxy = new PrometheusClient("amp-like", URI.create("http://127.0.0.1:"
+                    + proxy.getAddress().getPort()), http, RequestAuth.NONE, Duration.ofSeconds(20));
+            PrometheusFleetReader amp = new PrometheusFleetReader(viaProxy, ExporterMapping.builtIn());
+            FleetSnapshot first = amp.read(Instant.now());
+            assertEquals(3, first.nodes().size());
+            assertTrue(first.nodes().stream().allMatch(n -> n.health() == NodeHealth.UP), first.nodes().toString());
+            assertTrue(first.problems().stream().anyMatch(p -> p.contains("has no /api/v1/targets")), first.problems().toString());
+            long before = viaProxy.requestCount();
+            amp.read(Instant.now());
+            assertEquals(5, viaProxy.requestCount() - before, "up instead of targets, not asked again");
+
+            fleet.smiB.stop();
+            try {
+                fleet.prometheus.await("127.0.0.3 down through up", () -> {
+                    try {
+                        return node(amp.read(Instant.now()), "127.0.0.3").health() == NodeHealth.DOWN;
+                    } catch (FleetException e) {
+                        throw new AssertionError(e.getMessage(), e);
+                    }
+                });
+                FleetNode b = node(amp.read(Instant.now()), "127.0.0.3");
+                assertTrue(b.lastError().contains("up == 0"), b.lastError());
+                assertTrue(b.gpus().stream().allMatch(g -> g.utilizationPercent().isEmpty()));
+            } finally {
+                fleet.smiB.restart();
+            }
+            readUntil("127.0.0.3 up again", s -> node(s, "127.0.0.3").health() == NodeHealth.UP);
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
     @Test
     void historyComesFromQueryRangeAtTheRequestedResolution() throws FleetException {
         readUntil("every node", PrometheusFleetReaderTest::allRatesKnown);

@@ -133,6 +133,8 @@ class GpusViewTest {
         pollAndRefresh();
         assertTrue(badge.isVisible());
         pollAndRefresh();
+        assertTrue(badge.isVisible(), "lost until the reader re-initialises NVML (backoff 2 s)");
+        pollAndRefresh();
         assertFalse(badge.isVisible(), "recovered");
         assertEquals("40 % GPU · 25 % memory", text("#gpu-1-util"));
     }

@@ -53,6 +53,8 @@ class RulesAndAlertsViewTest {
                     playbook: investigate-host
                 """);
         app = (VigilApp) FxToolkit.setupApplication(() -> new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC())));
+        // The window shows first; the views attach when the wiring is built in the background.
+        org.junit.jupiter.api.Assertions.assertTrue(app.awaitConsole(java.time.Duration.ofSeconds(60)), "the console attached its views");
     }
 
     @AfterEach
