@@ -33,8 +33,9 @@ public final class RuleRepository {
     private final Path file;
     private final RuleFile parser = new RuleFile();
     private final List<Consumer<List<Rule>>> listeners = new CopyOnWriteArrayList<>();
-    private List<Rule> rules = List.of();
-    private List<RuleProblem> problems = List.of();
+    /** Immutable; replaced whole under the monitor, read without it (the FX thread reads these). */
+    private volatile List<Rule> rules = List.of();
+    private volatile List<RuleProblem> problems = List.of();
     private FileTime loadedStamp;
 
     public RuleRepository(Path file) {
@@ -70,7 +71,7 @@ public final class RuleRepository {
             loadedStamp = Files.getLastModifiedTime(file);
             apply(parser.read(file));
         } catch (RuleFileException e) {
-            problems = e.problems();
+            problems = List.copyOf(e.problems());
             LOG.warn("Rules file has problems; keeping the last good rules ({}):\n{}", rules.size(), e.getMessage());
         } catch (IOException e) {
             problems = List.of(new RuleProblem(file.toString(), 0, 0, "cannot be written or read: " + e.getMessage()));
@@ -137,16 +138,16 @@ public final class RuleRepository {
     }
 
     /** The rules in force (the last good ones). */
-    public synchronized List<Rule> rules() {
+    public List<Rule> rules() {
         return rules;
     }
 
-    public synchronized Optional<Rule> rule(String id) {
+    public Optional<Rule> rule(String id) {
         return rules.stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
     /** What is wrong with the file on disk; empty when the rules in force are its content. */
-    public synchronized List<RuleProblem> problems() {
+    public List<RuleProblem> problems() {
         return new ArrayList<>(problems);
     }
 }
