@@ -19,6 +19,10 @@ public final class GpuPollCompare {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("eventIdle")) {
+            eventThreadIdle(args.length > 1 ? Integer.parseInt(args[1]) : 60);
+            return;
+        }
         boolean procUtil = args.length > 0 && args[0].equals("procUtil");
         FakeNvml.configure(procUtil
                 ? Map.of("FAKE_NVML_GPU_COUNT", "8", "FAKE_NVML_PROCS", "0:self:100,3:self:200",
@@ -42,6 +46,24 @@ public final class GpuPollCompare {
             Arrays.sort(ns);
             System.out.printf("ffm poll of 8 GPUs%s: min %.0f ns, median %.0f ns (sink %d)%n",
                     procUtil ? " with per-process utilization" : "", ns[0], ns[batches / 2], sink);
+        }
+    }
+
+    /** CPU time of the idle event thread ("nvml-events", 1 s bounded waits) over {@code seconds}. */
+    private static void eventThreadIdle(int seconds) throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "8"));
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            Thread events = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("nvml-events")).findFirst().orElseThrow();
+            Thread.sleep(3_000);
+            long cpu0 = mx.getThreadCpuTime(events.threadId());
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            long cpu = mx.getThreadCpuTime(events.threadId()) - cpu0;
+            double wall = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("idle event thread: %.3f ms CPU over %.0f s = %.0f ms CPU per hour (%s, %d arms)%n",
+                    cpu / 1e6, wall, cpu / 1e6 * 3600 / wall, reader.eventWatcher().state(), reader.eventWatcher().arms());
         }
     }
 }
