@@ -40,7 +40,7 @@ class RuleFileTest {
         List<Rule> rules = parser.parse("default-rules.yaml", RuleRepository.defaultText());
         List<String> ids = rules.stream().map(Rule::id).toList();
         assertEquals(List.of("unexplained-gpu-load", "miner-signature", "gpu-temperature-critical",
-                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "spend-above-budget-pace",
+                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "exfiltration.suspected", "spend-above-budget-pace",
                 "aws-cost-anomaly", "cloudwatch-billing-alarm", "source-down", "integrity-drift",
                 "fleet-gpu-ecc-uncorrected-rising"), ids);
         assertTrue(rules.stream().allMatch(r -> r.noData() == DataBehaviour.NORMAL), "no-data never alerts by default");
@@ -133,7 +133,7 @@ class RuleFileTest {
         repo.addListener(applied::add);
         repo.load();
         assertTrue(Files.exists(file), "defaults written on first run");
-        assertEquals(12, repo.rules().size());
+        assertEquals(13, repo.rules().size());
         assertTrue(repo.problems().isEmpty());
 
         Files.writeString(file, GOOD.replace("warning: 90", "warning: [90"));
