@@ -138,7 +138,7 @@ class RuleFileTest {
 
         Files.writeString(file, GOOD.replace("warning: 90", "warning: [90"));
         repo.load();
-        assertEquals(12, repo.rules().size(), "last good rules stay");
+        assertEquals(13, repo.rules().size(), "last good rules stay");
         assertEquals(1, repo.problems().size());
         assertEquals(1, applied.size(), "the broken file was not applied");
 
