@@ -120,6 +120,49 @@ class EvidenceFirstTest {
     }
 
     @Test
+    void aProcessWhoseProcCannotBeReadFailsTheCaptureAndSaysWhat() throws Exception {
+        // A /proc where the process's folder holds only its command line (what a non-root reader sees
+        // of another user's process is similar: environ, exe, fd and maps are refused).
+        Path proc = Files.createDirectories(dir.resolve("proc/4242"));
+        Files.write(proc.resolve("cmdline"), "xmrig\0--donate-level=1\0".getBytes());
+        Path evidence = Files.createDirectories(dir.resolve("ev"));
+        List<String> shown = new java.util.ArrayList<>();
+        ActionContext ctx = new ActionContext() {
+            public void out(String line) {
+                shown.add(line);
+            }
+
+            public Path evidenceDir() {
+                return evidence;
+            }
+
+            public ParameterBinder paths() {
+                return rig.runner.binder();
+            }
+
+            public java.time.Clock clock() {
+                return java.time.Clock.systemUTC();
+            }
+
+            public boolean cancelled() {
+                return false;
+            }
+
+            public Exec exec(List<String> argv) {
+                throw new AssertionError("no program for a pid");
+            }
+        };
+        ActionException e = org.junit.jupiter.api.Assertions.assertThrows(ActionException.class,
+                () -> new CaptureEvidenceAction(dir.resolve("proc")).run(Map.of("pid", "4242"), ctx));
+        for (String what : List.of("environment", "executable", "open files", "memory maps")) {
+            assertTrue(e.getMessage().contains(what), e.getMessage());
+        }
+        assertTrue(Files.readString(evidence.resolve("pid-4242/cmdline.txt")).equals("xmrig\n--donate-level=1\n"),
+                "what could be read is still kept");
+        assertTrue(shown.stream().anyMatch(l -> l.contains("sha256:")), shown.toString());
+    }
+
+    @Test
     void anOverrideNeedsAReason() throws Exception {
         RunPlan plan = rig.runner.plan(catalog.find("kill-process").orElseThrow(),
                 Map.of("pid", Long.toString(victim.pid())), Map.of());
