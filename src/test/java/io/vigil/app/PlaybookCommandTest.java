@@ -56,6 +56,31 @@ class PlaybookCommandTest {
     }
 
     @Test
+    void aFailedEvidenceCaptureStopsTheKillUntilOverriddenWithAReasonThatIsAudited() throws Exception {
+        // A file where the evidence folder should be: the capture fails (even for root).
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data/evidence"), "not a folder");
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            String pid = Long.toString(sleeper.pid());
+            assertEquals(1, vigil("playbook", "run", "kill-process", "--param", "pid=" + pid, "--yes"));
+            assertTrue(out.toString().contains("later steps not run"), out.toString());
+            assertTrue(sleeper.isAlive(), "the kill did not run");
+            assertEquals(1, vigil("playbook", "run", "kill-process", "--param", "pid=" + pid, "--yes",
+                    "--override-evidence", "disk full, miner burning money"));
+            assertTrue(sleeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "killed under the override");
+            Path export = dir.resolve("audit.jsonl");
+            assertEquals(0, vigil("audit", "export", "--output", export.toString()));
+            String audit = Files.readString(export);
+            assertTrue(audit.contains("evidence-first overridden by") && audit.contains("disk full, miner burning money"),
+                    audit);
+            assertEquals(0, vigil("audit", "verify"));
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
     void listShowRunVerifyExport() throws Exception {
         assertEquals(0, vigil("playbook", "list"));
         assertTrue(out.toString().contains("kill-process") && out.toString().contains("hello"), out.toString());
