@@ -440,6 +440,9 @@ public final class VigilApp extends Application {
                 wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
+    /** The built-in playbook the Cloud view's "Guardrails…" opens. */
+    static final String GUARDRAILS_PLAYBOOK = "aws-guardrails";
+
     private View cloudView() {
         var cloud = wiring.cloud();
         CloudViewModel model = new CloudViewModel(
@@ -447,7 +450,10 @@ public final class VigilApp extends Application {
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
         Wiring w = wiring;
-        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground,
+        // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
+        java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
+                ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
+        CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
                 cloud.isEmpty() ? null : () -> {
                     cloud.get().cost().requestRefresh();
                     cloud.get().cloudWatch().requestRetry();

@@ -84,6 +84,12 @@ public final class FakeAws implements AutoCloseable {
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
     public volatile String existingMonitorArn;
     private final List<ObjectNode> alarms = new CopyOnWriteArrayList<>();
+    /** Monitors created through CreateAnomalyMonitor, in the shape GetAnomalyMonitors returns. */
+    private final List<ObjectNode> monitors = new CopyOnWriteArrayList<>();
+    /** Subscriptions as created or updated, in the shape GetAnomalySubscriptions returns. */
+    private final List<ObjectNode> subscriptions = new CopyOnWriteArrayList<>();
+    /** Subscriptions per GetAnomalySubscriptions page, so callers must follow NextPageToken. */
+    public volatile int subscriptionsPerPage = 1;
 
     public FakeAws() throws IOException {
         this(0);
@@ -117,6 +123,16 @@ public final class FakeAws implements AutoCloseable {
 
     public List<Recorded> requests(String operation) {
         return requests.stream().filter(r -> r.operation().equals(operation)).toList();
+    }
+
+    /** The stored alarm named {@code name}, as DescribeAlarms returns it; null when none. */
+    public JsonNode alarm(String name) {
+        return alarms.stream().filter(a -> a.path("AlarmName").asText().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The stored subscriptions, as GetAnomalySubscriptions returns them. */
+    public List<JsonNode> subscriptions() {
+        return List.copyOf(subscriptions);
     }
 
     public void clearRequests() {
@@ -279,11 +295,50 @@ public final class FakeAws implements AutoCloseable {
                     list.addObject().put("MonitorArn", existingMonitorArn).put("MonitorName", "Default-Services-Monitor")
                             .put("MonitorType", "DIMENSIONAL").put("MonitorDimension", "SERVICE");
                 }
+                monitors.forEach(list::add);
             }
-            case "CreateAnomalyMonitor" -> out.put("MonitorArn",
-                    "arn:aws:ce::123456789012:anomalymonitor/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-            case "CreateAnomalySubscription" -> out.put("SubscriptionArn",
-                    "arn:aws:ce::123456789012:anomalysubscription/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789");
+            case "CreateAnomalyMonitor" -> {
+                // The first ARN is the one of AWS's documentation example; later ones differ, as in AWS.
+                String arn = "arn:aws:ce::123456789012:anomalymonitor/" + (monitors.isEmpty()
+                        ? "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" : java.util.UUID.randomUUID());
+                ObjectNode m = ((ObjectNode) req.path("AnomalyMonitor").deepCopy()).put("MonitorArn", arn)
+                        .put("CreationDate", "2026-11-20");
+                monitors.add(m);
+                out.put("MonitorArn", arn);
+            }
+            case "CreateAnomalySubscription" -> {
+                // AWS does not refuse a second subscription with the same name: it makes another one.
+                String arn = "arn:aws:ce::123456789012:anomalysubscription/" + (subscriptions.isEmpty()
+                        ? "9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789" : java.util.UUID.randomUUID());
+                ObjectNode sub = ((ObjectNode) req.path("AnomalySubscription").deepCopy())
+                        .put("SubscriptionArn", arn).put("AccountId", "123456789012");
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                subscriptions.add(sub);
+                out.put("SubscriptionArn", arn);
+            }
+            case "GetAnomalySubscriptions" -> {
+                int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                int to = Math.min(subscriptions.size(), from + Math.max(1, subscriptionsPerPage));
+                ArrayNode list = out.putArray("AnomalySubscriptions");
+                subscriptions.subList(from, to).forEach(list::add);
+                if (to < subscriptions.size()) {
+                    out.put("NextPageToken", String.valueOf(to));
+                }
+            }
+            case "UpdateAnomalySubscription" -> {
+                String arn = req.path("SubscriptionArn").asText();
+                ObjectNode sub = subscriptions.stream().filter(x -> x.path("SubscriptionArn").asText().equals(arn))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no subscription " + arn));
+                // Update replaces each field it is given, as AWS does (a Subscribers list replaces them all).
+                for (String field : List.of("MonitorArnList", "Subscribers", "Frequency", "ThresholdExpression",
+                        "Threshold", "SubscriptionName")) {
+                    if (req.has(field)) {
+                        sub.set(field, req.get(field).deepCopy());
+                    }
+                }
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                out.put("SubscriptionArn", arn);
+            }
             default -> throw new IllegalArgumentException("fake Cost Explorer does not know " + op);
         }
         return out;
@@ -369,8 +424,24 @@ public final class FakeAws implements AutoCloseable {
                 }
             }
             case "PutMetricAlarm" -> {
-                ObjectNode a = alarm(req.path("AlarmName").asText(), req.path("Namespace").asText(),
-                        req.path("MetricName").asText(), "INSUFFICIENT_DATA");
+                // PutMetricAlarm replaces an alarm of the same name whole: fields not sent are gone.
+                String name = req.path("AlarmName").asText();
+                ObjectNode a = alarm(name, req.path("Namespace").asText(), req.path("MetricName").asText(),
+                        "INSUFFICIENT_DATA");
+                req.fields().forEachRemaining(e -> {
+                    if (!a.has(e.getKey())) {
+                        a.set(e.getKey(), e.getValue().deepCopy());
+                    }
+                });
+                for (String list : List.of("AlarmActions", "OKActions", "InsufficientDataActions")) {
+                    if (!a.has(list)) {
+                        a.putArray(list);
+                    }
+                }
+                if (!a.has("ActionsEnabled")) {
+                    a.put("ActionsEnabled", true);
+                }
+                alarms.removeIf(x -> x.path("AlarmName").asText().equals(name));
                 alarms.add(a);
             }
             default -> throw new IllegalArgumentException("fake CloudWatch does not know " + op);

@@ -5,7 +5,6 @@ import io.vigil.cloud.AwsProblem;
 import io.vigil.cloud.BillingSnapshot;
 import io.vigil.cloud.CostAnomaly;
 import io.vigil.cloud.CostSnapshot;
-import io.vigil.cloud.Guardrails;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import java.time.Clock;
@@ -79,18 +78,20 @@ public final class CloudView implements View {
     private BillingSnapshot shownBilling;
 
     /**
-     * @param guardrails empty when the cloud services are unavailable (the button is then disabled)
-     * @param background runs the guardrail calls off the FX thread
+     * @param openGuardrails opens the {@code aws-guardrails} playbook's run pane, the one audited path
+     *                       that changes the account (dry run with the diff, confirmation, audit log);
+     *                       empty when the cloud services or playbooks are unavailable (button disabled)
+     * @param background     runs the retry calls off the FX thread
      */
-    public CloudView(CloudViewModel model, Optional<Guardrails> guardrails, Clock clock, Executor background) {
-        this(model, guardrails, clock, background, null);
+    public CloudView(CloudViewModel model, Optional<Runnable> openGuardrails, Clock clock, Executor background) {
+        this(model, openGuardrails, clock, background, null);
     }
 
     /**
      * @param retryNow run on {@code background} by the banner's "Retry now" button (reads AWS now,
      *                 cutting any backoff short); null hides the button
      */
-    public CloudView(CloudViewModel model, Optional<Guardrails> guardrails, Clock clock, Executor background,
+    public CloudView(CloudViewModel model, Optional<Runnable> openGuardrails, Clock clock, Executor background,
                      Runnable retryNow) {
         this.model = model;
         this.clock = clock;
@@ -104,8 +105,9 @@ public final class CloudView implements View {
         requests.getStyleClass().add(Styles.MUTED);
         Button guard = new Button("Guardrails…");
         guard.setId("cloud-guardrails");
-        guard.setDisable(guardrails.isEmpty());
-        guard.setOnAction(e -> guardrails.ifPresent(g -> new GuardrailsDialog(g, background).show(root.getScene().getWindow())));
+        guard.setDisable(openGuardrails.isEmpty());
+        // No AWS call from here: the playbook run shows the diff, asks to confirm and is audited.
+        guard.setOnAction(e -> openGuardrails.ifPresent(Runnable::run));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(12, title, spacer, requests, guard);
