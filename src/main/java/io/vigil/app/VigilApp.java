@@ -115,6 +115,14 @@ public final class VigilApp extends Application {
         stage.setMinHeight(640);
         stage.setTitle("Vigil");
         stage.setScene(scene);
+        if (screen.getWidth() < 1280 || screen.getHeight() < 820) {
+            // The stage may have been placed or sized before (a test's reused primary stage): pin it
+            // inside the screen, since a window reaching past the headless screen's edge fails to draw.
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
+            stage.setWidth(scene.getWidth());
+            stage.setHeight(scene.getHeight());
+        }
         stage.show();
         Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
             OptionalDouble demoSpeed = demoSpeed(args);

@@ -104,6 +104,9 @@ class CloudViewTest {
             Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 760);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             stage.setScene(scene);
+            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setY(0);
+            stage.sizeToScene();
             stage.show();
         });
         FxToolkit.showStage();
