@@ -46,7 +46,7 @@ class RulesAlertsCommandTest {
         Files.writeString(good, io.vigil.rules.RuleRepository.defaultText());
         Run ok = run("rules", "check", good.toString());
         assertEquals(0, ok.code(), ok.err());
-        assertTrue(ok.out().contains("OK, 12 rules (12 enabled)"), ok.out());
+        assertTrue(ok.out().contains("OK, 13 rules (13 enabled)"), ok.out());
 
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "rules:\n  - id: x\n    metric: host.cpu.percent\n    warning: lots\n    wait: 5m\n");
