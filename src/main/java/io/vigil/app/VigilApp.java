@@ -185,7 +185,7 @@ public final class VigilApp extends Application {
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
         wiring.notifications().addNotifier(new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
-                wiring.alertSettings().sound()));
+                wiring.alertSettings().sound(), stage));
         Label openAlerts = new Label();
         openAlerts.setId("header-open-alerts");
         openAlerts.getStyleClass().add(Styles.MUTED);

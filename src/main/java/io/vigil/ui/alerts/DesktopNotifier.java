@@ -24,9 +24,21 @@ public final class DesktopNotifier implements Notifier {
     private AudioClip clip;
 
     public DesktopNotifier(boolean popups, boolean sound) {
+        this(popups, sound, null);
+    }
+
+    /**
+     * {@code owner}: the console's window. Notifications are placed inside it, top right, so they
+     * never leave the screen (a popup reaching past a small or headless screen fails to draw) and
+     * never cover the status bar; more than three at once collapse into one summary.
+     */
+    public DesktopNotifier(boolean popups, boolean sound, javafx.stage.Window owner) {
         this.popups = popups;
         this.sound = sound;
+        this.owner = owner;
     }
+
+    private final javafx.stage.Window owner;
 
     @Override
     public boolean accepts(Notification n) {
@@ -39,9 +51,16 @@ public final class DesktopNotifier implements Notifier {
         Platform.runLater(() -> {
             try {
                 if (popups) {
-                    Notifications.create().darkStyle().title("Vigil: " + n.alert().ruleId())
+                    Notifications popup = Notifications.create().darkStyle().title("Vigil: " + n.alert().ruleId())
                             .text(n.alert().subject() + "\n" + n.alert().runbook())
-                            .hideAfter(Duration.seconds(10)).showError();
+                            .position(javafx.geometry.Pos.TOP_RIGHT)
+                            .threshold(3, Notifications.create().darkStyle().title("Vigil")
+                                    .text("Several critical alerts: see Alerts"))
+                            .hideAfter(Duration.seconds(10));
+                    if (owner != null && owner.isShowing()) {
+                        popup.owner(owner);
+                    }
+                    popup.showError();
                 }
                 if (sound) {
                     if (clip == null) {
