@@ -12,7 +12,9 @@
  *   FAKE_NVML_UNSUPPORTED=1,2    on these GPUs fan, power, temperature and ECC are NOT_SUPPORTED
  *   FAKE_NVML_LOST_GPU=I         GPU I answers GPU_IS_LOST ...
  *   FAKE_NVML_LOST_AFTER=N       ... after N good polls ...
- *   FAKE_NVML_LOST_FOR=M         ... for M polls, then is back (0 = forever)
+ *   FAKE_NVML_LOST_FOR=M         ... for M polls (0 = forever); after that it answers again only
+ *                                once the caller re-initialises (nvmlShutdown down to zero, then
+ *                                nvmlInit_v2), as a GPU that fell off the bus needs a reset
  *   FAKE_NVML_PROCS=g:pid:MiB[:from-to],...        compute processes; pid "self" = the caller's
  *                                pid; from-to = the polls (1-based, inclusive) during which the
  *                                process exists. Default "0:self:3072".
@@ -101,6 +103,9 @@ struct fake_gpu {
     int nutil;
     int unsupported;
     long polls;
+    int lost_latched; /* became lost; stays so until a shutdown + init after the lost window */
+    int shut_down;    /* nvmlShutdown was called since it became lost */
+    int recovered;    /* brought back by a re-initialisation: the lost window is over for good */
     struct fake_proc compute[MAX_PROCS];
     int ncompute;
     struct fake_proc graphics[MAX_PROCS];
@@ -209,7 +214,25 @@ static nvmlReturn_t do_init(void) {
         gpus[i].index = i;
         gpus[i].mig_parent = -1;
         gpus[i].unsupported = in_list(unsupported, i);
-        if (reset) gpus[i].polls = 0;
+        if (reset) {
+            gpus[i].polls = 0;
+            gpus[i].lost_latched = 0;
+            gpus[i].shut_down = 0;
+            gpus[i].recovered = 0;
+        }
+    }
+    /* Polls are counted on the GPUs that answer (a lost one has no handle between re-inits). */
+    long polls_seen = 0;
+    for (int i = 0; i < gpu_count; i++) {
+        if (gpus[i].polls > polls_seen) polls_seen = gpus[i].polls;
+    }
+    for (int i = 0; i < MAX_GPUS; i++) {
+        /* A shutdown then an init, after the lost window, brings the GPU back. */
+        if (gpus[i].lost_latched && gpus[i].shut_down && lost_for != 0 && polls_seen >= lost_after + lost_for) {
+            gpus[i].lost_latched = 0;
+            gpus[i].recovered = 1;
+            gpus[i].polls = polls_seen;
+        }
     }
     const char *procs = getenv("FAKE_NVML_PROCS");
     parse_procs(procs ? procs : "0:self:3072", 0);
@@ -219,11 +242,17 @@ static nvmlReturn_t do_init(void) {
     return NVML_SUCCESS;
 }
 
-/* GPU_IS_LOST while the lost window is open for this GPU. */
-static int is_lost(const struct fake_gpu *g) {
-    if (g->index != lost_gpu) return 0;
+/* GPU_IS_LOST from the start of the lost window until a re-initialisation after its end. */
+static int is_lost(struct fake_gpu *g) {
+    if (g->lost_latched) return 1;
+    if (g->recovered || g->index != lost_gpu) return 0;
     if (g->polls <= lost_after) return 0;
-    return lost_for == 0 || g->polls <= lost_after + lost_for;
+    if (lost_for == 0 || g->polls <= lost_after + lost_for) {
+        g->lost_latched = 1;
+        g->shut_down = 0;
+        return 1;
+    }
+    return 0;
 }
 
 #define CHECK_DEVICE(dev)                                                 \
@@ -239,6 +268,9 @@ EXPORT nvmlReturn_t nvmlInit(void) { return do_init(); }
 EXPORT nvmlReturn_t nvmlShutdown(void) {
     if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
     init_count--;
+    for (int i = 0; i < MAX_GPUS; i++) {
+        if (gpus[i].lost_latched) gpus[i].shut_down = 1;
+    }
     return NVML_SUCCESS;
 }
 

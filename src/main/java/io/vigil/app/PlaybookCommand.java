@@ -176,6 +176,10 @@ final class PlaybookCommand implements Callable<Integer> {
         @Option(names = "--yes", description = "Confirm destructive steps (required when not interactive).")
         boolean yes;
 
+        @Option(names = "--override-evidence", paramLabel = "REASON", description = "Run the destructive steps even "
+                + "if capturing evidence before them fails; the reason is written to the audit log.")
+        String overrideEvidence;
+
         @Override
         public Integer call() throws Exception {
             return withService(spec, service -> {
@@ -246,7 +250,7 @@ final class PlaybookCommand implements Callable<Integer> {
                 out.flush();
                 RunHandle handle;
                 try {
-                    handle = service.runner().start(plan, printer(out), confirmed);
+                    handle = service.runner().start(plan, printer(out), confirmed, Optional.ofNullable(overrideEvidence));
                 } catch (PlaybookException e) {
                     err.println(e.getMessage());
                     return UNAVAILABLE;

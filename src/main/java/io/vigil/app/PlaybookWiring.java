@@ -69,7 +69,8 @@ final class PlaybookWiring {
                     .register(new FindRecentFilesAction())
                     .register(new ScanContainersAction(signatures))
                     .register(new PcapSummaryAction())
-                    .register(new CollectAction(snapshots, signatures));
+                    .register(new CollectAction(snapshots, signatures))
+                    .register(new io.vigil.playbook.CaptureEvidenceAction(java.nio.file.Path.of("/proc")));
             AuditSettings auditSettings = settings.section("audit", AuditSettings.class);
             AuditLog audit = new AuditLog(db, clock, new AuditLog.Anchoring(
                     paths.dataDir().resolve(AuditLog.KEY_FILE), paths.dataDir().resolve(AuditLog.ANCHOR_FILE),

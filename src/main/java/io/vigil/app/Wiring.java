@@ -217,7 +217,8 @@ public final class Wiring implements AutoCloseable {
             if (database != null) {
                 try {
                     Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), fleetRuleInputs(new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures)));
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures))
+                            .withExfiltration(exfiltrationDetector(settings, scenario != null)));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
@@ -473,6 +474,17 @@ public final class Wiring implements AutoCloseable {
     /** The inventory source; null in a scenario replay. */
     public InventorySource inventory() {
         return inventory;
+    }
+
+    // --- exfiltration detector: open files under the inventory's watched roots (none in a scenario replay) ---
+    private static io.vigil.rules.ExfiltrationDetector exfiltrationDetector(Settings settings, boolean replay) {
+        if (replay) {
+            return null;
+        }
+        // Problems with the section are reported once, by the inventory.
+        List<java.nio.file.Path> roots = settings.section("inventory", InventorySettings.class, p -> { }).watchedRootPaths(
+                AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))));
+        return new io.vigil.rules.ExfiltrationDetector(io.vigil.host.OpenFilesReader.forThisMachine(), () -> roots);
     }
 
     private static InventorySettings inventorySettings(Settings settings, List<String> problems) {

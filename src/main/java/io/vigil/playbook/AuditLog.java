@@ -129,8 +129,13 @@ public final class AuditLog {
 
     /** Commits the entry that opens a run. */
     public void runStarted(RunPlan plan, String user, String host) throws StoreException {
+        runStarted(plan, user, host, null);
+    }
+
+    /** Commits the entry that opens a run, with {@code note} (e.g. an evidence-first override) first when set. */
+    public void runStarted(RunPlan plan, String user, String host, String note) throws StoreException {
         append(RunRef.of(plan), user, host, "run_started", null, null, null, null, null, RunStatus.RUNNING.name(), null,
-                "dry run:\n" + String.join("\n", plan.commandLines()));
+                (note == null ? "" : SafeText.of(note) + "\n") + "dry run:\n" + String.join("\n", plan.commandLines()));
     }
 
     /** Commits a dry run (nothing executed) as a run that opens and closes at once, status DRY_RUN. */

@@ -47,7 +47,7 @@ public final class PlaybookFile {
     public static final int MAX_BYTES = 256 * 1024;
     /** The built-in action names a step may use; the registry decides which are available. */
     public static final Set<String> KNOWN_ACTIONS = Set.of("signal_process", "hash_files", "verify_hashes",
-            "find_recent_files", "collect", "scan_containers", "pcap_summary", "aws_guardrail");
+            "find_recent_files", "collect", "scan_containers", "pcap_summary", "aws_guardrail", "capture_evidence");
     /** Ids of the playbooks shipped in {@code io/vigil/playbook/builtin/}. */
     public static final List<String> BUILT_IN_IDS = List.of("gpu-miner-triage", "suspend-process",
             "resume-process", "kill-process", "exfiltration-check", "container-miner-check",

@@ -187,6 +187,19 @@ public final class Runner {
      * destructive steps.
      */
     public RunHandle start(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
+        return start(plan, listener, destructiveConfirmed, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(RunPlan, RunListener, boolean)}; with {@code evidenceOverride} (the analyst's
+     * reason, audited when the run starts and on the step it lets pass) a failed
+     * {@value CaptureEvidenceAction#NAME} step does not stop the destructive steps after it.
+     */
+    public RunHandle start(RunPlan plan, RunListener listener, boolean destructiveConfirmed,
+                           Optional<String> evidenceOverride) throws PlaybookException {
+        if (evidenceOverride.isPresent() && evidenceOverride.get().isBlank()) {
+            throw new PlaybookException("Nothing was run: overriding evidence-first needs a reason.");
+        }
         if (dryRunOnlyReason != null) {
             throw new PlaybookException("Nothing was run: " + dryRunOnlyReason + ". Only dry runs are possible here.");
         }
@@ -200,7 +213,8 @@ public final class Runner {
                     + "); nothing was run. Confirm them to run it.");
         }
         try {
-            audit.runStarted(plan, user, host);
+            audit.runStarted(plan, user, host, evidenceOverride.map(r -> "evidence-first overridden by " + user
+                    + ": " + redactor.redact(r)).orElse(null));
         } catch (StoreException e) {
             throw new PlaybookException("Nothing was run: the audit log cannot be written (" + e.getMessage() + ")", e);
         }
@@ -209,7 +223,7 @@ public final class Runner {
         Thread.ofVirtual().name("playbook-" + plan.runId()).start(() -> {
             RunResult result;
             try {
-                result = execute(plan, listener, handle);
+                result = execute(plan, listener, handle, evidenceOverride);
             } catch (RuntimeException | Error e) {
                 LOG.error("Playbook run {} failed unexpectedly", plan.runId(), e);
                 result = new RunResult(plan.runId(), plan.playbook().id(), RunStatus.FAILED, clock.instant(),
@@ -256,7 +270,7 @@ public final class Runner {
         return start(plan, listener, destructiveConfirmed).result().join();
     }
 
-    private RunResult execute(RunPlan plan, RunListener listener, RunHandle handle) {
+    private RunResult execute(RunPlan plan, RunListener listener, RunHandle handle, Optional<String> evidenceOverride) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         List<StepResult> results = new ArrayList<>();
@@ -269,7 +283,14 @@ public final class Runner {
                 break;
             }
             safe(() -> listener.stepStarted(ps));
-            StepResult r = runStep(plan, ps, listener, handle);
+            StepResult ran = runStep(plan, ps, listener, handle);
+            boolean overridden = evidenceOverride.isPresent() && isEvidenceCapture(ps)
+                    && (ran.status() == StepStatus.FAILED || ran.status() == StepStatus.TIMED_OUT);
+            // The override is audited on the very entry of the capture it lets pass.
+            StepResult r = !overridden ? ran : new StepResult(ran.index(), ran.name(), ran.status(), ran.exitCode(),
+                    ran.duration(), ran.commands(), ran.output(), ran.outputSha256(), ran.truncated(),
+                    Escaper.escape(ran.message() + "; EVIDENCE-FIRST OVERRIDDEN by " + user + ": "
+                            + redactor.redact(evidenceOverride.get()) + "; the later steps run"));
             results.add(r);
             restrictEvidence(plan);
             LOG.info("Playbook run {} step {} '{}': {} exit {} in {} ms", plan.runId(), ps.index() + 1, r.name(),
@@ -292,7 +313,7 @@ public final class Runner {
             }
             if (r.status() == StepStatus.FAILED || r.status() == StepStatus.TIMED_OUT) {
                 status = RunStatus.FAILED;
-                if (!ps.step().continueOnError()) {
+                if (!ps.step().continueOnError() && !overridden) {
                     message = "step " + (ps.index() + 1) + " '" + r.name() + "' " + describe(r) + "; later steps not run";
                     break;
                 }
@@ -326,6 +347,10 @@ public final class Runner {
                 LOG.warn("Cannot make the evidence in {} owner-only: {}", plan.evidenceDir(), e.getMessage());
             }
         }
+    }
+
+    private static boolean isEvidenceCapture(PlannedStep ps) {
+        return ps.step() instanceof BuiltInStep b && b.action().equals(CaptureEvidenceAction.NAME);
     }
 
     private static String describe(StepResult r) {

@@ -15,7 +15,15 @@ import java.util.function.Supplier;
  */
 public record DetectorInputs(Supplier<HostSnapshot> host, Supplier<List<GpuProcessObservation>> gpuProcesses,
                              Supplier<List<SourceStatus>> sources, Signatures signatures,
-                             Supplier<FleetSnapshot> fleet, Supplier<Map<String, String>> promqlErrors) {
+                             Supplier<FleetSnapshot> fleet, Supplier<Map<String, String>> promqlErrors,
+                             ExfiltrationDetector exfiltration) {
+
+    /** Without the exfiltration detector (its rules then see no processes). */
+    public DetectorInputs(Supplier<HostSnapshot> host, Supplier<List<GpuProcessObservation>> gpuProcesses,
+                          Supplier<List<SourceStatus>> sources, Signatures signatures,
+                          Supplier<FleetSnapshot> fleet, Supplier<Map<String, String>> promqlErrors) {
+        this(host, gpuProcesses, sources, signatures, fleet, promqlErrors, null);
+    }
 
     /** This machine only: no fleet, no PromQL rules. */
     public DetectorInputs(Supplier<HostSnapshot> host, Supplier<List<GpuProcessObservation>> gpuProcesses,
@@ -30,12 +38,17 @@ public record DetectorInputs(Supplier<HostSnapshot> host, Supplier<List<GpuProce
 
     /** These inputs with the fleet read from {@code fleet}. */
     public DetectorInputs withFleet(Supplier<FleetSnapshot> fleet) {
-        return new DetectorInputs(host, gpuProcesses, sources, signatures, fleet, promqlErrors);
+        return new DetectorInputs(host, gpuProcesses, sources, signatures, fleet, promqlErrors, exfiltration);
     }
 
     /** These inputs with the PromQL errors of {@code source}'s last poll. */
     public DetectorInputs withPromQl(PromQlRuleSource source) {
-        return new DetectorInputs(host, gpuProcesses, sources, signatures, fleet, source::errors);
+        return new DetectorInputs(host, gpuProcesses, sources, signatures, fleet, source::errors, exfiltration);
+    }
+
+    /** These inputs with the exfiltration detector (open files under the watched roots). */
+    public DetectorInputs withExfiltration(ExfiltrationDetector detector) {
+        return new DetectorInputs(host, gpuProcesses, sources, signatures, fleet, promqlErrors, detector);
     }
 
     /** No process or source data: for backtests, which replay metrics only. */

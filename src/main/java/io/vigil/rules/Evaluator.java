@@ -356,7 +356,23 @@ public final class Evaluator {
             case SOURCE_DOWN -> sourcesDown();
             case BUDGET_PACE -> budgetPace(rule, byName, now);
             case GPU_XID -> gpuXids(rule, byName, t);
+            case EXFILTRATION -> exfiltration(rule, byName, t);
         };
+    }
+
+    /** The host's egress (the rule's metric, summed over its series, each reduced) per suspect process. */
+    private List<Observation> exfiltration(Rule rule, SeriesIndex byName, long t) {
+        if (inputs.exfiltration() == null || rule.selector() == null) {
+            return List.of();
+        }
+        double egress = Double.NaN;
+        for (MetricId id : rule.selector().select(byName)) {
+            double v = rule.reducer().apply(reader.read(id, t - rule.window().toMillis(), t));
+            if (!Double.isNaN(v)) {
+                egress = Double.isNaN(egress) ? v : egress + v;
+            }
+        }
+        return inputs.exfiltration().observe(inputs.host().get(), egress, rule.window());
     }
 
     private List<Observation> metric(Rule rule, SeriesIndex byName, long t) {

@@ -272,6 +272,8 @@ public final class RuleFile {
                 selector = Selector.parse("gpu.utilization{gpu=\"*\"}");
             } else if (detector == DetectorKind.GPU_XID) {
                 selector = Selector.parse("gpu.xid{xid=\"*\"}");
+            } else if (detector == DetectorKind.EXFILTRATION) {
+                selector = Selector.parse("host.net.tx_bytes_per_s");
             }
             String condText = string(m, "condition", detector == DetectorKind.MINER_SIGNATURE
                     || detector == DetectorKind.SOURCE_DOWN || detector == DetectorKind.GPU_XID ? ">=" : ">");

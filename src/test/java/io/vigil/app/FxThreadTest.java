@@ -35,7 +35,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * The FX thread never waits on SQLite: with the database's write lock held by another connection on
  * the same file, the alert manager's writer sits in SQLite's busy wait holding its own monitor,
  * while the console keeps refreshing the open-alert counts in the header and the Alerts view at
- * 4 Hz. No FX pulse may be delayed by more than 50 ms.
+ * 4 Hz. No FX pulse may be delayed by more than 50 ms (beyond stalls of the whole process, which a
+ * loaded build machine causes by itself).
  */
 class FxThreadTest {
 
@@ -86,17 +87,18 @@ class FxThreadTest {
             });
             try {
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> attempts.get() > 0);
-                // Up to five 1 s windows: a loaded machine may drop one frame by itself, but a
-                // blocked FX thread stalls every window for the whole busy timeout (5 s).
-                List<Long> worst = new ArrayList<>();
-                for (int window = 0; window < 5; window++) {
-                    long gapMs = longestPulseGapMs(Duration.ofSeconds(1));
-                    worst.add(gapMs);
-                    if (gapMs <= 50) {
-                        break;
-                    }
+                // Up to ten 1 s windows. A loaded machine stalls the whole process now and then; a
+                // control thread waking every 2 ms measures those stalls, and only the part of an
+                // FX gap the control thread did not also see counts against the FX thread. A
+                // blocked FX thread misses whole windows (the busy timeout is 5 s).
+                List<String> windows = new ArrayList<>();
+                long best = Long.MAX_VALUE;
+                for (int window = 0; window < 10 && best > 50; window++) {
+                    long[] gaps = longestGapsMs(Duration.ofSeconds(1));
+                    windows.add("FX " + gaps[0] + " ms / control " + gaps[1] + " ms");
+                    best = Math.min(best, gaps[0] - gaps[1]);
                 }
-                assertTrue(worst.getLast() <= 50, "longest gap between FX pulses per window (ms): " + worst);
+                assertTrue(best <= 50, "longest FX pulse gap beyond the process's own stalls, per window: " + windows);
             } finally {
                 writing.set(false);
                 try (Statement st = other.createStatement()) {
@@ -107,10 +109,23 @@ class FxThreadTest {
         }
     }
 
-    /** The longest time between two consecutive pulses over {@code window}, measured by an AnimationTimer. */
-    private static long longestPulseGapMs(Duration window) throws InterruptedException {
+    /**
+     * Over {@code window}: the longest time between two consecutive FX pulses (measured by an
+     * AnimationTimer), and the longest time a control thread waking every 2 ms was held up.
+     */
+    private static long[] longestGapsMs(Duration window) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        long[] worst = {0};
+        long[] worst = {0, 0};
+        AtomicBoolean measuring = new AtomicBoolean(true);
+        Thread control = Thread.ofPlatform().name("stall-control").start(() -> {
+            long last = System.nanoTime();
+            while (measuring.get()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                long t = System.nanoTime();
+                worst[1] = Math.max(worst[1], t - last - 2_000_000);
+                last = t;
+            }
+        });
         Platform.runLater(() -> new AnimationTimer() {
             long first = -1;
             long last = -1;
@@ -130,7 +145,10 @@ class FxThreadTest {
                 }
             }
         }.start());
-        assertTrue(done.await(60, TimeUnit.SECONDS), "the FX thread came back within 60 s");
-        return TimeUnit.NANOSECONDS.toMillis(worst[0]);
+        boolean returned = done.await(60, TimeUnit.SECONDS);
+        measuring.set(false);
+        control.join(5_000);
+        assertTrue(returned, "the FX thread came back within 60 s");
+        return new long[] {TimeUnit.NANOSECONDS.toMillis(worst[0]), TimeUnit.NANOSECONDS.toMillis(worst[1])};
     }
 }

@@ -46,8 +46,7 @@ class RulesAlertsCommandTest {
         Files.writeString(good, io.vigil.rules.RuleRepository.defaultText());
         Run ok = run("rules", "check", good.toString());
         assertEquals(0, ok.code(), ok.err());
-        int shipped = new io.vigil.rules.RuleFile().parse("default-rules.yaml",
-                io.vigil.rules.RuleRepository.defaultText()).size();
+        long shipped = io.vigil.rules.RuleRepository.defaultText().lines().filter(l -> l.startsWith("  - id:")).count();
         assertTrue(ok.out().contains("OK, " + shipped + " rules (" + shipped + " enabled)"), ok.out());
 
         Path bad = dir.resolve("bad.yaml");

@@ -94,16 +94,19 @@ class BuiltInPlaybooksTest {
         assertEquals(RunStatus.SUCCEEDED, run("resume-process", Map.of("pid", pid), new RecordingListener(null)).status());
         assertNotEquals('T', state(sleeper.pid()));
         RunResult killed = run("kill-process", Map.of("pid", pid), new RecordingListener(null));
-        assertEquals(StepStatus.SUCCEEDED, killed.steps().get(2).status(), killed.toString());
+        assertEquals(StepStatus.SUCCEEDED, killed.steps().get(3).status(), killed.toString());
         assertTrue(sleeper.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(List.of(List.of("kill", "-s", "STOP", pid)), killed.steps().get(0).commands());
+        assertEquals(List.of(List.of("kill", "-s", "STOP", pid)), killed.steps().get(1).commands());
     }
 
     @Test
     void signalsToInitAndToVigilItselfAreRefused() throws Exception {
         for (String pid : List.of("1", Long.toString(ProcessHandle.current().pid()))) {
-            RunResult r = run("suspend-process", Map.of("pid", pid), new RecordingListener(null));
-            StepResult signal = r.steps().get(1);
+            // Evidence-first overridden, so that the refusal, not a capture of init failing, is what is tested.
+            RunPlan plan = rig.runner.plan(catalog.find("suspend-process").orElseThrow(), Map.of("pid", pid), Map.of());
+            RunResult r = rig.runner.start(plan, new RecordingListener(null), true, java.util.Optional.of("test"))
+                    .result().join();
+            StepResult signal = r.steps().get(2);
             assertEquals(StepStatus.FAILED, signal.status());
             assertTrue(signal.message().startsWith("refusing to signal pid " + pid), signal.message());
             assertEquals(List.of(), signal.commands(), "kill never ran");
@@ -146,7 +149,10 @@ class BuiltInPlaybooksTest {
         assertEquals(List.of(List.of("inspect", "web-1"), List.of("commit", "--pause=true", "web-1", image),
                 List.of("save", "-o", tar.toString(), image)), rig.calls("docker"));
         String manifest = Files.readString(plan.evidenceDir().resolve("manifest.sha256"));
-        assertEquals(HashFilesAction.sha256(tar) + "  container-image.tar\n", manifest);
+        assertTrue(manifest.startsWith(HashFilesAction.sha256(tar) + "  container-image.tar\n"), manifest);
+        Path inspect = plan.evidenceDir().resolve("container-web-1/inspect.json");
+        assertEquals("[{\"Id\": \"abc\"}]\n", Files.readString(inspect), "captured before the commit");
+        assertTrue(manifest.contains(HashFilesAction.sha256(inspect) + "  container-web-1/inspect.json\n"), manifest);
     }
 
     @Test
@@ -158,6 +164,7 @@ class BuiltInPlaybooksTest {
         RunResult r = rig.runner.run(plan, new RecordingListener(null), true);
         assertEquals(RunStatus.SUCCEEDED, r.status(), r.message());
         assertEquals(List.of(List.of("get", "deployment", "llm-api", "-n", "ml-prod", "-o", "yaml"),
+                List.of("get", "pods", "-n", "ml-prod", "-o", "wide"),
                 List.of("scale", "deployment", "llm-api", "--replicas=0", "-n", "ml-prod"),
                 List.of("cordon", "gpu-node-7")), rig.calls("kubectl"));
     }

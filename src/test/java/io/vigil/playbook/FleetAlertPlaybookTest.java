@@ -94,6 +94,7 @@ class FleetAlertPlaybookTest {
         RunResult r = rig.runner.run(plan, new RecordingListener(null), true);
         assertEquals(RunStatus.SUCCEEDED, r.status(), r.message());
         assertEquals(List.of(List.of("get", "deployment", "llm-api", "-n", "ml-prod", "-o", "yaml"),
+                List.of("get", "pods", "-n", "ml-prod", "-o", "wide"),
                 List.of("scale", "deployment", "llm-api", "--replicas=0", "-n", "ml-prod"),
                 List.of("cordon", "gpu-node-7")), rig.calls("kubectl"));
     }

@@ -45,7 +45,7 @@ class RuleFileTest {
         List<Rule> rules = parser.parse("default-rules.yaml", RuleRepository.defaultText());
         List<String> ids = rules.stream().map(Rule::id).toList();
         assertEquals(List.of("unexplained-gpu-load", "miner-signature", "gpu-temperature-critical",
-                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "spend-above-budget-pace",
+                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "exfiltration.suspected", "spend-above-budget-pace",
                 "aws-cost-anomaly", "cloudwatch-billing-alarm", "source-down", "integrity-drift",
                 "fleet-gpu-ecc-uncorrected-rising", "gpu-xid"), ids);
         assertTrue(rules.stream().allMatch(r -> r.noData() == DataBehaviour.NORMAL), "no-data never alerts by default");

@@ -54,6 +54,8 @@ class GpusViewTest {
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
+            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setY(0);
             stage.setWidth(1000);
             stage.setHeight(900);
             stage.show();
@@ -136,6 +138,8 @@ class GpusViewTest {
         assertEquals("10 % GPU · 5 % memory", text("#gpu-0-util"), "the other GPUs keep updating");
         pollAndRefresh();
         assertTrue(badge.isVisible());
+        pollAndRefresh();
+        assertTrue(badge.isVisible(), "lost until the reader re-initialises NVML (backoff 2 s)");
         pollAndRefresh();
         assertFalse(badge.isVisible(), "recovered");
         assertEquals("40 % GPU · 25 % memory", text("#gpu-1-util"));
