@@ -24,6 +24,8 @@
  *   FAKE_NVML_PROC_UTIL=g:pid:sm:mem,...  per-process utilization samples (SM %, memory %) that
  *                                nvmlDeviceGetProcessUtilization returns for GPU g; pid "self"
  *                                as above. Default none (the call answers NOT_FOUND: no samples).
+ *   FAKE_NVML_MIG_GPU=I          GPU I has MIG enabled with two instances (MIG devices); its
+ *                                per-process utilization answers NOT_SUPPORTED, as on a real card
  *
  * Events (nvmlEventSetCreate / nvmlDeviceRegisterEvents / nvmlEventSetWait_v2) are injected by
  * the test through fake-only exported functions, called through FFM:
@@ -95,6 +97,8 @@ struct fake_util { unsigned int pid, sm, mem; };
 
 struct fake_gpu {
     int index;
+    int mig_parent;   /* -1 for a GPU; the parent GPU's index for a MIG device */
+    int mig_slot;
     struct fake_util util[MAX_PROCS];
     int nutil;
     int unsupported;
@@ -114,6 +118,9 @@ static struct fake_gpu gpus[MAX_GPUS];
 static int gpu_count = 3;
 static int init_count = 0;
 static int lost_gpu = -1;
+static int mig_gpu = -1;
+#define MIG_SLOTS 2
+static struct fake_gpu mig_devs[MIG_SLOTS];
 static long lost_after = 0, lost_for = 0;
 static char epoch[128] = "";
 
@@ -196,9 +203,16 @@ static nvmlReturn_t do_init(void) {
     lost_gpu = (int) env_long("FAKE_NVML_LOST_GPU", -1);
     lost_after = env_long("FAKE_NVML_LOST_AFTER", 0);
     lost_for = env_long("FAKE_NVML_LOST_FOR", 0);
+    mig_gpu = (int) env_long("FAKE_NVML_MIG_GPU", -1);
+    for (int k = 0; k < MIG_SLOTS; k++) {
+        mig_devs[k].index = 100 + k;
+        mig_devs[k].mig_parent = mig_gpu;
+        mig_devs[k].mig_slot = k;
+    }
     const char *unsupported = getenv("FAKE_NVML_UNSUPPORTED");
     for (int i = 0; i < MAX_GPUS; i++) {
         gpus[i].index = i;
+        gpus[i].mig_parent = -1;
         gpus[i].unsupported = in_list(unsupported, i);
         if (reset) {
             gpus[i].polls = 0;
@@ -318,6 +332,11 @@ EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int
 EXPORT nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t dev, char *uuid, unsigned int length) {
     CHECK_DEVICE(dev);
     if (uuid == NULL || length < 41) return length < 41 ? NVML_ERROR_INSUFFICIENT_SIZE : NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->mig_parent >= 0) {
+        snprintf(uuid, length, "MIG-%08x-7a1b-5c2d-9e3f-%012x", 0x5eed0000u + (unsigned) dev->mig_parent,
+                 0xd00u + (unsigned) dev->mig_slot);
+        return NVML_SUCCESS;
+    }
     snprintf(uuid, length, "GPU-%08x-1c2d-4e5f-8a9b-%012x", 0x5eed0000u + (unsigned) dev->index,
              0xabc000u + (unsigned) dev->index);
     return NVML_SUCCESS;
@@ -332,8 +351,14 @@ EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t dev, nvmlUtilizat
     return NVML_SUCCESS;
 }
 
-static unsigned long long total_bytes(const struct fake_gpu *g) { return TOTAL_GIB[g->index % 4] << 30; }
-static unsigned long long used_bytes(const struct fake_gpu *g) { return (unsigned long long) (g->index + 1) * (3ULL << 30); }
+static unsigned long long total_bytes(const struct fake_gpu *g) {
+    if (g->mig_parent >= 0) return 10ULL << 30; /* a 1g.10gb slice */
+    return TOTAL_GIB[g->index % 4] << 30;
+}
+static unsigned long long used_bytes(const struct fake_gpu *g) {
+    if (g->mig_parent >= 0) return (unsigned long long) (g->mig_slot + 1) << 30;
+    return (unsigned long long) (g->index + 1) * (3ULL << 30);
+}
 
 EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *m) {
     CHECK_DEVICE(dev);
@@ -508,6 +533,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProces
                                                     unsigned int *count, unsigned long long lastSeenTimeStamp) {
     CHECK_DEVICE(dev);
     if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->index == mig_gpu) return NVML_ERROR_NOT_SUPPORTED; /* not on MIG-enabled GPUs */
     unsigned long long now = now_micros();
     (void) lastSeenTimeStamp; /* every sample is "now", so always newer than what the caller saw */
     if (dev->nutil == 0) { *count = 0; return NVML_ERROR_NOT_FOUND; }
@@ -645,4 +671,31 @@ EXPORT void fakeNvmlDriverReset(void) {
     ev_count = 0;
     pthread_cond_broadcast(&ev_cond);
     pthread_mutex_unlock(&ev_lock);
+}
+
+/* ---- MIG ---- */
+
+EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t dev, unsigned int *current, unsigned int *pending) {
+    CHECK_DEVICE(dev);
+    if (current == NULL || pending == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->mig_parent >= 0) return NVML_ERROR_INVALID_ARGUMENT;
+    *current = *pending = dev->index == mig_gpu ? 1u : 0u;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t dev, unsigned int *count) {
+    CHECK_DEVICE(dev);
+    if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *count = dev->index == mig_gpu ? 7u : 0u;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t dev, unsigned int index, nvmlDevice_t *mig) {
+    CHECK_DEVICE(dev);
+    if (mig == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->index != mig_gpu) return NVML_ERROR_NOT_SUPPORTED;
+    if (index >= 7) return NVML_ERROR_INVALID_ARGUMENT;
+    if (index >= MIG_SLOTS) return NVML_ERROR_NOT_FOUND; /* slot not populated */
+    *mig = &mig_devs[index];
+    return NVML_SUCCESS;
 }

@@ -33,7 +33,22 @@ public record GpuReading(
         OptionalLong eccUncorrectedVolatile,
         OptionalLong eccUncorrectedAggregate,
         List<GpuProcess> processes,
-        OptionalLong energyMillijoules) {
+        OptionalLong energyMillijoules,
+        Mig mig) {
+
+    /**
+     * MIG state: whether MIG mode is on (empty when the GPU or driver cannot say), how many
+     * instances the GPU can hold, and the instances present.
+     */
+    public record Mig(java.util.Optional<Boolean> enabled, int maxInstances, List<MigInstance> instances) {
+
+        /** No MIG information (not read, or not supported). */
+        public static final Mig UNKNOWN = new Mig(java.util.Optional.empty(), 0, List.of());
+
+        public Mig {
+            instances = List.copyOf(instances);
+        }
+    }
 
     public GpuReading {
         processes = List.copyOf(processes);
@@ -50,7 +65,7 @@ public record GpuReading(
         this(index, name, uuid, lost, utilizationPercent, memoryUtilizationPercent, memoryUsedBytes, memoryTotalBytes,
                 temperatureC, powerWatts, powerLimitWatts, smClockMhz, memoryClockMhz, fanPercent, clockEventReasons,
                 eccCorrectedVolatile, eccCorrectedAggregate, eccUncorrectedVolatile, eccUncorrectedAggregate, processes,
-                OptionalLong.empty());
+                OptionalLong.empty(), Mig.UNKNOWN);
     }
 
     /** A GPU that answered GPU_IS_LOST: identity only, no readings. */

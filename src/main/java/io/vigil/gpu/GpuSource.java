@@ -293,6 +293,27 @@ public final class GpuSource implements Source, AutoCloseable {
                     procs.add(pm);
                 }
                 m.put("processes", procs);
+                GpuReading.Mig mig = g.mig();
+                if (mig.enabled().isPresent()) {
+                    Map<String, Object> mm = new LinkedHashMap<>();
+                    mm.put("enabled", mig.enabled().get());
+                    if (mig.enabled().get()) {
+                        mm.put("maxInstances", mig.maxInstances());
+                        List<Map<String, Object>> inst = new ArrayList<>();
+                        for (MigInstance mi : mig.instances()) {
+                            Map<String, Object> im = new LinkedHashMap<>();
+                            im.put("slot", mi.slot());
+                            im.put("uuid", mi.uuid());
+                            im.put("memoryUsedBytes", json(mi.memoryUsedBytes()));
+                            im.put("memoryTotalBytes", json(mi.memoryTotalBytes()));
+                            // NVML has no per-instance utilization, temperature, power or process samples.
+                            im.put("utilizationPercent", "n/a (not given per MIG instance)");
+                            inst.add(im);
+                        }
+                        mm.put("instances", inst);
+                    }
+                    m.put("mig", mm);
+                }
             }
             gpus.add(m);
         }

@@ -86,6 +86,7 @@ public final class NvmlGpuReader implements GpuReader {
     private final MemorySegment deviceOut = scratch.allocate(ADDRESS);
     private final MemorySegment text = scratch.allocate(128, 8);
     private final MemorySegment processCount = scratch.allocate(4, 4);
+    private final MemorySegment migPending = scratch.allocate(4, 4);
     private MemorySegment processes;
     private int processCapacity = 32;
 
@@ -283,11 +284,13 @@ public final class NvmlGpuReader implements GpuReader {
             List<GpuProcess> procs = new ArrayList<>();
             readProcesses(dev, i, GpuProcess.Kind.COMPUTE, procs, problems);
             readProcesses(dev, i, GpuProcess.Kind.GRAPHICS, procs, problems);
-            if (!procs.isEmpty()) {
+            GpuReading.Mig mig = mig(dev, i, problems);
+            // Per-process samples are not given on MIG-enabled GPUs; don't ask.
+            if (!procs.isEmpty() && !mig.enabled().orElse(false)) {
                 procs = withUtilization(dev, i, procs, problems);
             }
             return new GpuReading(i, names[i], uuids[i], false, util, memUtil, memUsed, memTotal, temp, power, limit,
-                    sm, mem, fan, reasons, cv, ca, uv, ua, procs, energy);
+                    sm, mem, fan, reasons, cv, ca, uv, ua, procs, energy, mig);
         } catch (Lost lost) {
             return GpuReading.lost(i, names[i], uuids[i]);
         }
@@ -327,6 +330,39 @@ public final class NvmlGpuReader implements GpuReader {
         }
         problems.add("GPU " + gpu + " " + kind.name().toLowerCase(java.util.Locale.ROOT)
                 + " processes: the list kept growing while it was read");
+    }
+
+    /** MIG mode and, when on, each populated instance with its UUID and memory slice. */
+    private GpuReading.Mig mig(MemorySegment dev, int gpu, List<String> problems) throws NvmlException, Lost {
+        if (!ok(nvml.deviceGetMigMode(dev, u32, migPending), gpu, "MIG mode", problems)) {
+            return GpuReading.Mig.UNKNOWN;
+        }
+        if (u32.get(JAVA_INT, 0) != 1) {
+            return new GpuReading.Mig(java.util.Optional.of(false), 0, List.of());
+        }
+        int max = ok(nvml.deviceGetMaxMigDeviceCount(dev, u32), gpu, "MIG device count", problems)
+                ? u32.get(JAVA_INT, 0) : 0;
+        List<io.vigil.gpu.MigInstance> instances = new ArrayList<>();
+        for (int k = 0; k < max; k++) {
+            int rc = nvml.deviceGetMigDeviceHandleByIndex(dev, k, deviceOut);
+            if (rc == NvmlReturn.NOT_FOUND || rc == NvmlReturn.INVALID_ARGUMENT) {
+                continue; // an empty slot
+            }
+            if (!ok(rc, gpu, "MIG device " + k, problems)) {
+                continue;
+            }
+            MemorySegment migDev = deviceOut.get(ADDRESS, 0);
+            String uuid = nvml.deviceGetUuid(migDev, text, UUID_BUFFER) == NvmlReturn.SUCCESS ? text.getString(0) : "";
+            OptionalLong used = OptionalLong.empty();
+            OptionalLong total = OptionalLong.empty();
+            if (nvml.deviceGetMemoryInfo(migDev, memory) == NvmlReturn.SUCCESS) {
+                boolean v2 = nvml.hasMemoryInfoV2();
+                total = OptionalLong.of(memory.get(JAVA_LONG, v2 ? 8 : 0));
+                used = OptionalLong.of(memory.get(JAVA_LONG, v2 ? 32 : 16));
+            }
+            instances.add(new io.vigil.gpu.MigInstance(k, uuid, used, total));
+        }
+        return new GpuReading.Mig(java.util.Optional.of(true), max, instances);
     }
 
     /**

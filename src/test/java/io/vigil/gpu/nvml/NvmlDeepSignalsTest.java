@@ -117,6 +117,37 @@ class NvmlDeepSignalsTest {
     }
 
     @Test
+    void migInstancesAreListedWithTheirUuidsAndMemoryAndNoPerProcessSamples() throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2", "FAKE_NVML_MIG_GPU", "1",
+                "FAKE_NVML_PROCS", "1:333:500", "FAKE_NVML_PROC_UTIL", "1:333:50:10"));
+        GpuSource source = new GpuSource(List.of(() -> NvmlGpuReader.open(FakeNvml.LIBRARY.toString())),
+                Duration.ofSeconds(1));
+        try (source) {
+            source.poll(Instant.ofEpochSecond(1_000));
+            GpuSnapshot s = source.latest();
+            assertEquals(List.of(), s.problems());
+            assertEquals(java.util.Optional.of(false), s.gpus().get(0).mig().enabled());
+            io.vigil.gpu.GpuReading.Mig mig = s.gpus().get(1).mig();
+            assertEquals(java.util.Optional.of(true), mig.enabled());
+            assertEquals(7, mig.maxInstances());
+            assertEquals(List.of(
+                    new io.vigil.gpu.MigInstance(0, "MIG-5eed0001-7a1b-5c2d-9e3f-000000000d00",
+                            java.util.OptionalLong.of(1L << 30), java.util.OptionalLong.of(10L << 30)),
+                    new io.vigil.gpu.MigInstance(1, "MIG-5eed0001-7a1b-5c2d-9e3f-000000000d01",
+                            java.util.OptionalLong.of(2L << 30), java.util.OptionalLong.of(10L << 30))),
+                    mig.instances());
+            assertTrue(s.gpus().get(1).processes().getFirst().smUtilPercent().isEmpty(),
+                    "no per-process samples on a MIG-enabled GPU");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> gpu1 = ((List<Map<String, Object>>) source.statusDetails().get("gpus")).get(1);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> migJson = (Map<String, Object>) gpu1.get("mig");
+            assertEquals(true, migJson.get("enabled"));
+            assertEquals(2, ((List<?>) migJson.get("instances")).size());
+        }
+    }
+
+    @Test
     void anOldDriverWithoutTheseCallsSaysSoAndStillPolls() throws Exception {
         FakeNvml.configure(Map.of("FAKE_NVML_UNSUPPORTED", "0"));
         try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
