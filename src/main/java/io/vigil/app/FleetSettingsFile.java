@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the Fleet view's first-run form into {@code settings.yaml} as its {@code fleet:} section,
- * keeping every other line (comments included) as it is. The section replaces an existing one;
+ * Writes the Fleet view's first-run form into {@code settings.yaml} as its {@code fleet:} section
+ * (the shape {@link io.vigil.fleet.FleetSettings} reads), keeping every other line (comments
+ * included) as it is. The section replaces an existing one;
  * {@code periodSeconds} and {@code windowMinutes} keep their values from the file when set. The
  * secret is written as the reference the user gave ({@code env:NAME} or a path), never a secret.
  * The file is replaced atomically, owner-only, and only after the new text parsed as YAML. Call it
@@ -82,13 +83,19 @@ public final class FleetSettingsFile {
     static String section(FleetEndpointForm form, long periodSeconds, long windowMinutes) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("fleet:\n");
-        sb.append("  # Prometheus endpoints to read the fleet from (written by the Fleet view's form).\n");
-        sb.append("  # Secrets are references only: env:NAME or the path of a file holding them.\n");
+        sb.append("  # GPU servers read through Prometheus (written by the Fleet view's form). VIGIL_PROMETHEUS_URL\n");
+        sb.append("  # sets prometheusUrl, which points at one Prometheus without auth and replaces the endpoints.\n");
+        sb.append("  prometheusUrl: \"\"\n");
+        sb.append("  # How often the whole fleet is read, in seconds; minutes of each fleet series kept in memory.\n");
+        sb.append("  periodSeconds: ").append(periodSeconds).append('\n');
+        sb.append("  windowMinutes: ").append(windowMinutes).append('\n');
+        sb.append("  # Secrets (password, token) are env:NAME or the path of a file holding them, never the secret.\n");
+        sb.append("  # auth type: none, basic, bearer, mtls (certFile, keyFile), sigv4 (region); caFile for a private CA.\n");
         sb.append("  endpoints:\n");
         sb.append("    - name: ").append(q(form.name())).append('\n');
         sb.append("      url: ").append(q(form.url())).append('\n');
         sb.append("      auth:\n");
-        sb.append("        kind: ").append(form.auth().yamlKind()).append('\n');
+        sb.append("        type: ").append(form.auth().yamlKind()).append('\n');
         switch (form.auth()) {
             case BASIC -> {
                 sb.append("        username: ").append(q(form.username())).append('\n');
@@ -97,9 +104,6 @@ public final class FleetSettingsFile {
             case BEARER -> sb.append("        token: ").append(q(form.secretRef())).append('\n');
             case NONE -> { }
         }
-        sb.append("  # How often the fleet is read, in seconds; how long fleet series stay in memory, in minutes.\n");
-        sb.append("  periodSeconds: ").append(periodSeconds).append('\n');
-        sb.append("  windowMinutes: ").append(windowMinutes).append('\n');
         return sb.toString();
     }
 

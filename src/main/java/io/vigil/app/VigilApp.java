@@ -115,6 +115,14 @@ public final class VigilApp extends Application {
         stage.setMinHeight(640);
         stage.setTitle("Vigil");
         stage.setScene(scene);
+        if (screen.getWidth() < 1280 || screen.getHeight() < 820) {
+            // The stage may have been placed or sized before (a test's reused primary stage): pin it
+            // inside the screen, since a window reaching past the headless screen's edge fails to draw.
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
+            stage.setWidth(scene.getWidth());
+            stage.setHeight(scene.getHeight());
+        }
         stage.show();
         Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
             OptionalDouble demoSpeed = demoSpeed(args);
@@ -296,7 +304,15 @@ public final class VigilApp extends Application {
         stage.getScene().setRoot(buildShell());
         startAfterFirstPulse(stage.getScene(), built);
         applyLaunchArguments(args);
-        ready.get().countDown();
+        // Ready once the new views have been through a layout pulse (skins built, lookups work).
+        java.util.concurrent.CountDownLatch latch = ready.get();
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            stage.getScene().removePostLayoutPulseListener(once[0]);
+            latch.countDown();
+        };
+        stage.getScene().addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
     }
 
     /** {@code --view=ID} and {@code --smoke-test}, as {@link Main} passes them on. */
@@ -432,13 +448,25 @@ public final class VigilApp extends Application {
                 wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
+    /** The built-in playbook the Cloud view's "Guardrails…" opens. */
+    static final String GUARDRAILS_PLAYBOOK = "aws-guardrails";
+
     private View cloudView() {
         var cloud = wiring.cloud();
         CloudViewModel model = new CloudViewModel(
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
-        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        Wiring w = wiring;
+        // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
+        java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
+                ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
+        CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
+                cloud.isEmpty() ? null : () -> {
+                    cloud.get().cost().requestRefresh();
+                    cloud.get().cloudWatch().requestRetry();
+                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                });
         boolean replay = wiring.scenario().isPresent();
         return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
                 replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay

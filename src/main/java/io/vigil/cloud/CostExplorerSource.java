@@ -85,6 +85,7 @@ public final class CostExplorerSource implements Source {
     private int consecutiveFailures;
     private volatile CostSnapshot latest;
     private final CostCache cache;
+    private final CredentialGate gate;
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private PendingRead pending;
@@ -106,6 +107,13 @@ public final class CostExplorerSource implements Source {
      * @param random  the jitter of those waits and of the retry after a failed poll
      */
     public CostExplorerSource(AwsClients clients, RequestBudget budget, Sleeper sleeper, RandomGenerator random) {
+        this(clients, budget, sleeper, random, CredentialGate.forEnvironment(System.getenv()));
+    }
+
+    /** @param gate holds polls back after refused credentials until the credential files change */
+    public CostExplorerSource(AwsClients clients, RequestBudget budget, Sleeper sleeper, RandomGenerator random,
+                              CredentialGate gate) {
+        this.gate = gate;
         this.clients = clients;
         this.budget = budget;
         this.settings = clients.settings();
@@ -119,6 +127,7 @@ public final class CostExplorerSource implements Source {
     /** The next poll reads AWS whatever the cache holds ("Retry now", {@code vigil status --refresh}). */
     public void requestRefresh() {
         refreshRequested = true;
+        gate.reset();
     }
 
     /** True when the last poll sent nothing and served figures read earlier (by this or another process). */
@@ -178,6 +187,14 @@ public final class CostExplorerSource implements Source {
         boolean fresh = !full && costsAt != null && now.isBefore(costsAt.plus(settings.costExplorer().period()))
                 && !costsAt.isAfter(now) && LocalDate.ofInstant(costsAt, ZoneOffset.UTC).equals(today);
         CostExplorerClient ce = null;
+        Optional<AwsProblem> refused = fresh ? Optional.empty() : gate.stillRefused(now);
+        if (refused.isPresent()) {
+            // Credentials were refused and nothing changed since: say so again, send nothing.
+            latest = costsAt != null ? snapshot(now, today, refused.get()) : latest.withProblem(refused.get(),
+                    requestsToday());
+            throw new SourceException(refused.get().message() + " (waiting for the AWS credential files to change)",
+                    CredentialGate.RECHECK, null);
+        }
         try {
             ce = clients.costExplorer(); // built here, on the poll thread, once
             if (!fresh) {
@@ -197,8 +214,9 @@ public final class CostExplorerSource implements Source {
                 // Figures restored from the cache stay visible, with the current problem above them.
                 latest = costsAt != null ? snapshot(now, today, p) : latest.withProblem(p, requestsToday());
                 save();
-                throw new SourceException(p.message(), p.retryAfter() != null ? jittered(p)
-                        : Duration.between(now, budget.resetsAt()), e);
+                Duration retry = gate.failed(p, now);
+                throw new SourceException(p.message(), retry == null ? Duration.between(now, budget.resetsAt())
+                        : retry == p.retryAfter() ? jittered(p) : retry, e);
             }
             budgetProblem = p;
         }
@@ -231,6 +249,7 @@ public final class CostExplorerSource implements Source {
             }
         }
         consecutiveFailures = 0;
+        gate.succeeded();
         boolean sent = requestsToday() != usedBefore;
         servedFromCache = !sent;
         if (sent) {

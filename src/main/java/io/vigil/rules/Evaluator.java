@@ -355,6 +355,7 @@ public final class Evaluator {
             case MINER_SIGNATURE -> miners();
             case SOURCE_DOWN -> sourcesDown();
             case BUDGET_PACE -> budgetPace(rule, byName, now);
+            case GPU_XID -> gpuXids(rule, byName, t);
             case EXFILTRATION -> exfiltration(rule, byName, t);
         };
     }
@@ -492,6 +493,40 @@ public final class Evaluator {
             }
         }
         return area;
+    }
+
+    /**
+     * One observation per {@code gpu.xid} series (a GPU by UUID and an XID number): 2 for a critical
+     * XID and 1 for a warning one while an event lies in the window, 0 after, so the alert clears
+     * once the window passes without the XID recurring. Its words and advice come from the XID table.
+     */
+    private List<Observation> gpuXids(Rule rule, SeriesIndex byName, long t) {
+        io.vigil.gpu.XidTable table = io.vigil.gpu.XidTable.standard();
+        List<Observation> out = new ArrayList<>();
+        for (MetricId id : rule.selector().select(byName)) {
+            String xidText = id.label("xid");
+            long xid;
+            try {
+                xid = Long.parseLong(xidText);
+            } catch (NumberFormatException | NullPointerException e) {
+                continue;
+            }
+            String uuid = id.label("uuid") == null ? "" : id.label("uuid");
+            String gpu = id.label("gpu") == null ? "?" : id.label("gpu");
+            SeriesPoints p = reader.read(id, t - rule.window().toMillis(), t);
+            io.vigil.gpu.XidTable.Entry row = table.lookup(xid);
+            Map<String, String> identity = new LinkedHashMap<>();
+            identity.put("uuid", uuid.isEmpty() ? "gpu " + gpu : uuid);
+            identity.put("xid", xidText);
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put("gpu", gpu);
+            context.put("meaning", row.meaning());
+            context.put("advice", row.advice());
+            String subject = "GPU " + gpu + (uuid.isEmpty() ? "" : " (" + uuid + ")") + " / " + table.describe(xid);
+            out.add(new Observation(identity, context, subject, p.size() == 0 ? 0 : row.critical() ? 2 : 1,
+                    id.toString()));
+        }
+        return out;
     }
 
     private List<Observation> unexplainedGpuLoad(Rule rule, SeriesIndex byName, long t) {

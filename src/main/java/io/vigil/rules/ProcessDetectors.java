@@ -22,6 +22,8 @@ public final class ProcessDetectors {
     public static final int STRONG = 2;
     /** Score of a weak indicator (a miner flag, a pool port). */
     public static final int WEAK = 1;
+    /** SM utilization (percent) from which a process counts as one of the processes keeping its GPU busy. */
+    public static final double BUSY_SM_PERCENT = 10;
 
     private ProcessDetectors() {
     }
@@ -178,6 +180,12 @@ public final class ProcessDetectors {
     /**
      * The processes on {@code gpu} that are not allowed: pids the host does not show (hidden or in
      * another namespace) count as unexplained, with an empty name.
+     *
+     * <p>When the driver samples utilization per process and at least one process on the GPU is
+     * busy (SM at least {@link #BUSY_SM_PERCENT}), the load is attributed: only the busy processes
+     * count, busiest first. A busy miner beside an idle Jupyter kernel is unexplained; an idle
+     * unknown process beside a busy allowed training job does not explain the load away either way,
+     * the busy one decides. Without samples every process on the GPU counts.
      */
     public static List<ProcessInfo> unexplainedOn(int gpu, List<GpuProcessObservation> gpuProcesses,
                                                   HostSnapshot snapshot, Signatures sig) {
@@ -185,8 +193,15 @@ public final class ProcessDetectors {
         for (ProcessInfo p : snapshot.processes()) {
             byPid.put(p.pid(), p);
         }
-        List<ProcessInfo> out = new ArrayList<>();
+        List<GpuProcessObservation> busy = new ArrayList<>();
         for (GpuProcessObservation g : gpuProcesses) {
+            if (g.gpu() == gpu && g.smUtilPercent().isPresent() && g.smUtilPercent().getAsDouble() >= BUSY_SM_PERCENT) {
+                busy.add(g);
+            }
+        }
+        busy.sort((a, b) -> Double.compare(b.smUtilPercent().getAsDouble(), a.smUtilPercent().getAsDouble()));
+        List<ProcessInfo> out = new ArrayList<>();
+        for (GpuProcessObservation g : busy.isEmpty() ? gpuProcesses : busy) {
             if (g.gpu() != gpu) {
                 continue;
             }

@@ -270,11 +270,13 @@ public final class RuleFile {
                         + " or 'promql:' (an expression like sum by (model_name) (rate(vllm:request_success_total[5m])))");
             } else if (detector == DetectorKind.UNEXPLAINED_GPU_LOAD) {
                 selector = Selector.parse("gpu.utilization{gpu=\"*\"}");
+            } else if (detector == DetectorKind.GPU_XID) {
+                selector = Selector.parse("gpu.xid{xid=\"*\"}");
             } else if (detector == DetectorKind.EXFILTRATION) {
                 selector = Selector.parse("host.net.tx_bytes_per_s");
             }
             String condText = string(m, "condition", detector == DetectorKind.MINER_SIGNATURE
-                    || detector == DetectorKind.SOURCE_DOWN ? ">=" : ">");
+                    || detector == DetectorKind.SOURCE_DOWN || detector == DetectorKind.GPU_XID ? ">=" : ">");
             Condition condition = Condition.parse(condText);
             if (condition == null) {
                 problem(m.entries().get("condition"), where + ": unknown condition '" + condText

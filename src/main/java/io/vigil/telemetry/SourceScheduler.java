@@ -85,6 +85,23 @@ public final class SourceScheduler implements AutoCloseable {
         return startPolls(force);
     }
 
+    /**
+     * "Retry now": every idle source that {@code which} accepts is due now, failing or not (its
+     * backoff is cut short), then a tick starts them.
+     */
+    public List<Future<?>> retryNow(java.util.function.Predicate<Source> which) {
+        Instant now = clock.instant();
+        for (String id : order) {
+            Slot slot = slots.get(id);
+            synchronized (slot) {
+                if (slot.running == null && which.test(slot.source) && slot.nextDue.isAfter(now)) {
+                    slot.nextDue = now;
+                }
+            }
+        }
+        return tick();
+    }
+
     private List<Future<?>> startPolls(java.util.function.Predicate<Source> force) {
         Instant now = clock.instant();
         List<Future<?>> started = new ArrayList<>();

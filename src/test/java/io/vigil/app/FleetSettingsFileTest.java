@@ -34,7 +34,7 @@ class FleetSettingsFileTest {
         JsonNode ep = fleet.path("endpoints").get(0);
         assertEquals("prod", ep.path("name").asText());
         assertEquals("https://prom.example:9090", ep.path("url").asText());
-        assertEquals("basic", ep.path("auth").path("kind").asText());
+        assertEquals("basic", ep.path("auth").path("type").asText());
         assertEquals("vigil", ep.path("auth").path("username").asText());
         assertEquals("env:PROM_PASSWORD", ep.path("auth").path("password").asText());
         assertEquals(15, fleet.path("periodSeconds").asInt());
@@ -45,6 +45,12 @@ class FleetSettingsFileTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         Settings loaded = Settings.load(file, Map.of(), Map.of());
         assertTrue(loaded.problems().isEmpty(), loaded.problems().toString());
+        // What the fleet wiring reads back: the endpoint with its secret reference, not a secret.
+        io.vigil.fleet.FleetSettings fleetSettings = loaded.section("fleet", io.vigil.fleet.FleetSettings.class);
+        assertEquals(1, fleetSettings.endpoints().size());
+        assertEquals("https://prom.example:9090", fleetSettings.endpoints().getFirst().url());
+        assertEquals("env:PROM_PASSWORD", fleetSettings.endpoints().getFirst().auth().password());
+        assertEquals(1, text.lines().filter(l -> l.startsWith("fleet:")).count(), "the default fleet: block was replaced");
     }
 
     @Test

@@ -224,4 +224,54 @@ class PlaybookCommandTest {
             forger.destroyForcibly();
         }
     }
+
+    /**
+     * The one audited path that changes the account: the aws-guardrails playbook (what the Cloud view's
+     * "Guardrails…" opens) through the real runner and audit log, against the fake AWS endpoint with
+     * the real SDK. Run twice: the second run's diff says unchanged, and both diffs are in the audit log.
+     */
+    @Test
+    void guardrailsPlaybookRunsAreAuditedWithTheirDiffAndIdempotent() throws Exception {
+        try (io.vigil.cloud.FakeAws aws = new io.vigil.cloud.FakeAws();
+             io.vigil.store.Database db = io.vigil.store.Database.open(dir.resolve("vigil.db"))) {
+            var clock = java.time.Clock.systemUTC();
+            var budget = new io.vigil.cloud.RequestBudget(db, clock, 50);
+            var settings = new io.vigil.cloud.CloudSettings("", "us-east-1", 0,
+                    new io.vigil.cloud.CloudSettings.CostExplorer(50, 0, 0, 0, 0), null);
+            var keys = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAFAKE", "fake-secret"));
+            try (var clients = new io.vigil.cloud.AwsClients(settings, keys, aws.uri(), budget,
+                    java.time.Duration.ofSeconds(5))) {
+                var audit = new io.vigil.playbook.AuditLog(db, clock);
+                var actions = new io.vigil.playbook.ActionRegistry()
+                        .register(new AwsGuardrailAction(new io.vigil.cloud.Guardrails(clients)));
+                Path evidence = Files.createDirectories(dir.resolve("evidence"));
+                var runner = new io.vigil.playbook.Runner(actions, new io.vigil.playbook.ParameterBinder(List.of(evidence)),
+                        audit, new io.vigil.playbook.SecretRedactor(), clock, new io.vigil.playbook.Runner.Options(
+                                new io.vigil.playbook.ToolPath(List.of(Path.of("/usr/bin"))), evidence, 256 * 1024,
+                                java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(500)), "tester", "testhost");
+                var playbook = io.vigil.playbook.PlaybookCatalog.load(new io.vigil.playbook.PlaybookFile(), null)
+                        .find(VigilApp.GUARDRAILS_PLAYBOOK).orElseThrow();
+                var params = java.util.Map.of("email", "soc@example.com", "monthly_limit", "2500");
+                var first = runner.run(runner.plan(playbook, params, java.util.Map.of()), new io.vigil.playbook.RunListener() {
+                }, true);
+                var second = runner.run(runner.plan(playbook, params, java.util.Map.of()), new io.vigil.playbook.RunListener() {
+                }, true);
+                assertEquals(io.vigil.playbook.RunStatus.SUCCEEDED, first.status(), first.toString());
+                assertEquals(io.vigil.playbook.RunStatus.SUCCEEDED, second.status(), second.toString());
+                assertEquals(1, aws.subscriptions().size(), "the second run made no second subscription");
+                assertEquals(1, aws.requests("PutMetricAlarm").size(), "the second run left the alarm alone");
+
+                String firstStep = audit.run(first.runId()).stream().filter(e -> e.stepIndex() != null)
+                        .map(io.vigil.playbook.AuditEntry::output).findFirst().orElseThrow();
+                assertTrue(firstStep.contains("CREATE ce:CreateAnomalySubscription"), firstStep);
+                String secondStep = audit.run(second.runId()).stream().filter(e -> e.stepIndex() != null)
+                        .map(io.vigil.playbook.AuditEntry::output).findFirst().orElseThrow();
+                assertTrue(secondStep.contains("UNCHANGED (none): the subscription 'vigil-alerts'"), secondStep);
+                assertTrue(secondStep.contains("Billing alarm: vigil-estimated-charges"), secondStep);
+                assertTrue(secondStep.contains("(unchanged)"), secondStep);
+                assertTrue(audit.verify().valid(), "the audit chain holds");
+            }
+        }
+    }
 }

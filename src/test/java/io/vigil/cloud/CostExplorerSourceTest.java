@@ -46,7 +46,7 @@ class CostExplorerSourceTest {
             assertEquals("2026-11-23", pages.getFirst().body().path("TimePeriod").path("End").asText());
             assertEquals("DAILY", pages.getFirst().body().path("Granularity").asText());
             assertEquals("SERVICE", pages.getFirst().body().path("GroupBy").get(0).path("Key").asText());
-            assertEquals("10", pages.get(1).body().path("NextPageToken").asText());
+            assertEquals("10", pages.get(1).body().path("NextPageToken").asText(), "whole days: the token counts days");
             assertEquals("AWSInsightsIndexService.GetCostAndUsage", pages.getFirst().headers().get("x-amz-target"));
             assertEquals("application/x-amz-json-1.1", pages.getFirst().headers().get("content-type"));
             assertTrue(pages.getFirst().headers().get("authorization").contains("/us-east-1/ce/aws4_request"));
@@ -91,6 +91,27 @@ class CostExplorerSourceTest {
     }
 
     @Test
+    void aDaysGroupsSplitAcrossPagesAreMergedByTimePeriod() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            // 25 groups a page with 7 services: every page boundary falls inside a day, so that day's
+            // TimePeriod comes back on two pages, each with part of its services.
+            f.aws.costGroupsPerPage = 25;
+            CostExplorerSource source = new CostExplorerSource(f.clients, f.budget);
+            PollResult r = source.poll(f.clock.instant());
+            assertEquals(HealthState.OK, r.health().state(), r.health().toString());
+            assertEquals((30 * f.aws.services.size() + 24) / 25, f.aws.requests("GetCostAndUsage").size());
+            CostSnapshot s = source.latest();
+            assertEquals(30, s.days().size());
+            for (DailyCost day : s.days()) {
+                assertEquals(f.aws.services.size(), day.byService().size(), "every service of " + day.day());
+                assertEquals(f.aws.dailyTotal(day.day()), day.total(), 1e-6, "total of " + day.day());
+            }
+            LocalDate today = LocalDate.of(2026, 11, 22);
+            assertEquals(f.aws.dailyTotal(today), byMetric(r).get(CostMetrics.DAILY_TOTAL_ID), 1e-6);
+        }
+    }
+
+    @Test
     void cachesBetweenPollsAndRereadsOnlyRecentDaysHourly() throws Exception {
         try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
             CostExplorerSource source = new CostExplorerSource(f.clients, f.budget);
@@ -130,6 +151,10 @@ class CostExplorerSourceTest {
                 assertEquals(HealthState.DOWN, h.health().state(), c.fault().name());
                 assertTrue(h.health().reason().contains(c.expected()), h.health().reason());
                 assertTrue(h.health().reason().matches(".*retrying in \\d+ s"), h.health().reason());
+                if (c.fault() == FakeAws.Fault.EXPIRED_TOKEN || c.fault() == FakeAws.Fault.ACCESS_DENIED) {
+                    // Refused credentials wait for the files to change; here the analyst pressed "Retry now".
+                    ((CostExplorerSource) h.scheduler.sources().getFirst()).requestRefresh();
+                }
                 h.runNextPoll();
                 assertEquals(HealthState.OK, h.health().state(), "recovers after " + c.fault() + ": " + h.health());
             }
@@ -293,7 +318,7 @@ class CostExplorerSourceTest {
             f.aws.fail("GetAnomalies", FakeAws.Fault.ACCESS_DENIED);
             PollResult r = source.poll(f.clock.instant());
             assertEquals(HealthState.DEGRADED, r.health().state());
-            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied access"));
+            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied ce:GetAnomalies"));
             assertTrue(byMetric(r).containsKey(CostMetrics.MTD_ID), "costs still flow");
         }
     }

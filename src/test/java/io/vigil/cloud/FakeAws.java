@@ -64,7 +64,7 @@ public final class FakeAws implements AutoCloseable {
 
     /** Services and their base daily cost in USD; a day's cost varies with its day of month. */
     public final Map<String, Double> services = new LinkedHashMap<>();
-    /** Days of results per GetCostAndUsage page. */
+    /** Days of results per GetCostAndUsage page (when {@link #costGroupsPerPage} is 0). */
     public volatile int costDaysPerPage = 10;
     /**
      * When above 0: every GetCostAndUsage answer is cut into this many pages by (day, service) group,
@@ -73,11 +73,23 @@ public final class FakeAws implements AutoCloseable {
     public volatile int costPagesPerQuery;
     /** Faults for one page only: operation + " " + the request's NextPageToken ("" for the first page). */
     private final Map<String, Deque<Fault>> pageFaults = new ConcurrentHashMap<>();
+    /**
+     * Groups (one day × one service) per GetCostAndUsage page; 0: whole days, {@link #costDaysPerPage}
+     * of them. AWS pages by groups, so one day's groups can be split across pages, each page
+     * repeating that day's TimePeriod with its share of the groups.
+     */
+    public volatile int costGroupsPerPage;
     public volatile double forecastUsd = 2345.67;
     public volatile double estimatedCharges = 1234.56;
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
     public volatile String existingMonitorArn;
     private final List<ObjectNode> alarms = new CopyOnWriteArrayList<>();
+    /** Monitors created through CreateAnomalyMonitor, in the shape GetAnomalyMonitors returns. */
+    private final List<ObjectNode> monitors = new CopyOnWriteArrayList<>();
+    /** Subscriptions as created or updated, in the shape GetAnomalySubscriptions returns. */
+    private final List<ObjectNode> subscriptions = new CopyOnWriteArrayList<>();
+    /** Subscriptions per GetAnomalySubscriptions page, so callers must follow NextPageToken. */
+    public volatile int subscriptionsPerPage = 1;
 
     public FakeAws() throws IOException {
         this(0);
@@ -111,6 +123,16 @@ public final class FakeAws implements AutoCloseable {
 
     public List<Recorded> requests(String operation) {
         return requests.stream().filter(r -> r.operation().equals(operation)).toList();
+    }
+
+    /** The stored alarm named {@code name}, as DescribeAlarms returns it; null when none. */
+    public JsonNode alarm(String name) {
+        return alarms.stream().filter(a -> a.path("AlarmName").asText().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The stored subscriptions, as GetAnomalySubscriptions returns them. */
+    public List<JsonNode> subscriptions() {
+        return List.copyOf(subscriptions);
     }
 
     public void clearRequests() {
@@ -193,30 +215,38 @@ public final class FakeAws implements AutoCloseable {
                 }
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
-                int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                int perPage = costGroupsPerPage > 0 ? costGroupsPerPage : costDaysPerPage * Math.max(1, services.size());
+                // The token counts groups when paging by groups, days when paging by whole days.
+                int tokenUnit = costGroupsPerPage > 0 ? 1 : Math.max(1, services.size());
+                int pageStart = req.hasNonNull("NextPageToken")
+                        ? Integer.parseInt(req.get("NextPageToken").asText()) * tokenUnit : 0;
                 ArrayNode defs = out.putArray("GroupDefinitions");
                 defs.addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
                 ArrayNode results = out.putArray("ResultsByTime");
-                int index = 0;
-                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1), index++) {
-                    if (index < pageStart || index >= pageStart + costDaysPerPage) {
-                        continue;
-                    }
-                    ObjectNode r = results.addObject();
-                    r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
-                    r.putObject("Total");
-                    ArrayNode groups = r.putArray("Groups");
+                int index = 0; // position of the (day, service) group in the whole answer
+                for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1)) {
+                    ArrayNode groups = null;
                     for (String s : services.keySet()) {
+                        int i = index++;
+                        if (i < pageStart || i >= pageStart + perPage) {
+                            continue;
+                        }
+                        if (groups == null) {
+                            ObjectNode r = results.addObject();
+                            r.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                            r.putObject("Total");
+                            groups = r.putArray("Groups");
+                            r.put("Estimated", !d.isBefore(end.minusDays(2)));
+                        }
                         ObjectNode g = groups.addObject();
                         g.putArray("Keys").add(s);
                         g.putObject("Metrics").putObject("UnblendedCost")
                                 .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
                     }
-                    r.put("Estimated", !d.isBefore(end.minusDays(2)));
                 }
                 out.putArray("DimensionValueAttributes");
-                if (pageStart + costDaysPerPage < index) {
-                    out.put("NextPageToken", String.valueOf(pageStart + costDaysPerPage));
+                if (pageStart + perPage < index) {
+                    out.put("NextPageToken", String.valueOf((pageStart + perPage) / tokenUnit));
                 }
             }
             case "GetCostForecast" -> {
@@ -265,11 +295,50 @@ public final class FakeAws implements AutoCloseable {
                     list.addObject().put("MonitorArn", existingMonitorArn).put("MonitorName", "Default-Services-Monitor")
                             .put("MonitorType", "DIMENSIONAL").put("MonitorDimension", "SERVICE");
                 }
+                monitors.forEach(list::add);
             }
-            case "CreateAnomalyMonitor" -> out.put("MonitorArn",
-                    "arn:aws:ce::123456789012:anomalymonitor/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-            case "CreateAnomalySubscription" -> out.put("SubscriptionArn",
-                    "arn:aws:ce::123456789012:anomalysubscription/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789");
+            case "CreateAnomalyMonitor" -> {
+                // The first ARN is the one of AWS's documentation example; later ones differ, as in AWS.
+                String arn = "arn:aws:ce::123456789012:anomalymonitor/" + (monitors.isEmpty()
+                        ? "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" : java.util.UUID.randomUUID());
+                ObjectNode m = ((ObjectNode) req.path("AnomalyMonitor").deepCopy()).put("MonitorArn", arn)
+                        .put("CreationDate", "2026-11-20");
+                monitors.add(m);
+                out.put("MonitorArn", arn);
+            }
+            case "CreateAnomalySubscription" -> {
+                // AWS does not refuse a second subscription with the same name: it makes another one.
+                String arn = "arn:aws:ce::123456789012:anomalysubscription/" + (subscriptions.isEmpty()
+                        ? "9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789" : java.util.UUID.randomUUID());
+                ObjectNode sub = ((ObjectNode) req.path("AnomalySubscription").deepCopy())
+                        .put("SubscriptionArn", arn).put("AccountId", "123456789012");
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                subscriptions.add(sub);
+                out.put("SubscriptionArn", arn);
+            }
+            case "GetAnomalySubscriptions" -> {
+                int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                int to = Math.min(subscriptions.size(), from + Math.max(1, subscriptionsPerPage));
+                ArrayNode list = out.putArray("AnomalySubscriptions");
+                subscriptions.subList(from, to).forEach(list::add);
+                if (to < subscriptions.size()) {
+                    out.put("NextPageToken", String.valueOf(to));
+                }
+            }
+            case "UpdateAnomalySubscription" -> {
+                String arn = req.path("SubscriptionArn").asText();
+                ObjectNode sub = subscriptions.stream().filter(x -> x.path("SubscriptionArn").asText().equals(arn))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no subscription " + arn));
+                // Update replaces each field it is given, as AWS does (a Subscribers list replaces them all).
+                for (String field : List.of("MonitorArnList", "Subscribers", "Frequency", "ThresholdExpression",
+                        "Threshold", "SubscriptionName")) {
+                    if (req.has(field)) {
+                        sub.set(field, req.get(field).deepCopy());
+                    }
+                }
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                out.put("SubscriptionArn", arn);
+            }
             default -> throw new IllegalArgumentException("fake Cost Explorer does not know " + op);
         }
         return out;
@@ -355,8 +424,24 @@ public final class FakeAws implements AutoCloseable {
                 }
             }
             case "PutMetricAlarm" -> {
-                ObjectNode a = alarm(req.path("AlarmName").asText(), req.path("Namespace").asText(),
-                        req.path("MetricName").asText(), "INSUFFICIENT_DATA");
+                // PutMetricAlarm replaces an alarm of the same name whole: fields not sent are gone.
+                String name = req.path("AlarmName").asText();
+                ObjectNode a = alarm(name, req.path("Namespace").asText(), req.path("MetricName").asText(),
+                        "INSUFFICIENT_DATA");
+                req.fields().forEachRemaining(e -> {
+                    if (!a.has(e.getKey())) {
+                        a.set(e.getKey(), e.getValue().deepCopy());
+                    }
+                });
+                for (String list : List.of("AlarmActions", "OKActions", "InsufficientDataActions")) {
+                    if (!a.has(list)) {
+                        a.putArray(list);
+                    }
+                }
+                if (!a.has("ActionsEnabled")) {
+                    a.put("ActionsEnabled", true);
+                }
+                alarms.removeIf(x -> x.path("AlarmName").asText().equals(name));
                 alarms.add(a);
             }
             default -> throw new IllegalArgumentException("fake CloudWatch does not know " + op);

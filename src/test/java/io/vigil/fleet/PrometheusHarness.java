@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /**
  * A real Prometheus for tests: Debian's {@code prometheus} binary started on a free loopback port
  * with a temporary config and storage, scraping every second the targets given (usually
- * {@link FakeExporter}s). Closing it kills the process (and a JVM shutdown hook does, should a test
- * run end abruptly) and deletes its folder.
+ * {@link FakeExporter}s). Closing it kills the process and deletes its folder (a JVM shutdown hook
+ * does both, should a test run end abruptly).
  *
  * <p>Without the binary it fails the test with a message saying how to install it; it never skips.
  *
@@ -69,7 +69,15 @@ public final class PrometheusHarness implements AutoCloseable {
         this.url = url;
         this.basicAuth = basicAuth;
         this.http = http;
-        this.shutdownHook = new Thread(process::destroyForcibly, "prometheus-harness-kill");
+        this.shutdownHook = new Thread(() -> { // a test run ended abruptly: leave no process or folder behind
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(dir);
+        }, "prometheus-harness-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 

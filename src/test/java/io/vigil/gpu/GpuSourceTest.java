@@ -146,7 +146,11 @@ class GpuSourceTest {
             assertFalse(byName(lost).containsKey("gpu.utilization{gpu=\"2\"}"));
             assertEquals(10.0, byName(lost).get("gpu.utilization{gpu=\"0\"}"), "others keep flowing");
             clock.advance(Duration.ofSeconds(1));
-            assertEquals(HealthState.DEGRADED, gpu.poll(clock.instant()).health().state());
+            assertEquals(HealthState.DEGRADED, gpu.poll(clock.instant()).health().state(),
+                    "re-initialised 1 s after the loss, inside the lost window: still lost");
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(HealthState.DEGRADED, gpu.poll(clock.instant()).health().state(),
+                    "the window is over, but the GPU answers only after the next re-initialisation (backoff 2 s)");
             clock.advance(Duration.ofSeconds(1));
             PollResult back = gpu.poll(clock.instant());
             assertEquals(HealthState.OK, back.health().state());

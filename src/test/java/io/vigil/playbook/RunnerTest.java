@@ -76,22 +76,44 @@ class RunnerTest {
     @Test
     void cancelKillsTheRunningStepAndRunsNoMore() throws Exception {
         rig.recorder("after", "");
+        // The step starts a tree: a background sleep, and a nested shell with its own sleep.
         Playbook p = rig.playbook("long", """
                 name: Long
                 steps:
                   - name: wait
-                    run: [sh, -c, 'echo ready; sleep 300']
+                    run: [sh, -c, 'sleep 300 & sh -c "sleep 301 & wait" & echo "self $$"; sleep 0.2; echo ready; wait']
                   - name: after
                     run: [after]
                 """);
         RecordingListener l = new RecordingListener("ready");
         RunHandle h = rig.runner.start(rig.runner.plan(p, Map.of(), Map.of()), l, false);
         assertTrue(l.seen.await(20, TimeUnit.SECONDS));
+        long self = l.lines.stream().filter(s -> s.startsWith("self ")).mapToLong(s -> Long.parseLong(s.substring(5).trim()))
+                .findFirst().orElseThrow();
+        List<ProcessHandle> tree = new java.util.ArrayList<>();
+        ProcessHandle.of(self).ifPresent(root -> {
+            tree.add(root);
+            root.descendants().forEach(tree::add);
+        });
+        assertTrue(tree.size() >= 4, "the step's shell, both sleeps and the nested shell: " + tree);
         h.cancel();
         RunResult r = h.result().get(20, TimeUnit.SECONDS);
         assertEquals(RunStatus.CANCELLED, r.status());
         assertEquals(StepStatus.CANCELLED, r.steps().getFirst().status());
         assertEquals(List.of(), rig.calls("after"), "no step runs after a cancel");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                ProcessHandle survivor = tree.stream().filter(ProcessHandle::isAlive).findFirst().orElseThrow();
+                survivor.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            // reported below
+        }
+        List<String> alive = tree.stream().filter(ProcessHandle::isAlive)
+                .map(ph -> ph.pid() + " " + ph.info().commandLine().orElse("?")).toList();
+        tree.forEach(ProcessHandle::destroyForcibly); // never leave a sleep behind, even when failing
+        assertEquals(List.of(), alive, "no descendant of the cancelled step survives");
     }
 
     @Test

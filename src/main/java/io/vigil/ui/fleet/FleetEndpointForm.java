@@ -16,7 +16,7 @@ public record FleetEndpointForm(String name, String url, Auth auth, String usern
     public enum Auth {
         NONE, BASIC, BEARER;
 
-        /** The value of {@code auth.kind} in settings.yaml. */
+        /** The value of {@code auth.type} in settings.yaml. */
         public String yamlKind() {
             return name().toLowerCase(Locale.ROOT);
         }

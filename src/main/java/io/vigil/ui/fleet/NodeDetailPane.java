@@ -58,10 +58,10 @@ final class NodeDetailPane extends VBox {
     private final Label historyStatus = new Label();
     private final FlowPane cards = new FlowPane(12, 12);
     private final List<GpuCard> cardList = new ArrayList<>();
-    private final TimeSeriesChart utilization = new TimeSeriesChart("Utilization %");
-    private final TimeSeriesChart memory = new TimeSeriesChart("Memory used (bytes)");
-    private final TimeSeriesChart temperature = new TimeSeriesChart("Temperature °C");
-    private final TimeSeriesChart power = new TimeSeriesChart("Power W");
+    private final TimeSeriesChart utilization = new TimeSeriesChart("Utilization % by GPU");
+    private final TimeSeriesChart memory = new TimeSeriesChart("Memory used by GPU");
+    private final TimeSeriesChart temperature = new TimeSeriesChart("Temperature °C by GPU");
+    private final TimeSeriesChart power = new TimeSeriesChart("Power W by GPU");
     private final TableView<FleetViewModel.ProcessRow> table = new TableView<>();
     private String cardKey = "";
 
@@ -123,7 +123,8 @@ final class NodeDetailPane extends VBox {
         Label procTitle = new Label("Processes on this node's GPUs");
         procTitle.getStyleClass().add("section-title");
         buildTable();
-        getChildren().addAll(head, labels, down, host, cards, historyStatus, charts, procTitle, table);
+        // History first: it is what the drill-down adds to the grid; the cards repeat the live values.
+        getChildren().addAll(head, labels, down, host, historyStatus, charts, cards, procTitle, table);
 
         model.selectedNodeProperty().addListener((o, a, n) -> showNode(n));
         model.selectedGpusProperty().addListener((o, a, g) -> showCards());
@@ -262,7 +263,8 @@ final class NodeDetailPane extends VBox {
         }
         List<ChartSeries> out = new ArrayList<>();
         for (NodeHistory.GpuSeries s : h.of(m)) {
-            out.add(new ChartSeries("GPU " + s.gpuIndex(), s.gpuIndex() % 8 + 1, s.points()));
+            // The legend names GPUs by index only: eight "GPU n" labels would run into the title.
+            out.add(new ChartSeries(Integer.toString(s.gpuIndex()), s.gpuIndex() % 8 + 1, s.points()));
         }
         return out;
     }

@@ -121,6 +121,10 @@ public final class GpusView implements View {
         table.getColumns().add(column("User", 90, r -> SafeText.of(r.user())));
         table.getColumns().add(column("GPU memory", 100,
                 r -> r.gpuMemoryBytes().isPresent() ? Units.bytes(r.gpuMemoryBytes().getAsLong()) : GpuCard.NA));
+        table.getColumns().add(column("SM %", 60, r -> r.smUtilPercent().isPresent()
+                ? String.format(Locale.ROOT, "%.0f", r.smUtilPercent().getAsDouble()) : GpuCard.NA));
+        table.getColumns().add(column("Mem %", 60, r -> r.memUtilPercent().isPresent()
+                ? String.format(Locale.ROOT, "%.0f", r.memUtilPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("CPU %", 70, r -> r.cpuPercent().isPresent()
                 ? String.format(Locale.ROOT, "%.1f", r.cpuPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("RSS", 90,

@@ -128,7 +128,7 @@ public final class RulesView implements View {
         VBox.setVgrow(split, Priority.ALWAYS);
         root.getChildren().addAll(head, fileBanner, split);
 
-        yaml.setText(model.fileText());
+        loadFileText();
         detector.setValue(DetectorKind.METRIC.key());
         condition.setValue(">");
         reducer.setValue("avg");
@@ -246,7 +246,7 @@ public final class RulesView implements View {
         save.setOnAction(e -> model.save(yaml.getText()));
         Button revert = new Button("Revert");
         revert.setId("rules-revert");
-        revert.setOnAction(e -> yaml.setText(model.fileText()));
+        revert.setOnAction(e -> loadFileText());
         yamlStatus.setId("rules-yaml-status");
         yamlStatus.setWrapText(true);
         saveStatus.setId("rules-save-status");
@@ -254,6 +254,11 @@ public final class RulesView implements View {
         VBox box = new VBox(6, yaml, new HBox(8, save, revert), yamlStatus, saveStatus);
         box.setPadding(new Insets(8));
         return box;
+    }
+
+    /** The file's text into the YAML editor, read off the FX thread. */
+    private void loadFileText() {
+        model.fileText().thenAccept(text -> javafx.application.Platform.runLater(() -> yaml.setText(text)));
     }
 
     private VBox backtestPane() {

@@ -73,8 +73,9 @@ public final class RulesViewModel {
                         : "rules.yaml has problems; the last good rules stay active:");
     }
 
-    String fileText() {
-        return repository.text();
+    /** Reads the rules file on the background executor, never the FX thread. */
+    java.util.concurrent.CompletableFuture<String> fileText() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(repository::text, background);
     }
 
     String filePath() {

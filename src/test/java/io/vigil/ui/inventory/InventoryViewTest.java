@@ -66,6 +66,9 @@ class InventoryViewTest {
             Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 900);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             s.setScene(scene);
+            s.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            s.setY(0);
+            s.sizeToScene();
             s.show();
         });
         assertTrue(stage.isShowing());
