@@ -289,7 +289,7 @@ public final class Runner {
             // The override is audited on the very entry of the capture it lets pass.
             StepResult r = !overridden ? ran : new StepResult(ran.index(), ran.name(), ran.status(), ran.exitCode(),
                     ran.duration(), ran.commands(), ran.output(), ran.outputSha256(), ran.truncated(),
-                    Escaper.escape(ran.message() + "; EVIDENCE-FIRST OVERRIDDEN by " + user + ": "
+                    ran.message() + Escaper.escape("; EVIDENCE-FIRST OVERRIDDEN by " + user + ": "
                             + redactor.redact(evidenceOverride.get()) + "; the later steps run"));
             results.add(r);
             restrictEvidence(plan);
