@@ -104,7 +104,10 @@ public final class VigilApp extends Application {
                 : getParameters() == null ? List.of() : getParameters().getRaw();
         // The window comes first, saying it is starting; the wiring (database, migrations, YAML,
         // OSHI, native libraries) is built on the switcher thread and the views attached when ready.
-        Scene scene = new Scene(startingPane("Starting Vigil…"), 1280, 820);
+        // 1280 × 820, or the screen when it is smaller (a window larger than the screen is cut off).
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(startingPane("Starting Vigil…"), Math.min(1280, screen.getWidth()),
+                Math.min(820, screen.getHeight()));
         scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
         stage.getIcons().add(new Image(getClass().getResourceAsStream("/io/vigil/ui/vigil-icon-256.png")));
         stage.setMinWidth(960);
