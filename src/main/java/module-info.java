@@ -25,6 +25,8 @@ module io.vigil {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.http.auth.aws;
+    requires software.amazon.awssdk.http.auth.spi;
 
     exports io.vigil.app;
     exports io.vigil.telemetry;
@@ -59,4 +61,5 @@ module io.vigil {
     opens io.vigil.cloud to com.fasterxml.jackson.databind;
     opens io.vigil.fleet to com.fasterxml.jackson.databind;
     opens io.vigil.ui.cloud to javafx.graphics;
+    opens io.vigil.ui.fleet to javafx.graphics;
 }

@@ -21,6 +21,17 @@
  *   FAKE_NVML_GRAPHICS_PROCS=... graphics processes, same form (default none)
  *   FAKE_NVML_EPOCH=token        poll counters restart when this token changes between inits,
  *                                so one test's counts do not leak into the next
+ *   FAKE_NVML_PROC_UTIL=g:pid:sm:mem,...  per-process utilization samples (SM %, memory %) that
+ *                                nvmlDeviceGetProcessUtilization returns for GPU g; pid "self"
+ *                                as above. Default none (the call answers NOT_FOUND: no samples).
+ *
+ * Events (nvmlEventSetCreate / nvmlDeviceRegisterEvents / nvmlEventSetWait_v2) are injected by
+ * the test through fake-only exported functions, called through FFM:
+ *   fakeNvmlInjectEvent(gpu, eventType, eventData)   queue one event (0x8 XID, 0x1/0x2 ECC)
+ *   fakeNvmlInjectXid(gpu, xid)                      the same for an XID
+ *   fakeNvmlDriverReset()                            the driver goes away: every init reference
+ *                                                    is dropped, waiters wake with UNINITIALIZED,
+ *                                                    queued events are lost
  * A "poll" of a GPU is counted at each nvmlDeviceGetUtilizationRates call on it.
  *
  * Built twice by the pom: the normal library, and with -DFAKE_OLD_DRIVER a library that lacks the
@@ -32,6 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <time.h>
+#include <sys/time.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -45,6 +59,7 @@ enum {
     NVML_ERROR_NOT_FOUND = 6,
     NVML_ERROR_INSUFFICIENT_SIZE = 7,
     NVML_ERROR_DRIVER_NOT_LOADED = 9,
+    NVML_ERROR_TIMEOUT = 10,
     NVML_ERROR_GPU_IS_LOST = 15,
     NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
     NVML_ERROR_UNKNOWN = 999
@@ -76,8 +91,12 @@ _Static_assert(sizeof(nvmlTemperature_t) == 12, "nvmlTemperature_t layout");
 
 struct fake_proc { unsigned int pid; unsigned long long bytes; long from, to; };
 
+struct fake_util { unsigned int pid, sm, mem; };
+
 struct fake_gpu {
     int index;
+    struct fake_util util[MAX_PROCS];
+    int nutil;
     int unsupported;
     long polls;
     int lost_latched; /* became lost; stays so until a shutdown + init after the lost window */
@@ -135,6 +154,25 @@ static void parse_procs(const char *spec, int graphics) {
     }
 }
 
+static void parse_util(const char *spec) {
+    for (int i = 0; i < MAX_GPUS; i++) gpus[i].nutil = 0;
+    if (!spec) return;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char pidtext[32] = "";
+        int g = -1;
+        unsigned int sm = 0, mem = 0;
+        if (sscanf(item, " %d:%31[^:]:%u:%u", &g, pidtext, &sm, &mem) != 4 || g < 0 || g >= MAX_GPUS) continue;
+        if (gpus[g].nutil >= MAX_PROCS) continue;
+        struct fake_util *u = &gpus[g].util[gpus[g].nutil++];
+        u->pid = strcmp(pidtext, "self") == 0 ? (unsigned int) getpid() : (unsigned int) strtoul(pidtext, NULL, 10);
+        u->sm = sm;
+        u->mem = mem;
+    }
+}
+
 static int in_list(const char *list, int index) {
     if (!list) return 0;
     char buf[256];
@@ -185,6 +223,7 @@ static nvmlReturn_t do_init(void) {
     const char *procs = getenv("FAKE_NVML_PROCS");
     parse_procs(procs ? procs : "0:self:3072", 0);
     parse_procs(getenv("FAKE_NVML_GRAPHICS_PROCS"), 1);
+    parse_util(getenv("FAKE_NVML_PROC_UTIL"));
     init_count++;
     return NVML_SUCCESS;
 }
@@ -449,3 +488,161 @@ EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t dev, u
     return list_procs(dev, 1, count, infos);
 }
 #endif
+
+/* ---- per-process utilization ---- */
+
+typedef struct {
+    unsigned int pid;
+    unsigned long long timeStamp; /* microseconds since the epoch */
+    unsigned int smUtil, memUtil, encUtil, decUtil;
+} nvmlProcessUtilizationSample_t;                                                              /* 32 B */
+_Static_assert(sizeof(nvmlProcessUtilizationSample_t) == 32, "nvmlProcessUtilizationSample_t layout");
+
+static unsigned long long now_micros(void) {
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (unsigned long long) tv.tv_sec * 1000000ULL + (unsigned long long) tv.tv_usec;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProcessUtilizationSample_t *samples,
+                                                    unsigned int *count, unsigned long long lastSeenTimeStamp) {
+    CHECK_DEVICE(dev);
+    if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned long long now = now_micros();
+    (void) lastSeenTimeStamp; /* every sample is "now", so always newer than what the caller saw */
+    if (dev->nutil == 0) { *count = 0; return NVML_ERROR_NOT_FOUND; }
+    if (samples == NULL || *count < (unsigned int) dev->nutil) {
+        *count = (unsigned int) dev->nutil;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (int i = 0; i < dev->nutil; i++) {
+        samples[i].pid = dev->util[i].pid;
+        samples[i].timeStamp = now;
+        samples[i].smUtil = dev->util[i].sm;
+        samples[i].memUtil = dev->util[i].mem;
+        samples[i].encUtil = 0;
+        samples[i].decUtil = 0;
+    }
+    *count = (unsigned int) dev->nutil;
+    return NVML_SUCCESS;
+}
+
+/* ---- energy ---- */
+
+/* Millijoules since "driver load": grows by the GPU's power for one second per poll. */
+EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t dev, unsigned long long *mj) {
+    CHECK_DEVICE(dev);
+    if (mj == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported) return NVML_ERROR_NOT_SUPPORTED;
+    unsigned long long mw = 150000ULL + 50000ULL * (unsigned) dev->index + 123ULL;
+    *mj = 1000000ULL * (unsigned) (dev->index + 1) + mw * (unsigned long long) dev->polls;
+    return NVML_SUCCESS;
+}
+
+/* ---- events ---- */
+
+typedef struct {
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlEventData_t;                                                                             /* 32 B */
+_Static_assert(sizeof(nvmlEventData_t) == 32, "nvmlEventData_t layout");
+
+struct fake_event_set { unsigned long long mask[MAX_GPUS]; long generation; };
+typedef struct fake_event_set *nvmlEventSet_t;
+
+#define MAX_EVENTS 64
+static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ev_cond = PTHREAD_COND_INITIALIZER;
+static struct { int gpu; unsigned long long type, data; } ev_queue[MAX_EVENTS];
+static int ev_count = 0;
+static long driver_generation = 0;
+
+EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    struct fake_event_set *s = calloc(1, sizeof *s);
+    if (s == NULL) return NVML_ERROR_UNKNOWN;
+    pthread_mutex_lock(&ev_lock);
+    s->generation = driver_generation;
+    pthread_mutex_unlock(&ev_lock);
+    *set = s;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t dev, unsigned long long types, nvmlEventSet_t set) {
+    CHECK_DEVICE(dev);
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (dev->unsupported && (types & 0x3ULL)) return NVML_ERROR_NOT_SUPPORTED; /* no ECC on these cards */
+    pthread_mutex_lock(&ev_lock);
+    set->mask[dev->index] |= types;
+    pthread_mutex_unlock(&ev_lock);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+    if (set == NULL || data == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeoutms / 1000;
+    deadline.tv_nsec += (long) (timeoutms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
+    pthread_mutex_lock(&ev_lock);
+    for (;;) {
+        if (init_count == 0 || set->generation != driver_generation) {
+            pthread_mutex_unlock(&ev_lock);
+            return NVML_ERROR_UNINITIALIZED;
+        }
+        for (int i = 0; i < ev_count; i++) {
+            if (set->mask[ev_queue[i].gpu] & ev_queue[i].type) {
+                data->device = &gpus[ev_queue[i].gpu];
+                data->eventType = ev_queue[i].type;
+                data->eventData = ev_queue[i].data;
+                data->gpuInstanceId = 0xFFFFFFFFu;
+                data->computeInstanceId = 0xFFFFFFFFu;
+                memmove(&ev_queue[i], &ev_queue[i + 1], (size_t) (ev_count - i - 1) * sizeof ev_queue[0]);
+                ev_count--;
+                pthread_mutex_unlock(&ev_lock);
+                return NVML_SUCCESS;
+            }
+        }
+        if (pthread_cond_timedwait(&ev_cond, &ev_lock, &deadline) != 0) {
+            pthread_mutex_unlock(&ev_lock);
+            return NVML_ERROR_TIMEOUT;
+        }
+    }
+}
+
+EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    free(set);
+    return NVML_SUCCESS;
+}
+
+/* Fake-only: queue an event for GPU gpu. Returns 0, or -1 when the queue is full or gpu is out of range. */
+EXPORT int fakeNvmlInjectEvent(int gpu, unsigned long long type, unsigned long long data) {
+    if (gpu < 0 || gpu >= MAX_GPUS) return -1;
+    pthread_mutex_lock(&ev_lock);
+    if (ev_count >= MAX_EVENTS) { pthread_mutex_unlock(&ev_lock); return -1; }
+    ev_queue[ev_count].gpu = gpu;
+    ev_queue[ev_count].type = type;
+    ev_queue[ev_count].data = data;
+    ev_count++;
+    pthread_cond_broadcast(&ev_cond);
+    pthread_mutex_unlock(&ev_lock);
+    return 0;
+}
+
+EXPORT int fakeNvmlInjectXid(int gpu, unsigned long long xid) { return fakeNvmlInjectEvent(gpu, 0x8ULL, xid); }
+
+/* Fake-only: the driver goes away (unloaded, or the whole device lost): init references dropped. */
+EXPORT void fakeNvmlDriverReset(void) {
+    pthread_mutex_lock(&ev_lock);
+    init_count = 0;
+    driver_generation++;
+    ev_count = 0;
+    pthread_cond_broadcast(&ev_cond);
+    pthread_mutex_unlock(&ev_lock);
+}

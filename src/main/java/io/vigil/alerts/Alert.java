@@ -1,7 +1,10 @@
 package io.vigil.alerts;
 
 import io.vigil.rules.Severity;
+import io.vigil.text.SafeText;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +12,9 @@ import java.util.Map;
  * about {@code subject} (e.g. "GPU 2 / pid 4711"). {@code value} is the rule's latest value (NaN for
  * no data). {@code since} is when it started breaching; {@code silencedUntil} is null unless silenced.
  * {@code source} groups alerts for filtering (the metric's first name segment or the detector).
- * Immutable; the {@link AlertManager} replaces it on every change.
+ * {@code subject} and label values are kept as shown text: secrets redacted and control characters and
+ * bidirectional overrides escaped ({@link SafeText}). Immutable; the {@link AlertManager} replaces it on
+ * every change.
  */
 public record Alert(long id, String dedupKey, String ruleId, Severity severity, String subject,
                     Map<String, String> labels, double value, AlertState state, Instant since, Instant firedAt,
@@ -17,7 +22,12 @@ public record Alert(long id, String dedupKey, String ruleId, Severity severity, 
                     String source) {
 
     public Alert {
-        labels = Map.copyOf(labels);
+        // Subjects and labels carry process names and command lines (attacker input) to every view, the
+        // CLI, exports, notifications and webhooks: keep them redacted and escaped from here on (idempotent).
+        subject = SafeText.of(subject);
+        Map<String, String> shown = new LinkedHashMap<>();
+        labels.forEach((k, v) -> shown.put(SafeText.of(k), SafeText.of(v)));
+        labels = Collections.unmodifiableMap(shown);
     }
 
     public boolean silenced(Instant now) {

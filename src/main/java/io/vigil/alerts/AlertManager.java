@@ -196,7 +196,8 @@ public final class AlertManager {
         String source = !metric.isEmpty() ? metric.split("[.{]", 2)[0]
                 : rule.map(r -> r.detector().key()).orElse("rule");
         Alert draft = new Alert(0, i.dedupKey(), i.ruleId(), i.severity(), i.subject(), i.labels(), i.value(), state,
-                i.since(), state == AlertState.FIRING ? now : null, now, null, rule.map(Rule::playbook).orElse(""),
+                i.since(), state == AlertState.FIRING ? now : null, now, null,
+                rule.map(r -> r.playbookFor(i.labels())).orElse(""),
                 rule.map(Rule::runbook).orElse(""), metric, source);
         long id = database.inTransaction(c -> {
             long newId = insert(c, draft);

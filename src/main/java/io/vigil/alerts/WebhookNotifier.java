@@ -69,15 +69,40 @@ public final class WebhookNotifier implements Notifier {
         return CompletableFuture.supplyAsync(() -> post(n), executor);
     }
 
+    /**
+     * Sends a plain message ({@code {"text": …}}) in the background, for Slack-compatible targets
+     * only (a PagerDuty event would open an incident); used to keep audit anchors off this machine.
+     * The future completes after the last attempt; not delivered (0 attempts) for PagerDuty targets.
+     */
+    public CompletableFuture<Delivery> deliverText(String text) {
+        if (target.pagerDuty()) {
+            return CompletableFuture.completedFuture(new Delivery(0, 0, false));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return postBody(JSON.writeValueAsBytes(JSON.createObjectNode().put("text", text)));
+            } catch (IOException e) {
+                return new Delivery(0, 0, false);
+            }
+        }, executor);
+    }
+
     private Delivery post(Notification n) {
-        byte[] body;
+        try {
+            return postBody(JSON.writeValueAsBytes(target.pagerDuty() ? pagerDuty(n) : slack(n)));
+        } catch (IOException e) {
+            LOG.warn("Webhook {} ({}) not sent: {}", target.name(), target.redactedUrl(), e.getMessage());
+            return new Delivery(0, 0, false);
+        }
+    }
+
+    private Delivery postBody(byte[] body) {
         HttpRequest request;
         try {
-            body = JSON.writeValueAsBytes(target.pagerDuty() ? pagerDuty(n) : slack(n));
             request = HttpRequest.newBuilder(target.uri(env)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             LOG.warn("Webhook {} ({}) not sent: {}", target.name(), target.redactedUrl(), e.getMessage());
             return new Delivery(0, 0, false);
         }

@@ -17,7 +17,7 @@ public record AppPaths(Path configDir, Path dataDir) {
 
     public static AppPaths resolve(Map<String, String> env, Map<String, String> sysProps) {
         String os = sysProps.getOrDefault("os.name", "").toLowerCase(Locale.ROOT);
-        Path home = Path.of(sysProps.getOrDefault("user.home", "."));
+        Path home = home(env, sysProps);
         Path config;
         Path data;
         if (os.contains("win")) {
@@ -35,6 +35,14 @@ public record AppPaths(Path configDir, Path dataDir) {
         config = override(config, env.get("VIGIL_CONFIG_DIR"), sysProps.get("vigil.config.dir"));
         data = override(data, env.get("VIGIL_DATA_DIR"), sysProps.get("vigil.data.dir"));
         return new AppPaths(config, data);
+    }
+
+    /**
+     * The home folder, the same everywhere Vigil expands {@code ~}: {@code HOME} when it is an
+     * absolute path (what shells and XDG use), else {@code user.home} (the account's home).
+     */
+    public static Path home(Map<String, String> env, Map<String, String> sysProps) {
+        return io.vigil.playbook.SensitivePaths.home(env.get("HOME"), sysProps.getOrDefault("user.home", "."));
     }
 
     public static AppPaths fromSystem() {

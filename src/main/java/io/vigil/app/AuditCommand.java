@@ -1,11 +1,15 @@
 package io.vigil.app;
 
+import io.vigil.playbook.AuditEntry;
 import io.vigil.playbook.AuditVerification;
+import io.vigil.store.OwnerOnly;
+import io.vigil.store.StoreException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,24 +31,64 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the hash chain of the audit log; exit 1 when an entry was changed or deleted.")
+            description = {"Check the audit chain: every entry's hash (keyed HMAC-SHA256, or plain SHA-256 for entries "
+                    + "written before the audit key existed), the links, that none is missing, and every anchor in the "
+                    + "anchor file. Prints what was checked and what it proves.",
+                    "Exit 0 intact, 1 changed, deleted or unreadable, 6 --anchor HASH not found in an intact chain."})
     static final class VerifyCommand implements Callable<Integer> {
+        static final int ANCHOR_NOT_FOUND = 6;
+
         @Spec
         CommandSpec spec;
+
+        @Option(names = "--anchor", paramLabel = "HASH", description = "Also check that the chain passed through HASH "
+                + "(a head hash kept elsewhere: a webhook message, an earlier 'audit verify', a note).")
+        String anchor;
 
         @Override
         public Integer call() throws Exception {
             return PlaybookCommand.withService(spec, service -> {
-                AuditVerification v = service.audit().verify();
                 PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                AuditVerification v;
+                Optional<AuditEntry> at = Optional.empty();
+                try {
+                    v = service.audit().verify();
+                    if (anchor != null) {
+                        at = service.audit().passedThrough(anchor);
+                    }
+                } catch (StoreException e) {
+                    // A dropped table, a corrupt page: say so, without a stack trace.
+                    err.println("BROKEN: the audit log cannot be read, so nothing in it can be vouched for: "
+                            + e.getMessage());
+                    err.flush();
+                    return 1;
+                }
                 if (v.valid()) {
                     out.println("OK: " + v.message());
                 } else {
-                    spec.commandLine().getErr().println("BROKEN at entry " + v.badEntry().getAsLong() + ": " + v.message());
+                    err.println("BROKEN at entry " + v.badEntry().getAsLong() + ": " + v.message());
+                    err.flush();
+                }
+                for (String line : v.report()) {
+                    out.println("  " + line);
                 }
                 out.println("head hash: " + v.headHash());
+                int code = v.valid() ? 0 : 1;
+                if (anchor != null) {
+                    if (at.isPresent()) {
+                        out.println("anchor " + anchor.strip() + ": the chain passed through it at entry " + at.get().seq()
+                                + " (" + at.get().time() + ")" + (v.valid() ? "; nothing up to that entry was changed"
+                                : "; but the chain is broken (above), so this proves nothing"));
+                    } else {
+                        err.println("anchor " + anchor.strip() + ": NOT FOUND: no entry has this hash. The log was "
+                                + "rewritten or cut back past it, or the hash comes from another log.");
+                        err.flush();
+                        code = v.valid() ? ANCHOR_NOT_FOUND : code;
+                    }
+                }
                 out.flush();
-                return v.valid() ? 0 : 1;
+                return code;
             });
         }
     }
@@ -65,6 +109,8 @@ final class AuditCommand implements Callable<Integer> {
                     service.audit().exportJsonLines(spec.commandLine().getOut());
                     return 0;
                 }
+                // The export holds what ran and its output: owner-only, like the database it comes from.
+                OwnerOnly.createFileIfMissing(output);
                 try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
                     long n = service.audit().exportJsonLines(w);
                     spec.commandLine().getErr().println(n + " entries written to " + output);

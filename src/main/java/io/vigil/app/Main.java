@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Security-operations console for GPU and AI-cloud infrastructure.%n"
                 + "With no command, opens the desktop console.",
         subcommands = {StatusCommand.class, RulesCommand.class, AlertsCommand.class, PlaybookCommand.class,
-            AuditCommand.class, InventoryCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, InventoryCommand.class, BaselineCommand.class, FleetCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--smoke-test", description = "Open the console, wait for its first rendered frame, "

@@ -16,6 +16,7 @@ import io.vigil.playbook.RunResult;
 import io.vigil.playbook.RunStatus;
 import io.vigil.playbook.Step;
 import io.vigil.playbook.StepResult;
+import io.vigil.text.Escaper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -60,12 +62,27 @@ final class PlaybookCommand implements Callable<Integer> {
 
     /** Opens the wiring for a command, or prints why playbooks are unavailable. */
     static int withService(CommandSpec spec, ServiceWork work) throws Exception {
-        try (Wiring wiring = Wiring.forCommandLine(AppPaths.fromSystem(), Clock.systemUTC())) {
+        AppPaths paths = AppPaths.fromSystem();
+        try (Wiring wiring = Wiring.forCommandLine(paths, Clock.systemUTC())) {
             if (wiring.playbooks().isEmpty()) {
-                spec.commandLine().getErr().println("Playbooks are unavailable: " + String.join("; ", wiring.problems()));
+                // Each problem once, on its own line, without repeating the headline it may already carry.
+                spec.commandLine().getErr().println("Playbooks are unavailable:");
+                for (String p : wiring.problems()) {
+                    spec.commandLine().getErr().println("  " + p.replaceFirst("^Playbooks are unavailable: ", ""));
+                }
                 return UNAVAILABLE;
             }
+            for (String p : wiring.problems()) {
+                if (p.startsWith(paths.settingsFile().toString())) {
+                    spec.commandLine().getErr().println("warning: " + p);
+                }
+            }
             PlaybookService service = wiring.playbooks().get();
+            for (String p : wiring.problems()) {
+                if (p.startsWith("Permissions: ")) {
+                    spec.commandLine().getErr().println("warning: " + p);
+                }
+            }
             for (String p : service.catalog().problems()) {
                 spec.commandLine().getErr().println("warning: " + p);
             }
@@ -159,6 +176,10 @@ final class PlaybookCommand implements Callable<Integer> {
         @Option(names = "--yes", description = "Confirm destructive steps (required when not interactive).")
         boolean yes;
 
+        @Option(names = "--override-evidence", paramLabel = "REASON", description = "Run the destructive steps even "
+                + "if capturing evidence before them fails; the reason is written to the audit log.")
+        String overrideEvidence;
+
         @Override
         public Integer call() throws Exception {
             return withService(spec, service -> {
@@ -167,6 +188,7 @@ final class PlaybookCommand implements Callable<Integer> {
                 var found = service.catalog().find(name);
                 if (found.isEmpty()) {
                     err.println("No playbook '" + name + "'; see 'vigil playbook list'.");
+                    refused(service, err, Optional.empty(), name, "", "unknown playbook");
                     return BAD_INPUT;
                 }
                 RunPlan plan;
@@ -174,40 +196,61 @@ final class PlaybookCommand implements Callable<Integer> {
                     plan = service.runner().plan(found.get(), params, Map.of());
                 } catch (PlaybookException e) {
                     err.println("Cannot run " + name + ":\n" + e.getMessage());
+                    refused(service, err, Optional.empty(), found.get().id(), found.get().sha256(),
+                            "bad parameters: " + e.getMessage());
                     return BAD_INPUT;
                 }
-                out.println((dryRun ? "Would run " : "Running ") + plan.playbook().name() + " (" + plan.playbook().id()
-                        + ", run " + plan.runId() + "):");
-                plan.commandLines().forEach(l -> out.println("  " + l));
-                out.flush();
+                String header = plan.playbook().name() + " (" + plan.playbook().id() + ", run " + plan.runId() + "):";
                 if (!plan.runnable()) {
-                    err.println("Nothing was run:");
+                    err.println("Nothing was run: " + header);
+                    plan.commandLines().forEach(l -> err.println("  " + l));
                     plan.blockers().forEach(b -> err.println("  " + b));
+                    refused(service, err, Optional.of(plan), plan.playbook().id(), plan.playbook().sha256(),
+                            "blocked: " + String.join("; ", plan.blockers()));
                     return BLOCKED;
                 }
                 if (dryRun) {
+                    out.println("Would run " + header);
+                    plan.commandLines().forEach(l -> out.println("  " + l));
+                    out.flush();
                     return 0;
                 }
                 boolean confirmed = yes;
+                boolean shown = false;
                 if (plan.destructive() && !confirmed) {
                     // Since JDK 22 System.console() exists even when redirected: ask only a real terminal.
                     java.io.Console console = System.console();
                     if (console == null || !console.isTerminal()) {
+                        // Nothing runs, so nothing says "Running": the refusal and what would have run, on stderr.
                         err.println("This playbook has destructive steps; nothing was run. Add --yes to confirm them.");
+                        err.println("It would have run " + header);
+                        plan.commandLines().forEach(l -> err.println("  " + l));
+                        refused(service, err, Optional.of(plan), plan.playbook().id(), plan.playbook().sha256(),
+                                "destructive steps not confirmed (no --yes, no terminal to ask)");
                         return NOT_CONFIRMED;
                     }
+                    out.println("Would run " + header);
+                    plan.commandLines().forEach(l -> out.println("  " + l));
                     out.print("This playbook has destructive steps. Type 'yes' to run them: ");
                     out.flush();
                     String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                     if (!"yes".equals(answer == null ? "" : answer.strip())) {
                         err.println("Not confirmed; nothing was run.");
+                        refused(service, err, Optional.of(plan), plan.playbook().id(), plan.playbook().sha256(),
+                                "destructive steps not confirmed at the prompt");
                         return NOT_CONFIRMED;
                     }
                     confirmed = true;
+                    shown = true;
                 }
+                out.println("Running " + header);
+                if (!shown) {
+                    plan.commandLines().forEach(l -> out.println("  " + l));
+                }
+                out.flush();
                 RunHandle handle;
                 try {
-                    handle = service.runner().start(plan, printer(out), confirmed);
+                    handle = service.runner().start(plan, printer(out), confirmed, Optional.ofNullable(overrideEvidence));
                 } catch (PlaybookException e) {
                     err.println(e.getMessage());
                     return UNAVAILABLE;
@@ -236,6 +279,18 @@ final class PlaybookCommand implements Callable<Integer> {
             });
         }
 
+        /** Audits a run refused before anything ran; a failure to record it is reported, not fatal. */
+        private void refused(PlaybookService service, PrintWriter err, Optional<RunPlan> plan, String playbookId,
+                             String sha256, String reason) {
+            try {
+                String runId = service.runner().recordRefused(plan, playbookId, sha256, params, reason);
+                err.println("(recorded in the audit log as refused run " + runId + ")");
+            } catch (PlaybookException e) {
+                err.println("warning: " + e.getMessage());
+            }
+            err.flush();
+        }
+
         private static RunListener printer(PrintWriter out) {
             return new RunListener() {
                 @Override
@@ -246,14 +301,15 @@ final class PlaybookCommand implements Callable<Integer> {
 
                 @Override
                 public void output(int stepIndex, String line) {
-                    out.println("   " + line);
+                    out.println("   " + Escaper.escape(line)); // escaped by the runner already; idempotent
                     out.flush();
                 }
 
                 @Override
                 public void stepFinished(StepResult r) {
                     out.println("-> " + r.status() + (r.exitCode().isPresent() ? " exit " + r.exitCode().getAsInt() : "")
-                            + " in " + Durations.human(r.duration()) + (r.message().isEmpty() ? "" : ": " + r.message()));
+                            + " in " + Durations.human(r.duration()) + (r.message().isEmpty() ? "" : ": "
+                            + Escaper.escape(r.message())));
                     out.flush();
                 }
             };

@@ -7,6 +7,7 @@ import io.vigil.telemetry.PollResult;
 import io.vigil.telemetry.Sample;
 import io.vigil.telemetry.Source;
 import io.vigil.telemetry.SourceStatus;
+import io.vigil.text.Escaper;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -41,6 +42,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = "--refresh", description = "Read AWS Cost Explorer now even when the figures cached by an "
+            + "earlier run are fresh (each request costs USD 0.01).")
+    boolean refresh;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +53,9 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Wiring wiring = Wiring.forStatus(AppPaths.fromSystem(), Clock.systemUTC())) {
+            if (refresh) {
+                wiring.cloud().ifPresent(c -> c.cost().requestRefresh());
+            }
             Map<String, Object> report = reading(wiring);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -102,6 +110,9 @@ final class StatusCommand implements Callable<Integer> {
             sources.add(s);
         }
         report.put("sources", sources);
+        if (wiring.cloudOff()) {
+            report.put("aws", "off (cloud.enabled: false): no AWS calls");
+        }
         if (!wiring.problems().isEmpty()) {
             report.put("problems", wiring.problems());
         }
@@ -131,8 +142,19 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Vigil status on " + report.get("host") + " at " + report.get("time"));
         for (Map<String, Object> s : (List<Map<String, Object>>) report.get("sources")) {
             String reason = (String) s.get("reason");
-            out.printf("%n%-12s %s%s%n", s.get("name"), s.get("health"), reason.isEmpty() ? "" : "  " + reason);
-            ((Map<String, Object>) s.get("metrics")).forEach((k, v) -> out.printf("  %-44s %s%n", k, format((Double) v)));
+            // Fleet metric ids and reasons carry labels from remote exporters: escape them.
+            out.printf("%n%-12s %s%s%n", s.get("name"), s.get("health"), reason.isEmpty() ? "" : "  " + Escaper.escape(reason));
+            ((Map<String, Object>) s.get("metrics")).forEach((k, v) -> out.printf("  %-44s %s%n", Escaper.escape(k),
+                    format((Double) v)));
+            // Cost figures may come from an earlier run's cache: say how old they are.
+            if (s.get("cost") instanceof Map<?, ?> cost && cost.get("asOf") != null) {
+                out.printf("  as of %s%s%n", cost.get("asOf"),
+                        Boolean.TRUE.equals(cost.get("fromCache")) ? " (cached; --refresh reads AWS now)" : "");
+            }
+        }
+        if (report.containsKey("aws")) {
+            out.println();
+            out.println("AWS: " + report.get("aws"));
         }
         if (report.containsKey("problems")) {
             out.println();

@@ -50,7 +50,8 @@ final class SuggestedPlaybookDryRuns implements AlertListener {
             return;
         }
         try {
-            var plan = playbooks.runner().plan(playbook.get(), java.util.Map.of(), alert.labels());
+            var plan = playbooks.runner().plan(playbook.get(), java.util.Map.of(),
+                    io.vigil.playbook.AlertContext.forPlaybook(alert.labels()));
             playbooks.runner().recordDryRun(plan, "suggested by alert " + alert.id() + " (" + alert.ruleId() + ": "
                     + alert.subject() + ")");
         } catch (PlaybookException e) {

@@ -104,7 +104,8 @@ public final class VigilApp extends Application {
                 : getParameters() == null ? List.of() : getParameters().getRaw();
         // The window comes first, saying it is starting; the wiring (database, migrations, YAML,
         // OSHI, native libraries) is built on the switcher thread and the views attached when ready.
-        // 1280 × 820, or the screen when it is smaller (a window larger than the screen is cut off).
+        // 1280×820 is the design size; a smaller screen (JavaFX's headless screen is 1000×1000) gets
+        // what fits, since a window larger than the screen breaks the headless renderer.
         javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(startingPane("Starting Vigil…"), Math.min(1280, screen.getWidth()),
                 Math.min(820, screen.getHeight()));
@@ -114,6 +115,14 @@ public final class VigilApp extends Application {
         stage.setMinHeight(640);
         stage.setTitle("Vigil");
         stage.setScene(scene);
+        if (screen.getWidth() < 1280 || screen.getHeight() < 820) {
+            // The stage may have been placed or sized before (a test's reused primary stage): pin it
+            // inside the screen, since a window reaching past the headless screen's edge fails to draw.
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
+            stage.setWidth(scene.getWidth());
+            stage.setHeight(scene.getHeight());
+        }
         stage.show();
         Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
             OptionalDouble demoSpeed = demoSpeed(args);
@@ -343,6 +352,8 @@ public final class VigilApp extends Application {
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
                 () -> noGpuText(), this::startDemo)));
+        // --- fleet view ---
+        items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
         items.add(wiring.alertEngine().isPresent()
                 ? new NavItem("alerts", "Alerts", Icons.ALERTS, this::alertsView)
@@ -425,8 +436,20 @@ public final class VigilApp extends Application {
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
     private void runPlaybook(String playbookId, java.util.Map<String, String> context) {
-        openPlaybook(playbookId, context);
+        // A fleet alert's pid belongs to another machine; its pod names the workload (AlertContext).
+        openPlaybook(playbookId, io.vigil.playbook.AlertContext.forPlaybook(context));
     }
+
+    /** The Fleet view; without a fleet, its first-run form writes settings.yaml and restarts the sources. */
+    private View fleetView() {
+        return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
+                form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
+                () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
+                wiring.scenario().isPresent() ? null : this::startDemo);
+    }
+
+    /** The built-in playbook the Cloud view's "Guardrails…" opens. */
+    static final String GUARDRAILS_PLAYBOOK = "aws-guardrails";
 
     private View cloudView() {
         var cloud = wiring.cloud();
@@ -434,7 +457,16 @@ public final class VigilApp extends Application {
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault());
-        CloudView real = new CloudView(model, cloud.map(CloudServices::guardrails), wiring.clock(), uiBackground);
+        Wiring w = wiring;
+        // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
+        java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
+                ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
+        CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
+                cloud.isEmpty() ? null : () -> {
+                    cloud.get().cost().requestRefresh();
+                    cloud.get().cloudWatch().requestRetry();
+                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                });
         boolean replay = wiring.scenario().isPresent();
         return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
                 replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
@@ -456,6 +488,10 @@ public final class VigilApp extends Application {
     }
 
     private String costReason() {
+        if (wiring.cloudOff()) {
+            return "AWS is off (cloud.enabled: false in settings.yaml): Vigil makes no AWS call. "
+                    + "Set cloud.enabled: true to read Cost Explorer and CloudWatch.";
+        }
         return wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("cost"))
                 .map(st -> st.health().reason()).filter(r -> !r.isEmpty()).findFirst()
                 .orElse("The AWS cost source is not set up.");

@@ -84,7 +84,11 @@ public final class Wiring implements AutoCloseable {
     private final Scenario scenario;
     private final InventorySource inventory;
     private CloudServices cloud;
+    private boolean cloudOff;
     private Database cloudBudgetDatabase;
+    // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
+    private io.vigil.fleet.FleetSource fleet;
+    private io.vigil.fleet.PromQlQuery fleetQuery;
 
     // ---- Executors this wiring owns; close() drains them (bounded) before the database closes ----
     /** Suggested playbooks' dry runs (audit writes). */
@@ -117,12 +121,15 @@ public final class Wiring implements AutoCloseable {
         this.paths = paths;
         this.settings = settings;
         this.problems.addAll(settings.problems());
-        this.series = new SeriesStore();
+        // Owner-only folders, and a warning for trusted files others may write (issue 15).
+        this.problems.addAll(TrustedFiles.secureAtStart(paths));
+        this.series = new SeriesStore(SeriesStore.DAY_OF_SECONDS, fleetWindow(settings).pointsPerSeries(),
+                fleetWindow(settings).window());
         this.scheduler = SourceScheduler.withVirtualThreads(clock);
         scheduler.addListener(series);
 
         SystemInfo systemInfo = new SystemInfo();
-        HostSettings host = settings.section("host", HostSettings.class);
+        HostSettings host = settings.section("host", HostSettings.class, problems::add);
         this.processes = scenario == null
                 ? HostProcessSource.forThisMachine(systemInfo, host.processPeriod())
                 : new HostProcessSource(new ScenarioProcessReader(scenario, clock), new ScenarioNetworkReader(scenario, clock),
@@ -133,7 +140,7 @@ public final class Wiring implements AutoCloseable {
             scheduler.register(source);
         }
         // GPUs: NVML through FFM first, nvidia-smi when NVML cannot load; DOWN with the reason otherwise.
-        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class);
+        GpuSettings gpuSettings = settings.section("gpu", GpuSettings.class, problems::add);
         String nvmlLibrary = gpuSettings.nvmlLibraryOrDefault();
         java.nio.file.Path nvidiaSmi = gpuSettings.nvidiaSmi().isEmpty() ? null : java.nio.file.Path.of(gpuSettings.nvidiaSmi());
         this.gpu = scenario == null
@@ -151,7 +158,7 @@ public final class Wiring implements AutoCloseable {
                 scheduler.addListener(roll);
             } catch (StoreException e) {
                 // History is a comfort, not a requirement: keep watching live without it.
-                LOG.error("Running without history: {}", e.getMessage(), e);
+                LOG.error("Running without history: {}", e.getMessage()); // the message says it all: no stack trace on a CLI
                 problems.add(e.getMessage());
                 if (db != null) {
                     db.close();
@@ -161,11 +168,16 @@ public final class Wiring implements AutoCloseable {
         }
         this.database = db;
         this.rollups = roll;
-        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot, problems,
+        // One miner-signature and allow-list, loaded once: the rules and the playbook actions share it,
+        // so triage never contradicts an alert. (Only a persistent console writes the editable copies.)
+        Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
+        this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
+                signatures, problems,
                 scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
         // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
         this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
-                paths.configDir(), Path.of(System.getProperty("user.home", ".")), inventorySettings(settings, problems), clock);
+                paths.configDir(), AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))),
+                inventorySettings(settings, problems), clock);
         if (inventory != null) {
             scheduler.register(inventory);
         }
@@ -181,18 +193,21 @@ public final class Wiring implements AutoCloseable {
             scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
                     io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
         }
+        // --- fleet: a scenario replay has its own fleet, so the Fleet view is never empty in the demo ---
+        if (scenario != null) {
+            fleet = new io.vigil.fleet.FleetSource(new io.vigil.scenario.ScenarioFleetReader(scenario),
+                    Duration.ofSeconds(15));
+            scheduler.register(fleet);
+        } else {
+            // Prometheus only when an endpoint is configured; local NVML stays the default.
+            registerFleet(settings, clock);
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background").factory());
 
         // Rules and alerts: the rules file always loads (for the editor); alerts need the database.
         this.ruleRepository = new RuleRepository(paths.configDir().resolve("rules.yaml"));
-        AlertSettings alertCfg;
-        try {
-            alertCfg = settings.section("alerts", AlertSettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (alerts: no webhooks until it is fixed)");
-            alertCfg = new AlertSettings(List.of(), 60, false, true);
-        }
+        AlertSettings alertCfg = settings.section("alerts", AlertSettings.class, problems::add);
         this.alertSettings = alertCfg;
         this.notifications = notificationDispatcher(database, clock, alertCfg, problems);
         AlertEngine engine = null;
@@ -201,8 +216,9 @@ public final class Wiring implements AutoCloseable {
             ruleRepository.problems().forEach(p -> problems.add("Rules: " + p));
             if (database != null) {
                 try {
-                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), new DetectorInputs(
-                            processes::latest, this::gpuProcesses, scheduler::statuses, Signatures.load(paths.configDir())));
+                    Evaluator evaluator = new Evaluator(clock, MetricReader.of(series), fleetRuleInputs(new DetectorInputs(
+                            processes::latest, this::gpuProcesses, scheduler::statuses, signatures))
+                            .withExfiltration(exfiltrationDetector(settings, scenario != null)));
                     AlertManager alertManager = new AlertManager(database, clock, ruleRepository::rule);
                     alertManager.addListener(notifications);
                     if (playbooks != null) {
@@ -218,6 +234,33 @@ public final class Wiring implements AutoCloseable {
             }
         }
         this.alertEngine = engine;
+    }
+
+    // --- fleet rules: detectors see the fleet snapshot; promql: rules are evaluated against Prometheus ---
+    private io.vigil.rules.PromQlRuleSource promQlRules;
+
+    /**
+     * {@code local} plus the fleet's snapshot for the detectors (empty without a fleet) and, when the
+     * fleet is read from Prometheus, the poller that evaluates the {@code promql:} rules on the fleet
+     * period.
+     */
+    private DetectorInputs fleetRuleInputs(DetectorInputs local) {
+        if (fleet == null) {
+            return local;
+        }
+        io.vigil.fleet.FleetSource source = fleet;
+        DetectorInputs inputs = local.withFleet(source::latest);
+        if (fleetQuery != null) {
+            promQlRules = new io.vigil.rules.PromQlRuleSource(fleetQuery, ruleRepository::rules, source.period());
+            scheduler.register(promQlRules);
+            inputs = inputs.withPromQl(promQlRules);
+        }
+        return inputs;
+    }
+
+    /** The poller of the {@code promql:} rules; empty unless the fleet is read from Prometheus. */
+    public Optional<io.vigil.rules.PromQlRuleSource> promQlRules() {
+        return Optional.ofNullable(promQlRules);
     }
 
     /** Notification state kept in the database when there is one, so a restart still resolves what paged. */
@@ -259,6 +302,12 @@ public final class Wiring implements AutoCloseable {
     private void registerCloud(Settings settings, AppPaths paths, Clock clock) {
         try {
             CloudSettings cloudSettings = settings.section("cloud", CloudSettings.class);
+            if (!cloudSettings.enabled()) {
+                // cloud.enabled: false means no AWS call at all: no source, no SDK client is built.
+                cloudOff = true;
+                LOG.info("AWS cost sources are off (cloud.enabled: false)");
+                return;
+            }
             Database budgetDb = database;
             if (budgetDb == null) {
                 cloudBudgetDatabase = Database.open(paths.databaseFile());
@@ -271,6 +320,32 @@ public final class Wiring implements AutoCloseable {
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("AWS cost sources disabled: {}", e.getMessage());
             problems.add("AWS cost sources disabled: " + e.getMessage());
+        }
+    }
+
+    /** The fleet settings for the series store's short fleet window; the defaults when the section is broken. */
+    private static io.vigil.fleet.FleetSettings fleetWindow(Settings settings) {
+        try {
+            return settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+        } catch (IllegalArgumentException e) {
+            return new io.vigil.fleet.FleetSettings(List.of(), "", 0, 0); // registerFleet reports the problem
+        }
+    }
+
+    /** The fleet source when {@code fleet:} names an endpoint (or VIGIL_PROMETHEUS_URL is set). */
+    private void registerFleet(Settings settings, Clock clock) {
+        try {
+            io.vigil.fleet.FleetSettings fs = settings.section("fleet", io.vigil.fleet.FleetSettings.class);
+            if (!fs.configured()) {
+                return;
+            }
+            var connection = io.vigil.fleet.prometheus.PrometheusEndpoints.connect(fs, System.getenv(), clock);
+            fleet = new io.vigil.fleet.FleetSource(connection.reader(), fs.period());
+            fleetQuery = connection.query();
+            scheduler.register(fleet);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Fleet disabled: {}", e.getMessage());
+            problems.add("Fleet disabled: " + e.getMessage());
         }
     }
 
@@ -288,7 +363,9 @@ public final class Wiring implements AutoCloseable {
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
         try {
-            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm")) {
+            // The audit key and anchors belong to that database: a fresh database with old anchors would not verify.
+            for (String f : List.of("vigil.db", "vigil.db-wal", "vigil.db-shm", io.vigil.playbook.AuditLog.KEY_FILE,
+                    io.vigil.playbook.AuditLog.ANCHOR_FILE)) {
                 java.nio.file.Files.deleteIfExists(demo.dataDir().resolve(f));
             }
         } catch (java.io.IOException e) {
@@ -399,13 +476,19 @@ public final class Wiring implements AutoCloseable {
         return inventory;
     }
 
-    private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
-        try {
-            return settings.section("inventory", InventorySettings.class);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage() + " (using the inventory defaults)");
-            return InventorySettings.defaults();
+    // --- exfiltration detector: open files under the inventory's watched roots (none in a scenario replay) ---
+    private static io.vigil.rules.ExfiltrationDetector exfiltrationDetector(Settings settings, boolean replay) {
+        if (replay) {
+            return null;
         }
+        // Problems with the section are reported once, by the inventory.
+        List<java.nio.file.Path> roots = settings.section("inventory", InventorySettings.class, p -> { }).watchedRootPaths(
+                AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))));
+        return new io.vigil.rules.ExfiltrationDetector(io.vigil.host.OpenFilesReader.forThisMachine(), () -> roots);
+    }
+
+    private static InventorySettings inventorySettings(Settings settings, List<String> problems) {
+        return settings.section("inventory", InventorySettings.class, problems::add);
     }
 
     public Optional<RollupStore> rollups() {
@@ -459,15 +542,30 @@ public final class Wiring implements AutoCloseable {
         List<io.vigil.rules.GpuProcessObservation> out = new ArrayList<>();
         for (io.vigil.gpu.GpuReading g : gpu.latest().gpus()) {
             for (io.vigil.gpu.GpuProcess p : g.processes()) {
-                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid()));
+                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent()));
             }
         }
         return out;
     }
 
     /** The AWS cost services; empty when their settings or budget store could not be used. */
+    /** True when settings turn AWS off ({@code cloud.enabled: false}): no AWS call is made. */
+    public boolean cloudOff() {
+        return cloudOff;
+    }
+
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
+    }
+
+    /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */
+    public Optional<io.vigil.fleet.FleetSource> fleet() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /** PromQL over the configured Prometheus endpoints, for rules; empty without a Prometheus fleet. */
+    public Optional<io.vigil.fleet.PromQlQuery> fleetQuery() {
+        return Optional.ofNullable(fleetQuery);
     }
 
     /** Start-up problems a user should see (broken settings file, database unavailable). */

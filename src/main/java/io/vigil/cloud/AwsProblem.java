@@ -71,7 +71,12 @@ public record AwsProblem(Kind kind, String message, Duration retryAfter) {
             }
             if (codeLower.contains("accessdenied") || codeLower.equals("unauthorizedoperation")
                     || ase.statusCode() == 403) {
-                return new AwsProblem(Kind.ACCESS_DENIED, service + " denied access (" + code + "). "
+                String action = deniedAction(ase.awsErrorDetails() == null ? ase.getMessage()
+                        : ase.awsErrorDetails().errorMessage());
+                // The action AWS refused first: that is the one to grant; then the whole read-only list.
+                return new AwsProblem(Kind.ACCESS_DENIED, service + " denied "
+                        + (action.isEmpty() ? "access" : action) + " (" + code + "). "
+                        + (action.isEmpty() ? "" : "Grant " + action + ". ")
                         + "Vigil needs these read-only IAM actions: " + String.join(", ", READ_ACTIONS) + ".",
                         SERVER_SIDE_RECHECK);
             }
@@ -110,6 +115,18 @@ public record AwsProblem(Kind kind, String message, Duration retryAfter) {
         }
         return new AwsProblem(Kind.UNAVAILABLE, service + " failed: " + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + firstLine(failure.getMessage())), backoff);
+    }
+
+    private static final java.util.regex.Pattern DENIED_ACTION =
+            java.util.regex.Pattern.compile("perform: ([a-z0-9-]{1,40}:[A-Za-z0-9]{1,80})");
+
+    /** The IAM action named in AWS's "is not authorized to perform: ce:GetCostAndUsage …", or "". */
+    static String deniedAction(String message) {
+        if (message == null) {
+            return "";
+        }
+        var m = DENIED_ACTION.matcher(message);
+        return m.find() ? m.group(1) : "";
     }
 
     /** Guidance when the default chain found no credentials. */

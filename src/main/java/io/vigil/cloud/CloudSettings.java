@@ -12,11 +12,18 @@ import java.time.Duration;
  * @param monthlyBudgetUsd the analyst's monthly budget in USD, 0 when none is set
  * @param costExplorer     Cost Explorer polling and its paid-request budget
  * @param cloudWatch       CloudWatch polling
+ * @param enabled          false: no AWS call at all (no source, no client is built); null means true
  */
 public record CloudSettings(String profile, String region, double monthlyBudgetUsd, CostExplorer costExplorer,
-                            CloudWatch cloudWatch) {
+                            CloudWatch cloudWatch, Boolean enabled) {
+
+    public CloudSettings(String profile, String region, double monthlyBudgetUsd, CostExplorer costExplorer,
+                         CloudWatch cloudWatch) {
+        this(profile, region, monthlyBudgetUsd, costExplorer, cloudWatch, true);
+    }
 
     public CloudSettings {
+        enabled = enabled == null || enabled;
         profile = profile == null ? "" : profile.strip();
         region = region == null || region.isBlank() ? "us-east-1" : region.strip();
         if (monthlyBudgetUsd < 0) {

@@ -45,9 +45,22 @@ public final class CloudWatchSource implements Source {
     private int consecutiveFailures;
     private volatile BillingSnapshot latest = BillingSnapshot.empty();
 
+    private final CredentialGate gate;
+
     public CloudWatchSource(AwsClients clients) {
+        this(clients, CredentialGate.forEnvironment(System.getenv()));
+    }
+
+    /** @param gate holds polls back after refused credentials until the credential files change */
+    public CloudWatchSource(AwsClients clients, CredentialGate gate) {
         this.clients = clients;
         this.settings = clients.settings();
+        this.gate = gate;
+    }
+
+    /** "Retry now": the next poll sends even if refused credentials have not changed on disk. */
+    public void requestRetry() {
+        gate.reset();
     }
 
     @Override
@@ -79,6 +92,12 @@ public final class CloudWatchSource implements Source {
         OptionalDouble charges;
         Optional<Instant> chargesAt;
         List<AlarmState> alarms = new ArrayList<>();
+        Optional<AwsProblem> refused = gate.stillRefused(now);
+        if (refused.isPresent()) {
+            latest = latest.withProblem(refused.get());
+            throw new SourceException(refused.get().message() + " (waiting for the AWS credential files to change)",
+                    CredentialGate.RECHECK, null);
+        }
         try {
             CloudWatchClient billing = clients.billingCloudWatch();
             GetMetricDataResponse r = billing.getMetricData(b -> b
@@ -110,9 +129,10 @@ public final class CloudWatchSource implements Source {
             consecutiveFailures++;
             AwsProblem p = AwsProblem.classify(e, SERVICE, clients.profileName(), consecutiveFailures);
             latest = latest.withProblem(p);
-            throw new SourceException(p.message(), p.retryAfter(), e);
+            throw new SourceException(p.message(), gate.failed(p, now), e);
         }
         consecutiveFailures = 0;
+        gate.succeeded();
         alarms.sort(Comparator.comparing((AlarmState a) -> !a.billing())
                 .thenComparing(a -> !a.inAlarm())
                 .thenComparing(AlarmState::name));

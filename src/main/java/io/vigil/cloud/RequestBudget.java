@@ -24,7 +24,9 @@ public final class RequestBudget {
     public static final double USD_PER_REQUEST = 0.01;
 
     static final List<String> MIGRATIONS = List.of(
-            "CREATE TABLE cloud_request_count (day TEXT PRIMARY KEY, used INTEGER NOT NULL)");
+            "CREATE TABLE cloud_request_count (day TEXT PRIMARY KEY, used INTEGER NOT NULL)",
+            // What Cost Explorer answered, so the next process serves it while it is fresh (ADR 0211).
+            "CREATE TABLE cloud_cost_cache (profile TEXT PRIMARY KEY, saved_at TEXT NOT NULL, state TEXT NOT NULL)");
 
     private final Database database;
     private final Clock clock;
@@ -61,6 +63,16 @@ public final class RequestBudget {
     public int usedToday() throws StoreException {
         String day = today().toString();
         return database.read(c -> used(c, day));
+    }
+
+    /** The cache of Cost Explorer answers in the same database (its table is part of this schema). */
+    CostCache cache() {
+        return new CostCache(database);
+    }
+
+    /** The clock the budget counts days by. */
+    Clock clock() {
+        return clock;
     }
 
     public int dailyLimit() {

@@ -97,6 +97,18 @@ public final class FleetSource implements Source {
         }
     }
 
+    /** Where the fleet is read from and how many nodes and GPUs it had, for {@code vigil status --json}. */
+    @Override
+    public java.util.Map<String, Object> statusDetails() {
+        FleetSnapshot s = latest;
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("origin", reader.origin());
+        m.put("nodes", s.nodes().size());
+        m.put("nodesDown", s.nodes().stream().filter(n -> n.health() == NodeHealth.DOWN).count());
+        m.put("gpus", s.gpus().size());
+        return m;
+    }
+
     @Override
     public void close() {
         reader.close();

@@ -24,6 +24,12 @@ public final class GpuMetrics {
     public static final String ECC_UNCORRECTED = "gpu.ecc.uncorrected";
     public static final String LOST = "gpu.lost";
     public static final String PROCESS_MEMORY_BYTES = "gpu.process.memory_bytes";
+    /** Energy the GPU used since the driver loaded, joules (a counter: take its rate for watts). */
+    public static final String ENERGY_JOULES = "gpu.energy_joules";
+    /** 1 at the moment of an XID error, labelled {@code gpu}, {@code uuid} and {@code xid}. */
+    public static final String XID = "gpu.xid";
+    /** A process's SM utilization percent, labelled {@code gpu} and {@code pid}. */
+    public static final String PROCESS_SM_UTIL = "gpu.process.sm_util_percent";
     public static final MetricId COUNT = MetricId.of("gpu.count");
 
     private GpuMetrics() {

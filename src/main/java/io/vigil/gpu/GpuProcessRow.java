@@ -13,12 +13,14 @@ import java.util.OptionalLong;
 /**
  * A process on a GPU joined with what the host process list says about the same pid: name, user,
  * command line, CPU % and resident memory. The host fields are empty (or "") when the process is
- * not in the host list (another container's pid namespace, or it just exited). Immutable; used by
+ * not in the host list (another container's pid namespace, or it just exited). SM and memory
+ * utilization percent are the driver's per-process samples, empty when it gives none. Immutable; used by
  * the GPUs view and by detectors (unexplained GPU load) and playbooks (the pid to act on).
  */
 public record GpuProcessRow(int gpuIndex, String gpuUuid, int pid, GpuProcess.Kind kind,
                             OptionalLong gpuMemoryBytes, String name, String user, String commandLine,
-                            OptionalDouble cpuPercent, OptionalLong rssBytes) {
+                            OptionalDouble cpuPercent, OptionalLong rssBytes, OptionalDouble smUtilPercent,
+                            OptionalDouble memUtilPercent) {
 
     /** Every process on every GPU, by GPU index then pid, joined with {@code host}. */
     public static List<GpuProcessRow> join(GpuSnapshot gpus, HostSnapshot host) {
@@ -33,7 +35,8 @@ public record GpuProcessRow(int gpuIndex, String gpuUuid, int pid, GpuProcess.Ki
                 rows.add(new GpuProcessRow(g.index(), g.uuid(), p.pid(), p.kind(), p.usedMemoryBytes(),
                         h == null ? "" : h.name(), h == null ? "" : h.user(), h == null ? "" : h.commandLine(),
                         h == null ? OptionalDouble.empty() : OptionalDouble.of(h.cpuPercent()),
-                        h == null ? OptionalLong.empty() : OptionalLong.of(h.rssBytes())));
+                        h == null ? OptionalLong.empty() : OptionalLong.of(h.rssBytes()),
+                        p.smUtilPercent(), p.memUtilPercent()));
             }
         }
         rows.sort(Comparator.comparingInt(GpuProcessRow::gpuIndex).thenComparingInt(GpuProcessRow::pid));

@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * support it or we may not read it ("n/a"), never a magic number. A {@code lost} GPU (fallen off
  * the bus, NVML's GPU_IS_LOST) has no readings at all. Units are in the names: percent, bytes,
  * degrees Celsius, watts, MHz. {@code clockEventReasons} is NVML's bitmask (see
- * {@link ClockEventReasons}). Immutable.
+ * {@link ClockEventReasons}). {@code energyMillijoules} is the driver's running total since it
+ * loaded (a counter; Volta and newer). Immutable.
  */
 public record GpuReading(
         int index,
@@ -31,10 +32,25 @@ public record GpuReading(
         OptionalLong eccCorrectedAggregate,
         OptionalLong eccUncorrectedVolatile,
         OptionalLong eccUncorrectedAggregate,
-        List<GpuProcess> processes) {
+        List<GpuProcess> processes,
+        OptionalLong energyMillijoules) {
 
     public GpuReading {
         processes = List.copyOf(processes);
+    }
+
+    /** A reading without an energy counter (readers that cannot give one). */
+    public GpuReading(int index, String name, String uuid, boolean lost, OptionalDouble utilizationPercent,
+                      OptionalDouble memoryUtilizationPercent, OptionalLong memoryUsedBytes,
+                      OptionalLong memoryTotalBytes, OptionalDouble temperatureC, OptionalDouble powerWatts,
+                      OptionalDouble powerLimitWatts, OptionalLong smClockMhz, OptionalLong memoryClockMhz,
+                      OptionalDouble fanPercent, OptionalLong clockEventReasons, OptionalLong eccCorrectedVolatile,
+                      OptionalLong eccCorrectedAggregate, OptionalLong eccUncorrectedVolatile,
+                      OptionalLong eccUncorrectedAggregate, List<GpuProcess> processes) {
+        this(index, name, uuid, lost, utilizationPercent, memoryUtilizationPercent, memoryUsedBytes, memoryTotalBytes,
+                temperatureC, powerWatts, powerLimitWatts, smClockMhz, memoryClockMhz, fanPercent, clockEventReasons,
+                eccCorrectedVolatile, eccCorrectedAggregate, eccUncorrectedVolatile, eccUncorrectedAggregate, processes,
+                OptionalLong.empty());
     }
 
     /** A GPU that answered GPU_IS_LOST: identity only, no readings. */

@@ -46,6 +46,8 @@ public final class GpuSource implements Source, AutoCloseable {
     private String downReason = "not polled yet";
     private boolean closed;
     private volatile GpuSnapshot latest = GpuSnapshot.EMPTY;
+    /** The highest event number already published as a {@code gpu.xid} sample. */
+    private long lastPublishedEvent;
     private volatile SourceHealth lastHealth = SourceHealth.unknown();
 
     /** @param factories tried in order; the first one's failure is the reason shown when all fail */
@@ -118,7 +120,18 @@ public final class GpuSource implements Source, AutoCloseable {
         }
         backoff = Duration.ofSeconds(1);
         latest = snapshot;
-        return new PollResult(samples(snapshot), health(snapshot));
+        List<Sample> samples = samples(snapshot);
+        for (XidEvent e : snapshot.events()) {
+            if (e.seq() > lastPublishedEvent) {
+                lastPublishedEvent = e.seq();
+                if (e.kind() == XidEvent.Kind.XID) {
+                    // At the event's own time, identified by the card's UUID as well as today's index.
+                    samples.add(Sample.of(MetricId.of(GpuMetrics.XID, "gpu", Integer.toString(e.gpu()),
+                            "uuid", e.uuid(), "xid", Long.toString(e.xid())), e.epochMillis(), 1));
+                }
+            }
+        }
+        return new PollResult(samples, health(snapshot));
     }
 
     private boolean open(Instant now) {
@@ -203,6 +216,15 @@ public final class GpuSource implements Source, AutoCloseable {
             }
             perPid.forEach((pid, bytes) -> out.add(Sample.of(MetricId.of(GpuMetrics.PROCESS_MEMORY_BYTES,
                     "gpu", Integer.toString(i), "pid", Integer.toString(pid)), t, bytes)));
+            if (g.energyMillijoules().isPresent()) {
+                out.add(Sample.of(GpuMetrics.of(GpuMetrics.ENERGY_JOULES, i), t, g.energyMillijoules().getAsLong() / 1000.0));
+            }
+            for (GpuProcess p : g.processes()) {
+                if (p.smUtilPercent().isPresent()) {
+                    out.add(Sample.of(MetricId.of(GpuMetrics.PROCESS_SM_UTIL, "gpu", Integer.toString(i),
+                            "pid", Integer.toString(p.pid())), t, p.smUtilPercent().getAsDouble()));
+                }
+            }
         }
         return out;
     }
@@ -257,6 +279,8 @@ public final class GpuSource implements Source, AutoCloseable {
                 r.put("eccCorrectedAggregate", json(g.eccCorrectedAggregate()));
                 r.put("eccUncorrectedVolatile", json(g.eccUncorrectedVolatile()));
                 r.put("eccUncorrectedAggregate", json(g.eccUncorrectedAggregate()));
+                r.put("energyJoules", g.energyMillijoules().isPresent()
+                        ? (Object) (g.energyMillijoules().getAsLong() / 1000.0) : "n/a");
                 m.put("readings", r);
                 List<Map<String, Object>> procs = new ArrayList<>();
                 for (GpuProcess p : g.processes()) {
@@ -264,6 +288,8 @@ public final class GpuSource implements Source, AutoCloseable {
                     pm.put("pid", p.pid());
                     pm.put("type", p.kind().name().toLowerCase(java.util.Locale.ROOT));
                     pm.put("usedMemoryBytes", json(p.usedMemoryBytes()));
+                    pm.put("smUtilPercent", json(p.smUtilPercent()));
+                    pm.put("memUtilPercent", json(p.memUtilPercent()));
                     procs.add(pm);
                 }
                 m.put("processes", procs);
@@ -271,6 +297,25 @@ public final class GpuSource implements Source, AutoCloseable {
             gpus.add(m);
         }
         details.put("gpus", gpus);
+        XidTable table = XidTable.standard();
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (XidEvent e : s.events()) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("time", Instant.ofEpochMilli(e.epochMillis()).toString());
+            em.put("gpu", e.gpu());
+            em.put("uuid", e.uuid());
+            em.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            if (e.kind() == XidEvent.Kind.XID) {
+                XidTable.Entry row = table.lookup(e.xid());
+                em.put("xid", e.xid());
+                em.put("meaning", row.meaning());
+                em.put("severity", row.critical() ? "critical" : "warning");
+            }
+            events.add(em);
+        }
+        details.put("events", events);
+        details.put("problems", s.problems());
+        details.put("limitations", s.limitations());
         return details;
     }
 

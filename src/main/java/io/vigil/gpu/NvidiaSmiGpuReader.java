@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NvidiaSmiGpuReader implements GpuReader {
 
+    /** What nvidia-smi's CSV queries cannot give that the NVML reader does. */
+    static final List<String> LIMITATIONS = List.of(
+            "XID events: not available through nvidia-smi (needs NVML's event API; check dmesg for Xid lines)",
+            "per-process GPU utilization: not available through nvidia-smi's CSV queries",
+            "energy counter: not read through nvidia-smi");
+
     static final String GPU_FIELDS = "index,uuid,name,driver_version,utilization.gpu,utilization.memory,"
             + "memory.used,memory.total,temperature.gpu,power.draw,power.limit,clocks.sm,clocks.mem,fan.speed,"
             + "clocks_throttle_reasons.active,ecc.errors.corrected.volatile.total,"
@@ -172,7 +178,7 @@ public final class NvidiaSmiGpuReader implements GpuReader {
                     hex(f[14]), integer(f[15]), integer(f[16]), integer(f[17]), integer(f[18]),
                     procsByUuid.getOrDefault(f[1], List.of())));
         }
-        return new GpuSnapshot(epochMillis, "nvidia-smi", driver, gpus, problems);
+        return new GpuSnapshot(epochMillis, "nvidia-smi", driver, gpus, problems, List.of(), LIMITATIONS);
     }
 
     private static String[] fields(String line) {

@@ -14,7 +14,7 @@ public final class HostMetrics {
     public static final MetricId MEMORY_PERCENT = MetricId.of("host.memory.percent");
     public static final MetricId SWAP_USED_BYTES = MetricId.of("host.swap.used_bytes");
     public static final MetricId SWAP_TOTAL_BYTES = MetricId.of("host.swap.total_bytes");
-    /** Totals over every non-loopback interface. */
+    /** Totals over the interfaces that carry the host's own traffic, each byte once (see NetworkInterfaces). */
     public static final MetricId NET_RX_BYTES_PER_S = MetricId.of("host.net.rx_bytes_per_s");
     public static final MetricId NET_TX_BYTES_PER_S = MetricId.of("host.net.tx_bytes_per_s");
     public static final String NET_IF_RX = "host.net.if.rx_bytes_per_s";

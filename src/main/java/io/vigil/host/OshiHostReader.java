@@ -1,6 +1,5 @@
 package io.vigil.host;
 
-import io.vigil.telemetry.MetricId;
 import io.vigil.telemetry.Sample;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +16,8 @@ import oshi.hardware.VirtualMemory;
 /**
  * CPU, load, memory, swap and network throughput of this machine, read through OSHI. Rates are
  * computed between two polls, so the first poll reports CPU and network only from the second on.
+ * The network totals count each byte once (physical interfaces only, see {@link NetworkInterfaces});
+ * every interface keeps its own series.
  *
  * <p>Not thread-safe; the scheduler never polls one source twice at once.
  */
@@ -25,12 +26,17 @@ public final class OshiHostReader implements HostMetricsReader {
     private final HardwareAbstractionLayer hardware;
     private final CentralProcessor processor;
     private long[] previousTicks;
-    private final Map<String, long[]> previousCounters = new HashMap<>();
-    private long previousNetNanos;
+    private final InterfaceRates rates;
 
     public OshiHostReader(SystemInfo systemInfo) {
+        this(systemInfo, NetworkInterfaces.forThisMachine());
+    }
+
+    /** {@code interfaces}: which interfaces make up the host network totals (see {@link NetworkInterfaces}). */
+    public OshiHostReader(SystemInfo systemInfo, NetworkInterfaces interfaces) {
         this.hardware = systemInfo.getHardware();
         this.processor = hardware.getProcessor();
+        this.rates = new InterfaceRates(interfaces);
     }
 
     @Override
@@ -76,44 +82,11 @@ public final class OshiHostReader implements HostMetricsReader {
     }
 
     private void readNetwork(long t, List<Sample> out) {
-        long nanos = System.nanoTime();
-        double seconds = previousNetNanos == 0 ? 0 : (nanos - previousNetNanos) / 1e9;
-        double totalRx = 0;
-        double totalTx = 0;
-        boolean haveRates = false;
-        Map<String, long[]> seen = new HashMap<>();
+        Map<String, long[]> counters = new HashMap<>();
         for (NetworkIF nif : hardware.getNetworkIFs(true)) {
-            String name = nif.getName();
-            long rx = nif.getBytesRecv();
-            long tx = nif.getBytesSent();
-            seen.put(name, new long[] {rx, tx});
-            long[] prev = previousCounters.get(name);
-            if (prev == null || seconds <= 0) {
-                continue;
-            }
-            // Counters reset when an interface is recreated; a negative delta is not traffic.
-            double rxRate = Math.max(0, rx - prev[0]) / seconds;
-            double txRate = Math.max(0, tx - prev[1]) / seconds;
-            out.add(Sample.of(MetricId.of(HostMetrics.NET_IF_RX, "if", name), t, rxRate));
-            out.add(Sample.of(MetricId.of(HostMetrics.NET_IF_TX, "if", name), t, txRate));
-            if (!isLoopback(nif)) {
-                totalRx += rxRate;
-                totalTx += txRate;
-            }
-            haveRates = true;
+            counters.put(nif.getName(), new long[] {nif.getBytesRecv(), nif.getBytesSent()});
         }
-        previousCounters.clear();
-        previousCounters.putAll(seen);
-        previousNetNanos = nanos;
-        if (haveRates || seconds > 0) {
-            out.add(Sample.of(HostMetrics.NET_RX_BYTES_PER_S, t, totalRx));
-            out.add(Sample.of(HostMetrics.NET_TX_BYTES_PER_S, t, totalTx));
-        }
-    }
-
-    private static boolean isLoopback(NetworkIF nif) {
-        String name = nif.getName();
-        return name.equals("lo") || name.startsWith("lo0") || name.toLowerCase().contains("loopback");
+        rates.update(t, System.nanoTime(), counters, out);
     }
 
     private static double clampPercent(double v) {

@@ -27,9 +27,13 @@ public final class OshiProcessReader implements ProcessTableReader {
             OSProcess before = previous.get(p.getProcessID());
             double cpu = before == null || before.getStartTime() != p.getStartTime()
                     ? 0 : Math.max(0, p.getProcessCpuLoadBetweenTicks(before) * 100.0);
+            List<String> argv = p.getArguments();
+            String commandLine = ProcFields.cap(p.getCommandLine());
             infos.add(new ProcessInfo(p.getProcessID(), p.getParentProcessID(), nullToEmpty(p.getName()),
-                    nullToEmpty(p.getUser()), nullToEmpty(p.getCommandLine()), cpu, p.getResidentMemory(),
-                    p.getStartTime()));
+                    nullToEmpty(p.getUser()), commandLine, cpu, p.getResidentMemory(), p.getStartTime(),
+                    argv == null || argv.isEmpty() ? List.of(commandLine.isBlank() ? new String[0]
+                            : commandLine.strip().split("\\s+")) : argv,
+                    nullToEmpty(p.getPath())));
         }
         previous = current;
         return infos;

@@ -19,6 +19,8 @@ import java.util.Map;
  * docs/decisions/0004-read-processes-from-procfs.md).
  *
  * <p>The command line is re-read at every poll on purpose: a miner can rewrite its argv after start.
+ * It is read up to {@link ProcFields#MAX_FIELD_BYTES} and marked when cut: a miner can pad its argv
+ * to megabytes, and everything downstream (redaction, views, the audit log) should not pay for that.
  * Not thread-safe.
  */
 public final class ProcFsProcessReader implements ProcessTableReader {
@@ -79,7 +81,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     }
 
     private ProcessInfo readOne(int pid, Path dir, double elapsedSeconds, Map<Integer, long[]> ticks) throws IOException {
-        String stat = new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.UTF_8);
+        // stat is short (comm is at most 15 bytes), but a cap costs nothing and bounds a hostile /proc.
+        String stat = new String(ProcFields.read(dir.resolve("stat"), 4096).bytes(), StandardCharsets.UTF_8);
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         if (open < 0 || close < open) {
@@ -99,24 +102,44 @@ public final class ProcFsProcessReader implements ProcessTableReader {
         if (before != null && before[1] == startTicks && elapsedSeconds > 0) {
             cpuPercent = Math.max(0, (cpuTicks - before[0]) / CLOCK_TICKS_PER_SECOND / elapsedSeconds * 100.0);
         }
-        String commandLine = readCommandLine(dir);
+        ProcFields.Capped cmdline = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
+        List<String> argv = argvOf(cmdline.bytes());
+        // A process chooses its own argv: past the cap it is cut, and the cut is said.
+        String commandLine = String.join(" ", argv)
+                + (cmdline.truncated() ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
         int uid = (Integer) Files.getAttribute(dir, "unix:uid");
         long start = bootEpochMillis + (long) (startTicks * 1000 / CLOCK_TICKS_PER_SECOND);
-        return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start);
+        return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start, argv,
+                readExe(dir));
     }
 
-    private static String readCommandLine(Path dir) throws IOException {
-        byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
+    /** The argument vector, split at the NULs the kernel keeps between elements (so "a b" stays one). */
+    private static List<String> argvOf(byte[] raw) {
         int end = raw.length;
         while (end > 0 && raw[end - 1] == 0) {
             end--;
         }
-        for (int i = 0; i < end; i++) {
-            if (raw[i] == 0) {
-                raw[i] = ' ';
+        List<String> argv = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || raw[i] == 0) {
+                argv.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
             }
         }
-        return new String(raw, 0, end, StandardCharsets.UTF_8);
+        return end == 0 ? List.of() : argv;
+    }
+
+    /**
+     * The executable the kernel runs for the process: unlike argv[0], the process cannot rewrite it.
+     * "" when it cannot be read (another user's process without privileges, a kernel thread).
+     */
+    private static String readExe(Path dir) {
+        try {
+            return Files.readSymbolicLink(dir.resolve("exe")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
+        }
     }
 
     private static long readBootTime(Path proc) throws IOException {

@@ -1,5 +1,6 @@
 package io.vigil.inventory;
 
+import io.vigil.text.SafeText;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,12 @@ public record ContainerInfo(String id, String name, String image, Map<String, St
                             List<String> risks) {
 
     public ContainerInfo {
-        labels = Map.copyOf(labels);
+        // Whoever starts a container names it and labels it: shown redacted and escaped (SafeText).
+        name = SafeText.of(name);
+        image = SafeText.of(image);
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        labels.forEach((k, v) -> shown.put(SafeText.of(k), SafeText.of(v)));
+        labels = Map.copyOf(shown);
         risks = List.copyOf(risks);
     }
 

@@ -3,7 +3,9 @@ package io.vigil.playbook;
 import io.vigil.host.HostSnapshot;
 import io.vigil.host.ListeningPort;
 import io.vigil.host.NetConnection;
+import io.vigil.host.ProcFields;
 import io.vigil.host.ProcessInfo;
+import io.vigil.rules.Signatures;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,16 +19,21 @@ import java.util.function.Supplier;
  * {@code collect}: a process and network snapshot from the host source. With {@code pid}: that
  * process (owner, command line), its parent chain, children, connections and listening ports, and
  * any miner signatures, with a suggestion. Without: the busiest processes, connections to mining-pool
- * ports, and every process with a miner signature. Thread-safe.
+ * ports, and every process with a miner signature. Command lines are capped
+ * ({@link ProcFields#MAX_FIELD_BYTES}); the runner redacts and escapes every line written. Thread-safe.
  */
 public final class CollectAction implements BuiltInAction {
 
     private final Supplier<HostSnapshot> snapshots;
-    private final MinerSignatures signatures = new MinerSignatures();
+    private final MinerSignatures signatures;
 
-    /** {@code snapshots}: the latest host snapshot (the process source's, taken anew when it has none). */
-    public CollectAction(Supplier<HostSnapshot> snapshots) {
+    /**
+     * {@code snapshots}: the latest host snapshot (the process source's, taken anew when it has none);
+     * {@code signatures}: the one miner-signature list, the same instance the rules use.
+     */
+    public CollectAction(Supplier<HostSnapshot> snapshots, Signatures signatures) {
         this.snapshots = snapshots;
+        this.signatures = new MinerSignatures(signatures);
     }
 
     @Override
@@ -122,7 +129,7 @@ public final class CollectAction implements BuiltInAction {
         for (ProcessHandle cur = h.parent().orElse(null); cur != null; cur = cur.parent().orElse(null)) {
             ctx.out("  " + describe(cur));
         }
-        String cmd = h.info().commandLine().or(() -> h.info().command()).orElse("");
+        String cmd = ProcFields.cap(h.info().commandLine().or(() -> h.info().command()).orElse(""));
         List<String> m = signatures.matches(cmd);
         ctx.out(m.isEmpty() ? "no miner signatures in its command line; connections appear in the next snapshot"
                 : "MINER SIGNATURE: " + String.join(", ", m));
@@ -132,7 +139,7 @@ public final class CollectAction implements BuiltInAction {
     private static String describe(ProcessHandle h) {
         ProcessHandle.Info i = h.info();
         return "pid " + h.pid() + " user " + i.user().orElse("?") + " "
-                + i.commandLine().or(i::command).orElse("?");
+                + ProcFields.cap(i.commandLine().or(i::command).orElse("?"));
     }
 
     private static String describe(ProcessInfo p) {

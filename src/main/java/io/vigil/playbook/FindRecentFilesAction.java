@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code find_recent_files}: files whose name matches {@code patterns} (comma-separated globs; by
  * default model files) modified within {@code within} (a duration) under {@code path}, or under every
- * allowed root when no path is given. Symlinks are not followed. Thread-safe.
+ * allowed root when no path is given. Symlinks are not followed; credential folders and key files
+ * are never searched ({@link SensitivePaths}). Thread-safe.
  */
 public final class FindRecentFilesAction implements BuiltInAction {
 
@@ -44,8 +45,16 @@ public final class FindRecentFilesAction implements BuiltInAction {
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         List<String> found = new ArrayList<>();
         int[] visited = {0};
-        for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
+        for (Path listed : roots) {
+            Path root = listed;
+            try {
+                // An allowed root that is itself a link is searched where it really is, once.
+                root = root.toRealPath();
+            } catch (IOException e) {
+                ctx.out("skipping " + root + ": " + e.getMessage());
+                continue;
+            }
+            if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 ctx.out("skipping " + root + ": not a folder");
                 continue;
             }
@@ -53,11 +62,17 @@ public final class FindRecentFilesAction implements BuiltInAction {
             try {
                 Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
+                    public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                        // ~/.ssh, ~/.aws, … are never searched, even when ~ is an allowed root.
+                        return ctx.paths().sensitive(d) == null ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+                    }
+
+                    @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                         if (ctx.cancelled() || ++visited[0] > MAX_VISITED) {
                             return FileVisitResult.TERMINATE;
                         }
-                        if (attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isAfter(since)
+                        if (attrs.isRegularFile() && ctx.paths().sensitive(file) == null && attrs.lastModifiedTime().toInstant().isAfter(since)
                                 && matchers.stream().anyMatch(m -> m.matches(file.getFileName()))) {
                             String line = attrs.lastModifiedTime().toInstant() + "  " + attrs.size() + " bytes  " + file;
                             found.add(line);

@@ -1,38 +1,29 @@
 package io.vigil.playbook;
 
-import java.util.ArrayList;
+import io.vigil.rules.ProcessDetectors;
+import io.vigil.rules.Signatures;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * Known signs of cryptocurrency miners: miner program names, stratum pool URLs, pool host names and
- * the ports mining pools listen on. Seen in real incidents on GPU hosts (XMRig, T-Rex, lolMiner, …).
- * Thread-safe: immutable.
+ * The miner signatures as the playbook actions use them: a view over the one editable list
+ * ({@code miner-signatures.txt}, loaded once by the composition root) that the miner-signature rule
+ * reads, with the rule's own matching, so triage never says "no miner indicators" for a process an
+ * alert flagged. Thread-safe: immutable.
  */
 public final class MinerSignatures {
 
-    static final List<String> WORDS = List.of("xmrig", "xmr-stak", "ethminer", "t-rex", "nbminer", "lolminer",
-            "phoenixminer", "gminer", "nanominer", "teamredminer", "cpuminer", "ccminer", "bminer", "srbminer",
-            "minerd", "kawpowminer", "cgminer", "bfgminer", "stratum+tcp://", "stratum+ssl://", "stratum2+tcp://",
-            "--donate-level", "nicehash", "ethermine", "f2pool", "nanopool", "supportxmr", "minexmr", "hashvault",
-            "unmineable", "2miners", "moneroocean", "c3pool");
-    /** Ports that mining pools commonly listen on. */
-    public static final Set<Integer> POOL_PORTS = Set.of(3333, 3357, 4444, 5555, 7777, 9999, 14433, 14444, 45560, 45700);
+    private final Signatures signatures;
 
-    /** The signatures found in {@code text} (a process name, command line, or a {@code ps} line). */
+    public MinerSignatures(Signatures signatures) {
+        this.signatures = signatures;
+    }
+
+    /** The signatures found in {@code text} (a process name and command line, or a {@code ps} line). */
     public List<String> matches(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        List<String> found = new ArrayList<>();
-        for (String w : WORDS) {
-            if (lower.contains(w)) {
-                found.add(w);
-            }
-        }
-        return found;
+        return ProcessDetectors.indicatorsIn(text, signatures);
     }
 
     public boolean isPoolPort(int port) {
-        return POOL_PORTS.contains(port);
+        return signatures.poolPorts().contains(port);
     }
 }

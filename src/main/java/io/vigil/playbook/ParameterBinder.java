@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.text.Escaper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * Binds and validates playbook parameters. A value comes from the explicit values (the user's),
  * else from the context (alert labels, a GPU process row), else from the parameter's default; it is
  * then checked against its type. Values that could be read as an option (a leading dash) or hold a
- * control character are refused for every type, and {@code path} values must resolve, symlinks
+ * control character or a bidirectional override (anything {@link Escaper} would escape) are refused
+ * for every type, and {@code path} values must resolve, symlinks
  * included, inside one of the allowed roots.
  *
  * <p>Thread-safe: immutable.
@@ -29,10 +31,52 @@ public final class ParameterBinder {
     static final Pattern INT = Pattern.compile("-?[0-9]{1,18}");
 
     private final List<Path> allowedRoots;
+    private final List<Path> excluded;
 
-    /** {@code allowedRoots}: the folders a {@code path} parameter may point into. */
+    /**
+     * {@code allowedRoots}: the folders a {@code path} parameter may point into; the credential
+     * folders of the home folder ({@code HOME}) are excluded from them.
+     */
     public ParameterBinder(List<Path> allowedRoots) {
+        this(allowedRoots, SensitivePaths.forHome(SensitivePaths.home(System.getenv("HOME"),
+                System.getProperty("user.home"))));
+    }
+
+    /**
+     * {@code allowedRoots}: the folders a {@code path} parameter may point into; {@code excluded}:
+     * folders inside them that are never readable (credentials, Vigil's configuration). Files that
+     * look like keys ({@link SensitivePaths#isKeyFile}) are never readable either.
+     */
+    public ParameterBinder(List<Path> allowedRoots, List<Path> excluded) {
         this.allowedRoots = List.copyOf(allowedRoots);
+        this.excluded = List.copyOf(excluded);
+    }
+
+    /**
+     * Why {@code real} (a resolved, absolute path) must not be read, or null when it may: it is in
+     * or is a credential folder, or its name looks like a key or credential file.
+     */
+    public String sensitive(Path real) {
+        for (Path ex : excluded) {
+            Path abs = ex.toAbsolutePath().normalize();
+            Path exReal = Files.exists(abs) ? realPathOrSelf(abs) : abs;
+            if (real.startsWith(abs) || real.startsWith(exReal)) {
+                return "it is in " + abs + ", which holds credentials; playbooks never read it";
+            }
+        }
+        Path name = real.getFileName();
+        if (name != null && SensitivePaths.isKeyFile(name.toString())) {
+            return "its name looks like a private key or credentials file; playbooks never read those";
+        }
+        return null;
+    }
+
+    private static Path realPathOrSelf(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
     }
 
     public List<Path> allowedRoots() {
@@ -96,11 +140,10 @@ public final class ParameterBinder {
 
     /** The canonical value of {@code raw} for {@code p}; throws with what was expected. */
     String validate(Parameter p, String raw) {
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                throw new IllegalArgumentException("control characters (newline, tab, …) are not allowed");
-            }
+        // Exactly what the escaper would make visible: a value shown escaped would differ from the one used.
+        if (!Escaper.escape(raw).equals(raw)) {
+            throw new IllegalArgumentException("'" + Escaper.escape(raw) + "' holds a control character (newline, "
+                    + "tab, ESC, …) or a bidirectional override, which are not allowed");
         }
         if (raw.startsWith("-") && p.type() != ParameterType.INT) {
             throw new IllegalArgumentException("'" + raw + "' starts with '-', which a program would read as an option");
@@ -173,6 +216,10 @@ public final class ParameterBinder {
         for (Path root : allowedRoots) {
             Path realRoot = realPath(root.toAbsolutePath().normalize());
             if (real.startsWith(realRoot)) {
+                String why = sensitive(real);
+                if (why != null) {
+                    throw new IllegalArgumentException("'" + raw + "' is refused: " + why);
+                }
                 return real;
             }
         }

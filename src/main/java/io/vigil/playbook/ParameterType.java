@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The type of a playbook parameter; a value is validated against its type before anything runs, so
- * that a value can never become shell syntax or an option (no leading dash, no control characters).
+ * that a value can never become shell syntax or an option (no leading dash, no control characters, no
+ * bidirectional overrides that would make a shown value read differently from the one used).
  */
 public enum ParameterType {
     /** A process id: a positive decimal integer. */

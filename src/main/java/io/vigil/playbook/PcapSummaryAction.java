@@ -36,7 +36,8 @@ public final class PcapSummaryAction implements BuiltInAction {
         }
         Map<String, long[]> perDestination = new HashMap<>();
         long packets = 0;
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+                java.nio.channels.Channels.newInputStream(ConfinedFiles.open(file))))) {
             byte[] header = in.readNBytes(24);
             if (header.length < 24) {
                 ctx.out("the capture is empty");

@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.text.SafeText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import java.util.stream.Collectors;
 public record PlannedStep(int index, Step step, List<String> argv, Map<String, String> args, Map<String, String> env,
                           Duration timeout, Optional<Duration> runFor, Optional<String> skipReason) {
 
-    private static final SecretRedactor REDACTOR = new SecretRedactor();
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,@%+-]+");
 
     public PlannedStep {
@@ -28,10 +28,10 @@ public record PlannedStep(int index, Step step, List<String> argv, Map<String, S
      * The command line as a user would type it, each argument quoted where needed, so a dry run
      * shows exactly which argument holds which value. Built-in steps show as
      * {@code [built-in] action key=value…}. Secrets written into a playbook's arguments are redacted
-     * here as in output: the command line is shown and stored.
+     * here as in output, and the line is escaped like output: the command line is shown and stored.
      */
     public String commandLine() {
-        return REDACTOR.redact(rawCommandLine());
+        return SafeText.of(rawCommandLine());
     }
 
     private String rawCommandLine() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.yaml.YamlAliases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class PlaybookFile {
     public static final int MAX_BYTES = 256 * 1024;
     /** The built-in action names a step may use; the registry decides which are available. */
     public static final Set<String> KNOWN_ACTIONS = Set.of("signal_process", "hash_files", "verify_hashes",
-            "find_recent_files", "collect", "scan_containers", "pcap_summary", "aws_guardrail");
+            "find_recent_files", "collect", "scan_containers", "pcap_summary", "aws_guardrail", "capture_evidence");
     /** Ids of the playbooks shipped in {@code io/vigil/playbook/builtin/}. */
     public static final List<String> BUILT_IN_IDS = List.of("gpu-miner-triage", "suspend-process",
             "resume-process", "kill-process", "exfiltration-check", "container-miner-check",
@@ -54,7 +55,6 @@ public final class PlaybookFile {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,31}");
-    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "csh", "tcsh");
 
     private final ObjectMapper yaml;
 
@@ -103,6 +103,7 @@ public final class PlaybookFile {
         }
         FileDto dto;
         try {
+            YamlAliases.refuse((YAMLFactory) yaml.getFactory(), bytes, "playbooks");
             dto = yaml.readValue(bytes, FileDto.class);
         } catch (JsonProcessingException e) {
             throw new PlaybookException(describe(source, e), e);
@@ -299,21 +300,12 @@ public final class PlaybookFile {
             StepDto dto = new StepDto(n, run, env == null ? Map.of() : new LinkedHashMap<>(env), action,
                     with == null ? Map.of() : new LinkedHashMap<>(with), destructive != null && destructive, t,
                     continueOnError != null && continueOnError, req, skipIfMissing != null && skipIfMissing, runFor);
-            if (run != null && isShellScript(run)) {
-                for (String arg : run) {
-                    if (!Template.references(arg).isEmpty()) {
-                        throw new IllegalArgumentException("step '" + n + "' runs a shell script, so parameters must reach "
-                                + "it as environment variables ($VIGIL_PARAM_PID, or env:), never as {{…}} in the script");
-                    }
-                }
-            }
             dto.references(); // validates every template
+            if (run != null) {
+                // By principle, not by argv[0]: see ArgvGuard.
+                ArgvGuard.check(n, run, dto.env(), Template.RUN_VARIABLES);
+            }
             return dto;
-        }
-
-        private static boolean isShellScript(List<String> argv) {
-            String program = Path.of(argv.get(0)).getFileName().toString();
-            return SHELLS.contains(program) && argv.size() > 1;
         }
 
         Set<String> references() {

@@ -6,5 +6,7 @@ package io.vigil.playbook;
 public enum RunStatus {
     RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED,
     /** Planned and shown, nothing executed (a scenario replay, or a suggestion from an alert). */
-    DRY_RUN
+    DRY_RUN,
+    /** Refused before anything ran: bad parameters, an unknown playbook, destructive steps not confirmed. */
+    REFUSED
 }

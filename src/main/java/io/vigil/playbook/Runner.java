@@ -1,6 +1,9 @@
 package io.vigil.playbook;
 
+import io.vigil.store.OwnerOnly;
 import io.vigil.store.StoreException;
+import io.vigil.text.Escaper;
+import io.vigil.text.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -24,7 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * Plans and runs playbooks. A plan binds and validates the parameters, renders every step and checks
  * every required tool and action before anything runs. A run starts programs with
  * {@link ProcessBuilder} from the argv list (never a shell), streams their output (stdout and stderr
- * merged) redacted and capped to a {@link RunListener}, enforces each step's timeout, kills the whole
- * process tree on timeout or cancel, and commits an audit entry when the run starts and as each step
+ * merged) redacted, escaped and capped to a {@link RunListener}, enforces each step's timeout (a
+ * built-in action runs on its own thread and is interrupted and abandoned at its deadline), kills the
+ * whole process tree on timeout or cancel, and commits an audit entry when the run starts and as each step
  * ends. Output never reaches the log.
  *
  * <p>Thread-safe: each run has its own virtual thread and state.
@@ -43,6 +51,8 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     private static final int MAX_LINE_CHARS = 4096;
     private static final int MAX_EXEC_LINES = 20_000;
+    /** A shown line longer than this is cut, so one huge line cannot take a step's whole output cap. */
+    private static final int MAX_SHOWN_LINE_CHARS = 16 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -57,7 +67,7 @@ public final class Runner {
     private final ActionRegistry actions;
     private final ParameterBinder binder;
     private final AuditLog audit;
-    private final SecretRedactor redactor;
+    private final Redactor redactor;
     private final Clock clock;
     private final Options options;
     private final String user;
@@ -65,7 +75,7 @@ public final class Runner {
     private final SecureRandom random = new SecureRandom();
     private final String dryRunOnlyReason;
 
-    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, SecretRedactor redactor, Clock clock,
+    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, Redactor redactor, Clock clock,
                   Options options, String user, String host) {
         this(actions, binder, audit, redactor, clock, options, user, host, null);
     }
@@ -75,7 +85,7 @@ public final class Runner {
      * replaying a scenario must never signal a real process or start a real tool); it says why when
      * asked to run.
      */
-    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, SecretRedactor redactor, Clock clock,
+    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, Redactor redactor, Clock clock,
                   Options options, String user, String host, String dryRunOnlyReason) {
         this.dryRunOnlyReason = dryRunOnlyReason;
         this.actions = actions;
@@ -177,6 +187,19 @@ public final class Runner {
      * destructive steps.
      */
     public RunHandle start(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
+        return start(plan, listener, destructiveConfirmed, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(RunPlan, RunListener, boolean)}; with {@code evidenceOverride} (the analyst's
+     * reason, audited when the run starts and on the step it lets pass) a failed
+     * {@value CaptureEvidenceAction#NAME} step does not stop the destructive steps after it.
+     */
+    public RunHandle start(RunPlan plan, RunListener listener, boolean destructiveConfirmed,
+                           Optional<String> evidenceOverride) throws PlaybookException {
+        if (evidenceOverride.isPresent() && evidenceOverride.get().isBlank()) {
+            throw new PlaybookException("Nothing was run: overriding evidence-first needs a reason.");
+        }
         if (dryRunOnlyReason != null) {
             throw new PlaybookException("Nothing was run: " + dryRunOnlyReason + ". Only dry runs are possible here.");
         }
@@ -190,7 +213,8 @@ public final class Runner {
                     + "); nothing was run. Confirm them to run it.");
         }
         try {
-            audit.runStarted(plan, user, host);
+            audit.runStarted(plan, user, host, evidenceOverride.map(r -> "evidence-first overridden by " + user
+                    + ": " + redactor.redact(r)).orElse(null));
         } catch (StoreException e) {
             throw new PlaybookException("Nothing was run: the audit log cannot be written (" + e.getMessage() + ")", e);
         }
@@ -199,7 +223,7 @@ public final class Runner {
         Thread.ofVirtual().name("playbook-" + plan.runId()).start(() -> {
             RunResult result;
             try {
-                result = execute(plan, listener, handle);
+                result = execute(plan, listener, handle, evidenceOverride);
             } catch (RuntimeException | Error e) {
                 LOG.error("Playbook run {} failed unexpectedly", plan.runId(), e);
                 result = new RunResult(plan.runId(), plan.playbook().id(), RunStatus.FAILED, clock.instant(),
@@ -227,12 +251,26 @@ public final class Runner {
         }
     }
 
+    /**
+     * Records in the audit log a run that was refused before anything ran, with the reason: an
+     * unknown playbook or bad parameters ({@code plan} empty; the values as given, redacted), a
+     * blocked plan, destructive steps not confirmed. Returns the run id it was recorded under.
+     */
+    public String recordRefused(Optional<RunPlan> plan, String playbookId, String playbookSha256,
+                                Map<String, String> given, String reason) throws PlaybookException {
+        try {
+            return audit.refused(plan, playbookId, playbookSha256, given, user, host, reason);
+        } catch (StoreException e) {
+            throw new PlaybookException("The refused run could not be recorded: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code plan} and waits for it: for the command line. */
     public RunResult run(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
         return start(plan, listener, destructiveConfirmed).result().join();
     }
 
-    private RunResult execute(RunPlan plan, RunListener listener, RunHandle handle) {
+    private RunResult execute(RunPlan plan, RunListener listener, RunHandle handle, Optional<String> evidenceOverride) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         List<StepResult> results = new ArrayList<>();
@@ -245,19 +283,29 @@ public final class Runner {
                 break;
             }
             safe(() -> listener.stepStarted(ps));
-            StepResult r = runStep(plan, ps, listener, handle);
+            StepResult ran = runStep(plan, ps, listener, handle);
+            boolean overridden = evidenceOverride.isPresent() && isEvidenceCapture(ps)
+                    && (ran.status() == StepStatus.FAILED || ran.status() == StepStatus.TIMED_OUT);
+            // The override is audited on the very entry of the capture it lets pass.
+            StepResult r = !overridden ? ran : new StepResult(ran.index(), ran.name(), ran.status(), ran.exitCode(),
+                    ran.duration(), ran.commands(), ran.output(), ran.outputSha256(), ran.truncated(),
+                    Escaper.escape(ran.message() + "; EVIDENCE-FIRST OVERRIDDEN by " + user + ": "
+                            + redactor.redact(evidenceOverride.get()) + "; the later steps run"));
             results.add(r);
-            safe(() -> listener.stepFinished(r));
+            restrictEvidence(plan);
             LOG.info("Playbook run {} step {} '{}': {} exit {} in {} ms", plan.runId(), ps.index() + 1, r.name(),
                     r.status(), r.exitCode().isPresent() ? r.exitCode().getAsInt() : "-", r.duration().toMillis());
+            // Commit, then show: a step the analyst saw end is in the audit log even if Vigil dies right after.
             try {
                 audit.stepFinished(plan, user, host, r);
             } catch (StoreException e) {
                 LOG.error("Audit write failed; stopping run {}: {}", plan.runId(), e.getMessage());
+                safe(() -> listener.stepFinished(r));
                 status = RunStatus.FAILED;
                 message = "stopped: the audit log cannot be written (" + e.getMessage() + ")";
                 break;
             }
+            safe(() -> listener.stepFinished(r));
             if (r.status() == StepStatus.CANCELLED) {
                 status = RunStatus.CANCELLED;
                 message = "cancelled during step " + (ps.index() + 1);
@@ -265,7 +313,7 @@ public final class Runner {
             }
             if (r.status() == StepStatus.FAILED || r.status() == StepStatus.TIMED_OUT) {
                 status = RunStatus.FAILED;
-                if (!ps.step().continueOnError()) {
+                if (!ps.step().continueOnError() && !overridden) {
                     message = "step " + (ps.index() + 1) + " '" + r.name() + "' " + describe(r) + "; later steps not run";
                     break;
                 }
@@ -287,6 +335,24 @@ public final class Runner {
         return result;
     }
 
+    /**
+     * Evidence is owner-only: programs such as tcpdump and docker save create their files with their
+     * own umask, so whatever a step left in the run's evidence folder is made 0600 (folders 0700).
+     */
+    private static void restrictEvidence(RunPlan plan) {
+        if (Files.isDirectory(plan.evidenceDir())) {
+            try {
+                OwnerOnly.restrictTree(plan.evidenceDir());
+            } catch (IOException e) {
+                LOG.warn("Cannot make the evidence in {} owner-only: {}", plan.evidenceDir(), e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isEvidenceCapture(PlannedStep ps) {
+        return ps.step() instanceof BuiltInStep b && b.action().equals(CaptureEvidenceAction.NAME);
+    }
+
     private static String describe(StepResult r) {
         return switch (r.status()) {
             case TIMED_OUT -> "timed out";
@@ -305,8 +371,8 @@ public final class Runner {
 
     private StepResult runStep(RunPlan plan, PlannedStep ps, RunListener listener, RunHandle handle) {
         long t0 = System.nanoTime();
-        StepOutput out = new StepOutput(ps.index(), options.outputCapBytes(), redactor, listener);
-        List<List<String>> commands = new ArrayList<>();
+        StepOutput out = new StepOutput(ps.index(), options.outputCapBytes(), redactor.stream(), listener);
+        List<List<String>> commands = java.util.Collections.synchronizedList(new ArrayList<>()); // an action adds from its thread
         if (ps.skipReason().isPresent()) {
             out.line("skipped: " + ps.skipReason().get());
             return out.result(ps, StepStatus.SKIPPED, OptionalInt.empty(), t0, commands, ps.skipReason().get());
@@ -320,7 +386,7 @@ public final class Runner {
                         .anyMatch(v -> v.contains(evidence))) {
                     // Programs such as tcpdump -w and docker save do not create the folder they write into.
                     try {
-                        Files.createDirectories(plan.evidenceDir());
+                        OwnerOnly.createDirectories(plan.evidenceDir());
                     } catch (IOException e) {
                         yield out.result(ps, StepStatus.FAILED, OptionalInt.empty(), t0, commands,
                                 "cannot create the evidence folder " + evidence + ": " + e.getMessage());
@@ -350,16 +416,19 @@ public final class Runner {
     private StepResult runAction(RunPlan plan, PlannedStep ps, BuiltInStep b, StepOutput out, RunHandle handle, long t0,
                                  long deadline, List<List<String>> commands) {
         BuiltInAction action = actions.find(b.action()).orElseThrow();
+        AtomicBoolean abandoned = new AtomicBoolean();
         ActionContext ctx = new ActionContext() {
             @Override
             public void out(String line) {
-                out.line(line);
+                if (!abandoned.get()) {
+                    out.line(line);
+                }
             }
 
             @Override
             public Path evidenceDir() throws ActionException {
                 try {
-                    return Files.createDirectories(plan.evidenceDir());
+                    return OwnerOnly.createDirectories(plan.evidenceDir());
                 } catch (IOException e) {
                     throw new ActionException("cannot create the evidence folder " + plan.evidenceDir() + ": " + e.getMessage());
                 }
@@ -377,16 +446,20 @@ public final class Runner {
 
             @Override
             public boolean cancelled() {
-                return handle.cancelled() || System.nanoTime() > deadline;
+                return abandoned.get() || handle.cancelled() || System.nanoTime() > deadline;
             }
 
             @Override
             public Exec exec(List<String> argv) throws ActionException {
+                if (abandoned.get()) {
+                    throw new ActionException("the step already ended; not starting " + argv.getFirst());
+                }
                 commands.add(List.copyOf(argv));
                 List<String> lines = new ArrayList<>();
+                Redactor.Stream redacting = redactor.stream();
                 Outcome o = Runner.this.exec(argv, parameterEnvironment(plan), deadline, Optional.empty(), line -> {
                     if (lines.size() < MAX_EXEC_LINES) {
-                        lines.add(redactor.redact(line));
+                        lines.add(redacting.line(line));
                     }
                 }, handle);
                 if (o.error() != null) {
@@ -399,8 +472,19 @@ public final class Runner {
                 return new Exec(o.exitCode(), lines);
             }
         };
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        // A platform daemon thread, not a virtual one: an action stuck in a CPU loop would pin a carrier
+        // thread for good, and the virtual threads of every run share one carrier per core.
+        Thread worker = Thread.ofPlatform().daemon().name("playbook-action-" + plan.runId() + "-" + (ps.index() + 1))
+                .start(() -> {
+                    try {
+                        done.complete(action.run(ps.args(), ctx));
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                });
         try {
-            int code = action.run(ps.args(), ctx);
+            int code = await(done, deadline, handle);
             if (handle.cancelled()) {
                 return out.result(ps, StepStatus.CANCELLED, OptionalInt.of(code), t0, commands, "cancelled");
             }
@@ -410,6 +494,16 @@ public final class Runner {
             }
             return out.result(ps, code == 0 ? StepStatus.SUCCEEDED : StepStatus.FAILED, OptionalInt.of(code), t0, commands,
                     code == 0 ? "" : "exit code " + code);
+        } catch (TimeoutException e) {
+            // Interrupt, then abandon: the action may ignore the interrupt, and nothing it does later counts.
+            abandoned.set(true);
+            worker.interrupt();
+            boolean cancelled = handle.cancelled();
+            LOG.warn("Built-in action {} of run {} {}; its thread was interrupted and abandoned", b.action(),
+                    plan.runId(), cancelled ? "was cancelled" : "timed out");
+            return out.result(ps, cancelled ? StepStatus.CANCELLED : StepStatus.TIMED_OUT, OptionalInt.empty(), t0,
+                    commands, cancelled ? "cancelled; the action was stopped"
+                            : "timed out after " + Durations.human(ps.timeout()) + "; the action was stopped");
         } catch (ActionException e) {
             String msg = redactor.redact(e.getMessage());
             out.line("error: " + msg);
@@ -420,6 +514,39 @@ public final class Runner {
             LOG.error("Built-in action {} failed", b.action(), e);
             out.line("error: " + e);
             return out.result(ps, StepStatus.FAILED, OptionalInt.empty(), t0, commands, "internal error: " + e);
+        }
+    }
+
+    /**
+     * The action's exit code once it returns; {@link TimeoutException} at the step's deadline or when the
+     * run is cancelled (checked every 100 ms); the action's own {@link ActionException} or
+     * {@link RuntimeException} as thrown.
+     */
+    private static int await(CompletableFuture<Integer> done, long deadline, RunHandle handle)
+            throws ActionException, TimeoutException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || handle.cancelled()) {
+                if (done.isDone() && !done.isCompletedExceptionally()) {
+                    return done.join();
+                }
+                throw new TimeoutException();
+            }
+            try {
+                return done.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // not yet: check the deadline and cancel again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TimeoutException();
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case ActionException a -> throw a;
+                    case RuntimeException r -> throw r;
+                    case Error err -> throw err;
+                    default -> throw new IllegalStateException(e.getCause());
+                }
+            }
         }
     }
 
@@ -444,6 +571,9 @@ public final class Runner {
         }
         List<String> command = new ArrayList<>(argv);
         command.set(0, program.get().toString());
+        // Its own session, so that a double-forked grandchild is still found (and killed) through the
+        // session id once no parent link leads to it. The argv recorded in the audit log stays the step's.
+        ProcessTree.sessionLauncher().ifPresent(setsid -> command.addFirst(setsid.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("PATH", options.toolPath().asPathVariable());
@@ -480,8 +610,14 @@ public final class Runner {
                 }
             }
             process.waitFor();
-            // Do not wait forever for output: a detached grandchild may still hold the pipe open.
+            // A step's processes do not outlive it: daemons it left behind in its session are stopped.
+            int left = ProcessTree.killLeftovers(process.toHandle(), options.killGrace());
+            // Do not wait forever for output: a process outside the session may still hold the pipe open.
             reader.join(Duration.ofSeconds(2));
+            if (left > 0) {
+                lines.accept("[vigil] stopped " + left + (left == 1 ? " process" : " processes")
+                        + " the step left running");
+            }
             return new Outcome(process.exitValue(), timedOut, handle.cancelled(), stopped && !timedOut, null);
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle(), options.killGrace());
@@ -538,24 +674,36 @@ public final class Runner {
     private static final class StepOutput {
         private final int index;
         private final int capBytes;
-        private final SecretRedactor redactor;
+        private final Redactor.Stream redactor;
         private final RunListener listener;
         private final StringBuilder text = new StringBuilder();
         private long bytes;
         private boolean truncated;
+        private boolean closed;
 
-        StepOutput(int index, int capBytes, SecretRedactor redactor, RunListener listener) {
+        StepOutput(int index, int capBytes, Redactor.Stream redactor, RunListener listener) {
             this.index = index;
             this.capBytes = capBytes;
             this.redactor = redactor;
             this.listener = listener;
         }
 
+        /**
+         * One line of output: redacted (a private key block may span lines), escaped so that what a process
+         * wrote cannot pass for a line of Vigil's own or steer a terminal, cut when very long, capped.
+         */
         synchronized void line(String raw) {
-            if (truncated) {
+            if (truncated || closed) {
                 return;
             }
-            String clean = redactor.redact(raw);
+            String clean = Escaper.escape(redactor.line(raw));
+            if (clean.length() > MAX_SHOWN_LINE_CHARS) {
+                // Keep the end too: it says whether the source had cut the text already.
+                int tail = 512;
+                clean = clean.substring(0, MAX_SHOWN_LINE_CHARS - tail) + " … (line cut: "
+                        + (clean.length() - MAX_SHOWN_LINE_CHARS) + " characters left out) … "
+                        + clean.substring(clean.length() - tail);
+            }
             int n = clean.getBytes(StandardCharsets.UTF_8).length + 1;
             if (bytes + n > capBytes) {
                 truncated = true;
@@ -568,11 +716,14 @@ public final class Runner {
             safe(() -> listener.output(index, shown));
         }
 
+        /** The step's result; later output (from an abandoned action) is dropped. */
         synchronized StepResult result(PlannedStep ps, StepStatus status, OptionalInt exit, long t0,
                                        List<List<String>> commands, String message) {
+            closed = true;
             String output = text.toString();
             return new StepResult(ps.index(), ps.step().name(), status, exit, Duration.ofNanos(System.nanoTime() - t0),
-                    commands, output, PlaybookFile.sha256(output.getBytes(StandardCharsets.UTF_8)), truncated, message);
+                    List.copyOf(commands), output, PlaybookFile.sha256(output.getBytes(StandardCharsets.UTF_8)), truncated,
+                    Escaper.escape(message));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.playbook;
 
+import io.vigil.rules.Signatures;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,12 @@ import java.util.Set;
  */
 public final class ScanContainersAction implements BuiltInAction {
 
-    private final MinerSignatures signatures = new MinerSignatures();
+    private final MinerSignatures signatures;
+
+    /** {@code signatures}: the one miner-signature list, the same instance the rules use. */
+    public ScanContainersAction(Signatures signatures) {
+        this.signatures = new MinerSignatures(signatures);
+    }
 
     @Override
     public String name() {

@@ -16,6 +16,9 @@ import java.util.TreeSet;
  */
 public final class VerifyHashesAction implements BuiltInAction {
 
+    /** Largest manifest read: about 100 000 files. */
+    static final int MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+
     @Override
     public String name() {
         return "verify_hashes";
@@ -28,7 +31,11 @@ public final class VerifyHashesAction implements BuiltInAction {
         Map<String, String> expected = new LinkedHashMap<>();
         try {
             int lineNo = 0;
-            for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+            List<String> lines;
+            try (var in = java.nio.channels.Channels.newInputStream(ConfinedFiles.open(manifest))) {
+                lines = new String(in.readNBytes(MAX_MANIFEST_BYTES + 1), StandardCharsets.UTF_8).lines().toList();
+            }
+            for (String line : lines) {
                 lineNo++;
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
@@ -45,7 +52,9 @@ public final class VerifyHashesAction implements BuiltInAction {
         int missing = 0;
         int added = 0;
         TreeSet<String> seen = new TreeSet<>();
-        for (Path f : HashFilesAction.listFiles(root, ctx)) {
+        HashFilesAction.Listing listing = HashFilesAction.listFiles(root, ctx.paths());
+        listing.report(ctx);
+        for (Path f : listing.files()) {
             if (ctx.cancelled()) {
                 throw new ActionException("stopped before checking " + f);
             }

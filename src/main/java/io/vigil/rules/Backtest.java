@@ -44,7 +44,8 @@ public final class Backtest {
         Rule enabled = new Rule(rule.id(), rule.description(), true, rule.detector(), rule.selector(),
                 rule.condition(), rule.reducer(), rule.window(), rule.warning(), rule.critical(), rule.clear(),
                 rule.forDuration(), rule.keepFiringFor(), rule.noData(), rule.onError(), rule.activeHours(),
-                rule.labels(), rule.runbook(), rule.playbook(), rule.baseline(), rule.ewmaAlpha());
+                rule.labels(), rule.runbook(), rule.playbook(), rule.baseline(), rule.ewmaAlpha(), rule.promql(),
+                rule.fleetPlaybook());
         ReplayClock clock = new ReplayClock(from);
         Evaluator evaluator = new Evaluator(clock, reader, DetectorInputs.none());
         evaluator.setRules(List.of(enabled));

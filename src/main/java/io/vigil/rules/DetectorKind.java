@@ -13,7 +13,11 @@ public enum DetectorKind {
     /** Wasserstein distance between the last window and the baseline window before it. */
     WASSERSTEIN_DRIFT("wasserstein_drift"),
     /** Month-to-date spend over the budget's pace (mtd / (budget × elapsed fraction of month)). */
-    BUDGET_PACE("budget_pace");
+    BUDGET_PACE("budget_pace"),
+    /** XID errors in the window, one instance per GPU (UUID) and XID, worded from the XID table. */
+    GPU_XID("gpu_xid"),
+    /** A process with files open under the watched roots while the host's egress is high (bytes/s). */
+    EXFILTRATION("exfiltration");
 
     private final String key;
 

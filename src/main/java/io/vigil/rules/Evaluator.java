@@ -1,5 +1,11 @@
 package io.vigil.rules;
 
+import io.vigil.fleet.FleetGpu;
+import io.vigil.fleet.FleetNode;
+import io.vigil.fleet.FleetProcess;
+import io.vigil.fleet.FleetSnapshot;
+import io.vigil.fleet.FleetSource;
+import io.vigil.fleet.NodeHealth;
 import io.vigil.host.HostSnapshot;
 import io.vigil.host.ProcessInfo;
 import io.vigil.telemetry.HealthState;
@@ -18,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates rules on each {@link #tick()} at the injected clock's time: reads each rule's values
@@ -48,6 +55,15 @@ public final class Evaluator {
 
     private record SeriesText(String subject, String id, Map<String, String> labels) {
     }
+
+    /** The fleet as read at the start of this tick, its GPUs by node and UUID, and its DOWN nodes. */
+    private FleetSnapshot fleetNow = FleetSnapshot.EMPTY;
+    private Map<String, FleetGpu> fleetGpus = Map.of();
+    private Set<String> downNodes = Set.of();
+    /** Per tick: whether a node's fleet.node.up series says it is down (for backtests and stale snapshots). */
+    private final Map<String, Boolean> nodeUpSeriesDown = new HashMap<>();
+    /** How far back a fleet.node.up point counts as the node's current state. */
+    static final long NODE_UP_LOOKBACK_MS = Duration.ofMinutes(10).toMillis();
 
     /** Caches are cleared past this size, so churning label values (pids) cannot grow them forever. */
     static final int CACHE_LIMIT = 100_000;
@@ -113,6 +129,7 @@ public final class Evaluator {
     public synchronized Evaluation tick() {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
+        readFleet();
         SeriesIndex byName = new SeriesIndex(List.of());
         String readError = null;
         try {
@@ -171,6 +188,44 @@ public final class Evaluator {
         return new Evaluation(now, active, statuses);
     }
 
+    private void readFleet() {
+        try {
+            FleetSnapshot f = inputs.fleet().get();
+            fleetNow = f == null ? FleetSnapshot.EMPTY : f;
+        } catch (RuntimeException e) {
+            // A fleet that cannot be read is reported by its source's health; detectors see no fleet.
+            fleetNow = FleetSnapshot.EMPTY;
+        }
+        if (fleetNow.nodes().isEmpty()) {
+            fleetGpus = Map.of();
+            downNodes = Set.of();
+        } else {
+            fleetGpus = FleetDetectors.gpusByKey(fleetNow);
+            downNodes = FleetDetectors.downNodes(fleetNow);
+        }
+        nodeUpSeriesDown.clear();
+    }
+
+    /**
+     * Whether the instance {@code identity} is about a fleet node that is DOWN (in the snapshot, or by
+     * its last {@code fleet.node.up} point): its series stopped because the node went silent, which
+     * {@code source-down} reports once for the node, so its rules keep their state instead of treating
+     * the gap as "no data" (no storm of no-data alerts, no false resolves).
+     */
+    private boolean onDownNode(Map<String, String> identity, long t) {
+        String node = identity.get("node");
+        if (node == null) {
+            return false;
+        }
+        if (downNodes.contains(node)) {
+            return true;
+        }
+        return nodeUpSeriesDown.computeIfAbsent(node, n -> {
+            SeriesPoints p = reader.read(MetricId.of(FleetSource.NODE_UP, "node", n), t - NODE_UP_LOOKBACK_MS, t);
+            return !p.isEmpty() && p.lastValue() == 0;
+        });
+    }
+
     private String applyError(Rule rule, Map<String, State> ruleStates, long t, String error) {
         switch (rule.onError()) {
             case KEEP_LAST -> { }
@@ -210,7 +265,9 @@ public final class Evaluator {
             Observation o = e.getValue();
             State s = ruleStates.get(e.getKey());
             if (Double.isNaN(o.value())) {
-                noData(rule, ruleStates, e.getKey(), o, t);
+                if (!onDownNode(o.identity(), t)) {
+                    noData(rule, ruleStates, e.getKey(), o, t);
+                }
                 continue;
             }
             anyData = true;
@@ -228,6 +285,9 @@ public final class Evaluator {
         for (String key : List.copyOf(ruleStates.keySet())) {
             if (!seen.containsKey(key)) {
                 State s = ruleStates.get(key);
+                if (onDownNode(s.identity, t)) {
+                    continue;
+                }
                 noData(rule, ruleStates, key, new Observation(s.identity, Map.of(), s.subject, Double.NaN, s.metric), t);
             }
         }
@@ -281,6 +341,13 @@ public final class Evaluator {
 
     private List<Observation> observe(Rule rule, SeriesIndex byName, Instant now) {
         long t = now.toEpochMilli();
+        if (rule.isPromQl()) {
+            String error = inputs.promqlErrors().get().get(rule.id());
+            if (error != null) {
+                // Prometheus refused or could not answer the expression: the rule's on_error decides.
+                throw new IllegalStateException(error);
+            }
+        }
         return switch (rule.detector()) {
             case METRIC -> metric(rule, byName, t);
             case WASSERSTEIN_DRIFT -> drift(rule, byName, t);
@@ -288,7 +355,24 @@ public final class Evaluator {
             case MINER_SIGNATURE -> miners();
             case SOURCE_DOWN -> sourcesDown();
             case BUDGET_PACE -> budgetPace(rule, byName, now);
+            case GPU_XID -> gpuXids(rule, byName, t);
+            case EXFILTRATION -> exfiltration(rule, byName, t);
         };
+    }
+
+    /** The host's egress (the rule's metric, summed over its series, each reduced) per suspect process. */
+    private List<Observation> exfiltration(Rule rule, SeriesIndex byName, long t) {
+        if (inputs.exfiltration() == null || rule.selector() == null) {
+            return List.of();
+        }
+        double egress = Double.NaN;
+        for (MetricId id : rule.selector().select(byName)) {
+            double v = rule.reducer().apply(reader.read(id, t - rule.window().toMillis(), t));
+            if (!Double.isNaN(v)) {
+                egress = Double.isNaN(egress) ? v : egress + v;
+            }
+        }
+        return inputs.exfiltration().observe(inputs.host().get(), egress, rule.window());
     }
 
     private List<Observation> metric(Rule rule, SeriesIndex byName, long t) {
@@ -301,6 +385,14 @@ public final class Evaluator {
                 default -> rule.reducer().apply(p);
             };
             SeriesText text = text(id);
+            if (rule.isPromQl()) {
+                // The rule label only routes the series to its rule: the expression's labels are the identity.
+                Map<String, String> identity = new LinkedHashMap<>(text.labels());
+                identity.remove("rule");
+                out.add(new Observation(identity, Map.of(), identity.isEmpty() ? rule.id()
+                        : rule.id() + " / " + subject(new MetricId(rule.id(), identity)), v, text.id()));
+                continue;
+            }
             out.add(new Observation(text.labels(), Map.of(), text.subject(), v, text.id()));
         }
         return out;
@@ -308,6 +400,10 @@ public final class Evaluator {
 
     static String subject(MetricId id) {
         List<String> parts = new ArrayList<>();
+        String node = id.label("node");
+        if (node != null) {
+            parts.add("node " + node);
+        }
         String gpu = id.label("gpu");
         if (gpu != null) {
             parts.add("GPU " + gpu);
@@ -317,7 +413,7 @@ public final class Evaluator {
             parts.add("pid " + pid);
         }
         id.labels().forEach((k, v) -> {
-            if (!k.equals("gpu") && !k.equals("pid")) {
+            if (!k.equals("gpu") && !k.equals("pid") && !k.equals("node")) {
                 parts.add(k + " " + v);
             }
         });
@@ -399,6 +495,40 @@ public final class Evaluator {
         return area;
     }
 
+    /**
+     * One observation per {@code gpu.xid} series (a GPU by UUID and an XID number): 2 for a critical
+     * XID and 1 for a warning one while an event lies in the window, 0 after, so the alert clears
+     * once the window passes without the XID recurring. Its words and advice come from the XID table.
+     */
+    private List<Observation> gpuXids(Rule rule, SeriesIndex byName, long t) {
+        io.vigil.gpu.XidTable table = io.vigil.gpu.XidTable.standard();
+        List<Observation> out = new ArrayList<>();
+        for (MetricId id : rule.selector().select(byName)) {
+            String xidText = id.label("xid");
+            long xid;
+            try {
+                xid = Long.parseLong(xidText);
+            } catch (NumberFormatException | NullPointerException e) {
+                continue;
+            }
+            String uuid = id.label("uuid") == null ? "" : id.label("uuid");
+            String gpu = id.label("gpu") == null ? "?" : id.label("gpu");
+            SeriesPoints p = reader.read(id, t - rule.window().toMillis(), t);
+            io.vigil.gpu.XidTable.Entry row = table.lookup(xid);
+            Map<String, String> identity = new LinkedHashMap<>();
+            identity.put("uuid", uuid.isEmpty() ? "gpu " + gpu : uuid);
+            identity.put("xid", xidText);
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put("gpu", gpu);
+            context.put("meaning", row.meaning());
+            context.put("advice", row.advice());
+            String subject = "GPU " + gpu + (uuid.isEmpty() ? "" : " (" + uuid + ")") + " / " + table.describe(xid);
+            out.add(new Observation(identity, context, subject, p.size() == 0 ? 0 : row.critical() ? 2 : 1,
+                    id.toString()));
+        }
+        return out;
+    }
+
     private List<Observation> unexplainedGpuLoad(Rule rule, SeriesIndex byName, long t) {
         HostSnapshot host = inputs.host().get();
         List<GpuProcessObservation> gpuProcs = inputs.gpuProcesses().get();
@@ -410,6 +540,11 @@ public final class Evaluator {
                 out.add(new Observation(id.labels(), Map.of(), subject(id), Double.NaN, id.toString()));
                 continue;
             }
+            String node = id.label("node");
+            if (node != null) {
+                out.add(unexplainedFleetLoad(node, gpuLabel, util, id));
+                continue;
+            }
             int gpu;
             try {
                 gpu = Integer.parseInt(gpuLabel);
@@ -417,12 +552,14 @@ public final class Evaluator {
                 continue;
             }
             Map<String, String> identity = Map.of("gpu", gpuLabel);
-            if (ProcessDetectors.anyAllowedOn(gpu, gpuProcs, host, inputs.signatures())) {
-                // A known workload explains the load; the value says how busy it is, but never breaches.
+            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
+            boolean anyOnGpu = gpuProcs.stream().anyMatch(g -> g.gpu() == gpu);
+            if (anyOnGpu && unknown.isEmpty()) {
+                // Every process on the GPU is a known workload: the load is explained and never breaches.
+                // One allowed process is not enough: a miner sharing the GPU with a Jupyter kernel must show.
                 out.add(new Observation(identity, Map.of(), "GPU " + gpu, 0, id.toString()));
                 continue;
             }
-            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
             Map<String, String> context = new LinkedHashMap<>();
             String subject;
             if (unknown.isEmpty()) {
@@ -437,10 +574,48 @@ public final class Evaluator {
                     context.put("user", p.user());
                 }
                 subject = "GPU " + gpu + " / pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
+                if (unknown.size() > 1) {
+                    context.put("unexplained_pids", String.join(",",
+                            unknown.stream().map(u -> Integer.toString(u.pid())).toList()));
+                }
             }
             out.add(new Observation(identity, context, subject, util, id.toString()));
         }
         return out;
+    }
+
+    /**
+     * Unexplained load on a fleet GPU (labelled by node and UUID). A node whose exporter reports no
+     * process on any GPU (dcgm-exporter outside Kubernetes) gives no process information at all: its
+     * GPUs have no data rather than counting every busy one as unexplained.
+     */
+    private Observation unexplainedFleetLoad(String node, String uuid, double util, MetricId id) {
+        Map<String, String> identity = Map.of("node", node, "gpu", uuid);
+        String where = "node " + node + " / GPU " + uuid;
+        FleetGpu gpu = fleetGpus.get(FleetDetectors.key(node, uuid));
+        if (gpu == null || !reportsProcesses(node)) {
+            return new Observation(identity, Map.of(), where + " / no process information", Double.NaN, id.toString());
+        }
+        List<FleetProcess> unknown = FleetDetectors.unexplainedOn(gpu, inputs.signatures());
+        if (!gpu.processes().isEmpty() && unknown.isEmpty()) {
+            // Every process on it is a known workload (one allowed process beside a miner is not enough).
+            return new Observation(identity, Map.of(), where, 0, id.toString());
+        }
+        if (unknown.isEmpty()) {
+            return new Observation(identity, Map.of(), where + " / no visible process", util, id.toString());
+        }
+        FleetProcess p = unknown.getFirst();
+        return new Observation(identity, FleetDetectors.processLabels(p), where + " / " + FleetDetectors.describe(p),
+                util, id.toString());
+    }
+
+    private boolean reportsProcesses(String node) {
+        for (FleetNode n : fleetNow.nodes()) {
+            if (n.name().equals(node)) {
+                return n.gpus().stream().anyMatch(g -> !g.processes().isEmpty());
+            }
+        }
+        return false;
     }
 
     private List<Observation> miners() {
@@ -468,7 +643,35 @@ public final class Evaluator {
             }
             out.add(new Observation(identity, context, subject, m.score(), ""));
         }
+        for (FleetDetectors.FleetMinerMatch m : FleetDetectors.miners(fleetNow, inputs.signatures())) {
+            out.add(fleetMiner(m));
+        }
         return out;
+    }
+
+    /**
+     * A miner on a fleet node's GPU: one instance per node, GPU and process (its pid, or its pod when
+     * the exporter gives no pid), with the pod's namespace and container for an isolating playbook.
+     */
+    private static Observation fleetMiner(FleetDetectors.FleetMinerMatch m) {
+        FleetGpu gpu = m.gpu();
+        FleetProcess p = m.process();
+        Map<String, String> labels = FleetDetectors.processLabels(p);
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("node", gpu.node());
+        identity.put("gpu", gpu.uuid());
+        if (p.pid() > 0) {
+            identity.put("pid", Integer.toString(p.pid()));
+        } else {
+            identity.put("pod", p.pod());
+            identity.put("namespace", p.namespace());
+            identity.put("container", p.container());
+        }
+        Map<String, String> context = new LinkedHashMap<>(labels);
+        context.keySet().removeAll(identity.keySet());
+        context.put("reasons", String.join("; ", m.reasons()));
+        String subject = "node " + gpu.node() + " / GPU " + gpu.uuid() + " / " + FleetDetectors.describe(p);
+        return new Observation(identity, context, subject, m.score(), "");
     }
 
     private List<Observation> sourcesDown() {
@@ -479,6 +682,13 @@ public final class Evaluator {
             double v = s.health().state() == HealthState.DOWN && s.lastSuccess() != null ? 1 : 0;
             Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
             out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
+        }
+        // Every fleet node is a source of its own: a node that went silent is reported once, by name.
+        for (FleetNode n : fleetNow.nodes()) {
+            double v = n.health() == NodeHealth.DOWN ? 1 : 0;
+            Map<String, String> context = n.lastError().isEmpty() ? Map.of() : Map.of("reason", n.lastError());
+            out.add(new Observation(Map.of("source", "fleet", "node", n.name()), context, "node " + n.name()
+                    + " (fleet)", v, MetricId.of(FleetSource.NODE_UP, "node", n.name()).toString()));
         }
         return out;
     }

@@ -22,6 +22,8 @@ public final class ProcessDetectors {
     public static final int STRONG = 2;
     /** Score of a weak indicator (a miner flag, a pool port). */
     public static final int WEAK = 1;
+    /** SM utilization (percent) from which a process counts as one of the processes keeping its GPU busy. */
+    public static final double BUSY_SM_PERCENT = 10;
 
     private ProcessDetectors() {
     }
@@ -61,20 +63,15 @@ public final class ProcessDetectors {
                     break;
                 }
             }
-            String[] args = cmd.split("\\s+");
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-                if (sig.flags().contains(flag)) {
-                    score += WEAK;
-                    reasons.add("miner flag " + flag);
-                    break;
-                }
-                if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
-                    score += WEAK;
-                    reasons.add("-o " + args[i + 1]);
-                    break;
-                }
+            String flag = flagIndicator(cmd.split("\\s+"), sig);
+            if (flag != null) {
+                score += WEAK;
+                reasons.add(flag.startsWith("-o ") ? flag : "miner flag " + flag);
+            }
+            String pool = poolIndicator(cmdLower, sig);
+            if (pool != null) {
+                score += WEAK;
+                reasons.add("pool host '" + pool + "' in its command line");
             }
             Set<Integer> ports = portsByPid.get(p.pid());
             if (ports != null) {
@@ -87,6 +84,73 @@ public final class ProcessDetectors {
         }
         out.sort((a, b) -> Integer.compare(b.score(), a.score()));
         return out;
+    }
+
+    /**
+     * The signatures found in free text (a process name and command line, a {@code ps} line from a
+     * container): miner names and URL schemes anywhere, flags as whole arguments, {@code -o} with a
+     * pool-like value, pool host names as whole words. The same list and the same tests as
+     * {@link #miners}, so whatever the rule flags in a command line is found here too.
+     */
+    public static List<String> indicatorsIn(String text, Signatures sig) {
+        String lower = nz(text).toLowerCase(Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        for (String miner : sig.minerNames()) {
+            if (lower.contains(miner)) {
+                found.add(miner);
+            }
+        }
+        for (String url : sig.urlSchemes()) {
+            if (lower.contains(url)) {
+                found.add(url);
+            }
+        }
+        String[] args = nz(text).split("\\s+");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (sig.flags().contains(flag)) {
+                if (!found.contains(flag)) {
+                    found.add(flag);
+                }
+            } else if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
+                found.add("-o " + args[++i]);
+            }
+        }
+        String pool = poolIndicator(lower, sig);
+        if (pool != null) {
+            found.add(pool);
+        }
+        return found;
+    }
+
+    /** The first miner flag among {@code args} (a whole argument, or its part before '='), or {@code -o VALUE}. */
+    private static String flagIndicator(String[] args, Signatures sig) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (sig.flags().contains(flag)) {
+                return flag;
+            }
+            if (a.equals("-o") && i + 1 < args.length && looksLikePool(args[i + 1], sig)) {
+                return "-o " + args[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** The first pool host name that is a whole word of {@code lower} (words split at anything but letters, digits, '-'). */
+    private static String poolIndicator(String lower, Signatures sig) {
+        if (sig.pools().isEmpty()) {
+            return null;
+        }
+        Set<String> words = new java.util.HashSet<>(List.of(lower.split("[^a-z0-9-]+")));
+        for (String pool : sig.pools()) {
+            if (words.contains(pool)) {
+                return pool;
+            }
+        }
+        return null;
     }
 
     private static boolean looksLikePool(String value, Signatures sig) {
@@ -105,21 +169,23 @@ public final class ProcessDetectors {
         return false;
     }
 
-    /** Whether {@code p} matches an allow-list entry by name or command line. */
+    /**
+     * Whether {@code p} runs a known workload: its executable (or python script or module) or whole
+     * leading arguments match an allow-list entry, never a piece of its command line.
+     */
     public static boolean allowed(ProcessInfo p, Signatures sig) {
-        String name = nz(p.name()).toLowerCase(Locale.ROOT);
-        String cmd = nz(p.commandLine()).toLowerCase(Locale.ROOT);
-        for (String a : sig.allowed()) {
-            if (name.contains(a) || cmd.contains(a)) {
-                return true;
-            }
-        }
-        return false;
+        return sig.allowList().allows(p);
     }
 
     /**
      * The processes on {@code gpu} that are not allowed: pids the host does not show (hidden or in
      * another namespace) count as unexplained, with an empty name.
+     *
+     * <p>When the driver samples utilization per process and at least one process on the GPU is
+     * busy (SM at least {@link #BUSY_SM_PERCENT}), the load is attributed: only the busy processes
+     * count, busiest first. A busy miner beside an idle Jupyter kernel is unexplained; an idle
+     * unknown process beside a busy allowed training job does not explain the load away either way,
+     * the busy one decides. Without samples every process on the GPU counts.
      */
     public static List<ProcessInfo> unexplainedOn(int gpu, List<GpuProcessObservation> gpuProcesses,
                                                   HostSnapshot snapshot, Signatures sig) {
@@ -127,8 +193,15 @@ public final class ProcessDetectors {
         for (ProcessInfo p : snapshot.processes()) {
             byPid.put(p.pid(), p);
         }
-        List<ProcessInfo> out = new ArrayList<>();
+        List<GpuProcessObservation> busy = new ArrayList<>();
         for (GpuProcessObservation g : gpuProcesses) {
+            if (g.gpu() == gpu && g.smUtilPercent().isPresent() && g.smUtilPercent().getAsDouble() >= BUSY_SM_PERCENT) {
+                busy.add(g);
+            }
+        }
+        busy.sort((a, b) -> Double.compare(b.smUtilPercent().getAsDouble(), a.smUtilPercent().getAsDouble()));
+        List<ProcessInfo> out = new ArrayList<>();
+        for (GpuProcessObservation g : busy.isEmpty() ? gpuProcesses : busy) {
             if (g.gpu() != gpu) {
                 continue;
             }
@@ -142,7 +215,10 @@ public final class ProcessDetectors {
         return out;
     }
 
-    /** Whether any process on {@code gpu} is an allowed workload. */
+    /**
+     * Whether any process on {@code gpu} is an allowed workload. Not what explains a GPU's load: that
+     * needs every process on it to be allowed ({@link #unexplainedOn} empty).
+     */
     public static boolean anyAllowedOn(int gpu, List<GpuProcessObservation> gpuProcesses, HostSnapshot snapshot,
                                        Signatures sig) {
         for (GpuProcessObservation g : gpuProcesses) {

@@ -15,16 +15,50 @@ import java.util.OptionalDouble;
  * @param selector      the series to watch; null for detectors that need none
  * @param baseline      for drift: how far back the baseline window ends before the current one
  * @param ewmaAlpha     for {@code anomaly_z}: weight of the newest point in the moving mean (0–1)
+ * @param promql        a PromQL expression the rule watches instead of a metric selector, or null; its
+ *                      results are published as {@code promql{rule="<id>",…}} series by
+ *                      {@link PromQlRuleSource} and {@code selector} then picks those
+ * @param fleetPlaybook the playbook suggested for an alert about a fleet node (one with a {@code node}
+ *                      label) instead of {@code playbook}, or empty: a process on another machine is
+ *                      isolated through Kubernetes, not through a local pid
  */
 public record Rule(String id, String description, boolean enabled, DetectorKind detector, Selector selector,
                    Condition condition, Reducer reducer, Duration window, OptionalDouble warning,
                    OptionalDouble critical, OptionalDouble clear, Duration forDuration, Duration keepFiringFor,
                    DataBehaviour noData, DataBehaviour onError, Optional<TimeOfDayWindow> activeHours,
                    Map<String, String> labels, String runbook, String playbook, Duration baseline,
-                   double ewmaAlpha) {
+                   double ewmaAlpha, String promql, String fleetPlaybook) {
+
+    /** The series name under which {@link PromQlRuleSource} publishes PromQL rule results. */
+    public static final String PROMQL_SERIES = "promql";
 
     public Rule {
         labels = Map.copyOf(labels);
+        fleetPlaybook = fleetPlaybook == null ? "" : fleetPlaybook;
+    }
+
+    /** A rule over a metric selector or detector (no PromQL, no fleet playbook). */
+    public Rule(String id, String description, boolean enabled, DetectorKind detector, Selector selector,
+                Condition condition, Reducer reducer, Duration window, OptionalDouble warning,
+                OptionalDouble critical, OptionalDouble clear, Duration forDuration, Duration keepFiringFor,
+                DataBehaviour noData, DataBehaviour onError, Optional<TimeOfDayWindow> activeHours,
+                Map<String, String> labels, String runbook, String playbook, Duration baseline, double ewmaAlpha) {
+        this(id, description, enabled, detector, selector, condition, reducer, window, warning, critical, clear,
+                forDuration, keepFiringFor, noData, onError, activeHours, labels, runbook, playbook, baseline, ewmaAlpha,
+                null, "");
+    }
+
+    /** Whether this rule watches a PromQL expression. */
+    public boolean isPromQl() {
+        return promql != null;
+    }
+
+    /**
+     * The playbook to suggest for an alert with {@code labels}: {@link #fleetPlaybook} when the alert is
+     * about a fleet node and one is set, else {@link #playbook}.
+     */
+    public String playbookFor(Map<String, String> labels) {
+        return !fleetPlaybook.isEmpty() && labels.containsKey("node") ? fleetPlaybook : playbook;
     }
 
     /** The highest severity this rule can raise. */

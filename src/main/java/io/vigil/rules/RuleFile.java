@@ -44,7 +44,7 @@ public final class RuleFile {
     static final List<String> TOP_KEYS = List.of("rules");
     static final List<String> RULE_KEYS = List.of("id", "description", "enabled", "detector", "metric", "condition",
             "reducer", "window", "warning", "critical", "clear", "for", "keep_firing_for", "no_data", "on_error",
-            "active_hours", "labels", "runbook", "playbook", "baseline", "alpha");
+            "active_hours", "labels", "runbook", "playbook", "baseline", "alpha", "promql", "fleet_playbook");
     static final List<String> HOURS_KEYS = List.of("from", "to", "zone");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,79}");
@@ -99,7 +99,7 @@ public final class RuleFile {
             throw new RuleFileException(List.of(new RuleProblem(name, 0, 0,
                     "not valid YAML: " + firstLine(String.valueOf(e.getMessage())))));
         }
-        return new Validator(name).rules(root);
+        return new Validator(name, text).rules(root);
     }
 
     private static String firstLine(String s) {
@@ -133,12 +133,8 @@ public final class RuleFile {
             throw new com.fasterxml.jackson.core.JsonParseException(p, "nesting deeper than " + MAX_DEPTH + " levels");
         }
         JsonToken t = p.currentToken();
-        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yp && yp.isCurrentAlias()) {
-            // Jackson reports an alias as the anchor's name, not its value: refuse it rather than misread it.
-            // (This also means an alias bomb can never expand.)
-            throw new com.fasterxml.jackson.core.JsonParseException(p, "aliases (*" + p.getText()
-                    + ") are not supported in rules files; write the value out");
-        }
+        // Jackson reports an alias as the anchor's name, not its value: refuse it rather than misread it.
+        io.vigil.yaml.YamlAliases.refuseAt(p, "rules files");
         if (t == JsonToken.START_OBJECT) {
             Map<String, Node> entries = new LinkedHashMap<>();
             Map<String, int[]> keys = new LinkedHashMap<>();
@@ -165,10 +161,12 @@ public final class RuleFile {
 
     private static final class Validator {
         private final String file;
+        private final String[] lines;
         private final List<RuleProblem> problems = new ArrayList<>();
 
-        Validator(String file) {
+        Validator(String file, String text) {
             this.file = file;
+            this.lines = text.split("\\R", -1);
         }
 
         private void problem(Node at, String message) {
@@ -191,7 +189,15 @@ public final class RuleFile {
             } else if (list instanceof ListNode ln) {
                 Set<String> ids = new HashSet<>();
                 for (Node item : ln.items()) {
-                    Rule r = rule(item);
+                    Rule r;
+                    try {
+                        r = rule(item);
+                    } catch (RuntimeException e) {
+                        // Last line of defence: nothing in a rules file may escape as an exception and stop the app.
+                        problem(item, "this rule cannot be read (" + e.getClass().getSimpleName() + ": "
+                                + e.getMessage() + ")");
+                        r = null;
+                    }
                     if (r != null) {
                         if (!ids.add(r.id())) {
                             problem(item, "duplicate rule id '" + r.id() + "'; ids must be unique");
@@ -238,19 +244,39 @@ public final class RuleFile {
             }
             Selector selector = null;
             String metric = string(m, "metric", null);
-            if (metric != null) {
+            String promql = string(m, "promql", null);
+            if (promql != null) {
+                if (metric != null) {
+                    problem(m.entries().get("promql"), where + ": has both 'metric:' and 'promql:'; a rule watches one of them");
+                } else if (detector != DetectorKind.METRIC && detector != DetectorKind.WASSERSTEIN_DRIFT) {
+                    problem(m.entries().get("promql"), where + ": 'promql:' works with the metric (default) and "
+                            + "wasserstein_drift detectors, not " + detector.key());
+                } else {
+                    Optional<PromQlSyntax.Problem> bad = PromQlSyntax.check(promql);
+                    if (bad.isPresent()) {
+                        promqlProblem(m.entries().get("promql"), promql, bad.get(), where);
+                    } else if (id != null) {
+                        selector = new Selector(Rule.PROMQL_SERIES, Map.of("rule", id));
+                    }
+                }
+            } else if (metric != null) {
                 try {
                     selector = Selector.parse(metric);
                 } catch (IllegalArgumentException e) {
                     problem(m.entries().get("metric"), where + ": " + e.getMessage());
                 }
             } else if (detector == DetectorKind.METRIC || detector == DetectorKind.WASSERSTEIN_DRIFT) {
-                problem(m, where + ": needs 'metric:' (a selector like host.cpu.percent or gpu.utilization{gpu=\"*\"})");
+                problem(m, where + ": needs 'metric:' (a selector like host.cpu.percent or gpu.utilization{gpu=\"*\"})"
+                        + " or 'promql:' (an expression like sum by (model_name) (rate(vllm:request_success_total[5m])))");
             } else if (detector == DetectorKind.UNEXPLAINED_GPU_LOAD) {
                 selector = Selector.parse("gpu.utilization{gpu=\"*\"}");
+            } else if (detector == DetectorKind.GPU_XID) {
+                selector = Selector.parse("gpu.xid{xid=\"*\"}");
+            } else if (detector == DetectorKind.EXFILTRATION) {
+                selector = Selector.parse("host.net.tx_bytes_per_s");
             }
             String condText = string(m, "condition", detector == DetectorKind.MINER_SIGNATURE
-                    || detector == DetectorKind.SOURCE_DOWN ? ">=" : ">");
+                    || detector == DetectorKind.SOURCE_DOWN || detector == DetectorKind.GPU_XID ? ">=" : ">");
             Condition condition = Condition.parse(condText);
             if (condition == null) {
                 problem(m.entries().get("condition"), where + ": unknown condition '" + condText
@@ -301,7 +327,47 @@ public final class RuleFile {
             }
             return new Rule(id, string(m, "description", ""), enabled, detector, selector, condition, reducer, window,
                     warning, critical, clear, forDuration, keep, noData, onError, hours, labels,
-                    string(m, "runbook", ""), string(m, "playbook", ""), baseline, alpha.orElse(0.1));
+                    string(m, "runbook", ""), string(m, "playbook", ""), baseline, alpha.orElse(0.1), promql,
+                    string(m, "fleet_playbook", ""));
+        }
+
+        /**
+         * Reports a PromQL syntax problem at its own line and column in the file: the scalar's position
+         * plus the offset inside the expression, past the opening quote of a quoted scalar. A block
+         * scalar ({@code |}) starts on the next line, indented; escapes in a double-quoted scalar may
+         * shift the column, which the message's quoted excerpt makes up for.
+         */
+        private void promqlProblem(Node at, String expr, PromQlSyntax.Problem bad, String where) {
+            int line = at.line();
+            int col = at.column();
+            String raw = line >= 1 && line <= lines.length ? lines[line - 1] : "";
+            char first = col >= 1 && col <= raw.length() ? raw.charAt(col - 1) : ' ';
+            int before = expr.lastIndexOf('\n', Math.max(0, bad.offset() - 1));
+            if (bad.offset() == 0) {
+                before = -1;
+            }
+            int lineInExpr = (int) expr.substring(0, bad.offset()).chars().filter(c -> c == '\n').count();
+            if (first == '|' || first == '>') {
+                // Block scalar: content from the next line, at the indentation of its first line.
+                int contentLine = line + 1 + lineInExpr;
+                String content = line < lines.length ? lines[line] : "";
+                int indent = 0;
+                while (indent < content.length() && content.charAt(indent) == ' ') {
+                    indent++;
+                }
+                line = contentLine;
+                col = indent + 1 + (bad.offset() - before - 1);
+            } else if (lineInExpr == 0) {
+                col = col + (first == '\'' || first == '"' ? 1 : 0) + bad.offset();
+            } else {
+                line = line + lineInExpr;
+                col = 0;
+            }
+            int from = Math.max(0, bad.offset() - 10);
+            int to = Math.min(expr.length(), bad.offset() + 10);
+            String excerpt = expr.substring(from, to).replace('\n', ' ');
+            problems.add(new RuleProblem(file, line, col, where + ": promql: " + bad.message() + " (near '"
+                    + excerpt + "', character " + (bad.offset() + 1) + " of the expression)"));
         }
 
         private String string(MapNode m, String key, String dflt) {
@@ -321,12 +387,24 @@ public final class RuleFile {
 
         private OptionalDouble number(MapNode m, String key, String where) {
             Node n = m.entries().get(key);
-            if (n == null || (n instanceof ScalarNode s0 && s0.text() == null)) {
+            if (n == null) {
+                return OptionalDouble.empty();
+            }
+            if (n instanceof ScalarNode s && (s.text() == null || s.text().isBlank())) {
+                // A key written with no value is a mistake, not "no threshold": refuse it rather than drop it.
+                problem(n, where + ": expected a number for '" + key + "', got nothing (" + (s.text() == null
+                        ? "null" : "an empty value") + "); write a number or remove the key");
                 return OptionalDouble.empty();
             }
             if (n instanceof ScalarNode s && (s.token() == JsonToken.VALUE_NUMBER_INT
                     || s.token() == JsonToken.VALUE_NUMBER_FLOAT)) {
-                return OptionalDouble.of(Double.parseDouble(s.text()));
+                YamlNumber.Parsed v = YamlNumber.parse(s.text());
+                if (v.problem() != null) {
+                    problem(n, where + ": expected a finite number for '" + key + "', got '" + s.text() + "': "
+                            + v.problem());
+                    return OptionalDouble.empty();
+                }
+                return OptionalDouble.of(v.value());
             }
             problem(n, where + ": expected a number for '" + key + "', got " + describe(n));
             return OptionalDouble.empty();
@@ -434,6 +512,15 @@ public final class RuleFile {
         if (t.equals("0")) {
             return Duration.ZERO;
         }
+        try {
+            return sumDuration(t);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // More digits than a duration can hold: not a duration, and never an exception out of a rules file.
+            return null;
+        }
+    }
+
+    private static Duration sumDuration(String t) {
         Matcher mt = DURATION.matcher(t);
         Duration total = Duration.ZERO;
         int pos = 0;

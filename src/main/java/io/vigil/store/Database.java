@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * so features can evolve their schemas independently.
  *
  * <p>Thread-safe: one connection, used under a lock by {@link #inTransaction} and {@link #read}.
- * SQLite serialises writers anyway; reads are short.
+ * SQLite serialises writers anyway; reads are short. Several Vigil processes may share the file: a
+ * write transaction takes SQLite's write lock first ({@code BEGIN IMMEDIATE}) and waits up to
+ * {@link #BUSY_TIMEOUT_MS} for it, so two processes queue instead of failing with
+ * {@code SQLITE_BUSY_SNAPSHOT} when a read would have to be upgraded to a write.
+ *
+ * <p>The folder is created 0700 and the file (with its WAL and shared-memory files, which SQLite
+ * creates with the database file's mode) 0600, whatever the umask.
  */
 public final class Database implements AutoCloseable {
 
@@ -31,6 +37,8 @@ public final class Database implements AutoCloseable {
     private final Path file;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
+    /** How long a write waits for another process's write transaction to end. */
+    public static final int BUSY_TIMEOUT_MS = 10_000;
 
     private Database(Path file, Connection connection) {
         this.file = file;
@@ -42,14 +50,22 @@ public final class Database implements AutoCloseable {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                OwnerOnly.createDirectories(parent);
             }
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the same mode.
+            OwnerOnly.createFileIfMissing(file.toAbsolutePath());
+            for (String suffix : List.of("-wal", "-shm", "-journal")) {
+                OwnerOnly.restrict(Path.of(file.toAbsolutePath() + suffix));
+            }
+            java.util.Properties props = new java.util.Properties();
+            // Applied by the driver before anything else, so even the pragmas below wait for a busy file.
+            props.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
             try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA foreign_keys=ON");
-                s.execute("PRAGMA busy_timeout=5000");
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)");
             }
             return new Database(file, c);
@@ -119,25 +135,45 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction; committed when it returns, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one transaction; committed when it returns, rolled back if it throws. The
+     * transaction starts with {@code BEGIN IMMEDIATE}: it holds the write lock from its first read, so
+     * what it read (the last audit hash, a counter) cannot be changed by another process before it
+     * writes, and it waits for another writer instead of failing half-way.
+     */
     public <T> T inTransaction(SqlWork<T> work) throws StoreException {
         lock.lock();
         try {
-            connection.setAutoCommit(false);
+            // Explicit statements, not setAutoCommit(false): the driver would open the next transaction
+            // right after each commit, and a busy error there would report a committed write as failed.
+            try (Statement s = connection.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
             try {
                 T result = work.run(connection);
-                connection.commit();
+                try (Statement s = connection.createStatement()) {
+                    s.execute("COMMIT");
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackQuietly(e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StoreException("Database write failed (" + file.getFileName() + "): " + e.getMessage(), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void rollbackQuietly(Exception cause) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // "no transaction is active": SQLite already rolled back (e.g. after a full disk).
+            if (!String.valueOf(e.getMessage()).contains("no transaction")) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

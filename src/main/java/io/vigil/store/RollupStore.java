@@ -1,6 +1,7 @@
 package io.vigil.store;
 
 import io.vigil.telemetry.EphemeralSeries;
+import io.vigil.telemetry.FleetSeries;
 import io.vigil.telemetry.MetricId;
 import io.vigil.telemetry.Sample;
 import io.vigil.telemetry.SeriesPoints;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Old buckets are pruned: 10 s buckets after {@link #RETAIN_10S}, 1 min ones after
  * {@link #RETAIN_1M}. Per-process and container-interface series ({@link EphemeralSeries}) are not
- * stored: with churn they would grow the file for 35 days.
+ * stored: with churn they would grow the file for 35 days; nor are fleet series ({@link FleetSeries}):
+ * Prometheus holds their history.
  *
  * <p>Thread-safe: samples arrive from poll threads; flushes and reads may come from any thread.
  */
@@ -80,6 +82,9 @@ public final class RollupStore implements TelemetryListener {
                 }
                 if (EphemeralSeries.matches(s.metric())) {
                     continue; // per-process and container-interface series: live only (EphemeralSeries)
+                }
+                if (FleetSeries.matches(s.metric())) {
+                    continue; // fleet nodes: Prometheus holds their history (FleetSeries)
                 }
                 for (int res : RESOLUTIONS_SECONDS) {
                     long bucket = Math.floorDiv(s.epochMillis(), res * 1000L) * res * 1000L;

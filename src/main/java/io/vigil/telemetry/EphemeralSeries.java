@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Which series are short-lived by nature: one per process id (GPU process memory, labelled
  * {@code pid}) or per container network interface (label {@code if} named {@code veth…},
- * {@code cali…} (Calico) or {@code lxc…} (Cilium)). On a busy host a new one appears every second
+ * {@code cali…} (Calico) or {@code lxc…} (Cilium)). Fleet series (label {@code node}) are kept the
+ * same way: up to 1,000 nodes × 8 GPUs × 6 metrics, whose history Prometheus holds (the drill-down
+ * asks it); Vigil keeps only the recent window its rules need. On a busy host a new one appears every second
  * or minute and is gone soon after; kept like the GPU's own series, they would grow the heap and
  * the database without bound.
  *
@@ -23,9 +25,9 @@ public final class EphemeralSeries {
     private EphemeralSeries() {
     }
 
-    /** Whether {@code id} is a per-process or per-container-interface series. */
+    /** Whether {@code id} is a per-process, per-container-interface or fleet series. */
     public static boolean matches(MetricId id) {
-        if (id.labels().containsKey("pid")) {
+        if (id.labels().containsKey("pid") || id.labels().containsKey("node")) {
             return true;
         }
         String iface = id.label("if");

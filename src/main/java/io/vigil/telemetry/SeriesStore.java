@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Series are freed when idle: one that had no point for longer than its span (by default 24 h;
  * {@link EphemeralSeries per-process and container-interface} series {@link #EPHEMERAL_SPAN}) is
- * removed, checked once a minute of sample time as points arrive. Without that a host with process
+ * removed, checked once a minute of sample time as points arrive. {@link FleetSeries Fleet series}
+ * (label {@code node}) keep only a short window ({@link #FLEET_CAPACITY} points by default): their
+ * history lives in Prometheus. Without that a host with process
  * and container churn grows the heap without bound (docs/bench/soak.md).
  *
  * <p>Thread-safe: sources append from poll threads while the UI reads.
@@ -31,8 +33,15 @@ public final class SeriesStore implements TelemetryListener {
     /** How often (in sample time) idle series are looked for. */
     static final long SWEEP_EVERY_MILLIS = 60_000;
 
+    /** Default points of a fleet series ({@link FleetSeries}): 15 min at the 15 s fleet period, two spare. */
+    public static final int FLEET_CAPACITY = 62;
+    /** Default time a fleet series is kept after its last point. */
+    public static final Duration FLEET_SPAN = Duration.ofMinutes(15);
+
     private final int capacityPerSeries;
     private final long spanMillis;
+    private final int fleetCapacity;
+    private final long fleetSpanMillis;
     private final Map<MetricId, RingSeries> series = new ConcurrentHashMap<>();
     /** Changes whenever a series is added or removed. */
     private final AtomicLong idsVersion = new AtomicLong();
@@ -45,8 +54,15 @@ public final class SeriesStore implements TelemetryListener {
 
     /** Rings of {@code capacityPerSeries} points, freed after as many seconds without a point. */
     public SeriesStore(int capacityPerSeries) {
+        this(capacityPerSeries, FLEET_CAPACITY, FLEET_SPAN);
+    }
+
+    /** As above; {@link FleetSeries fleet series} get rings of {@code fleetCapacity} points, freed {@code fleetSpan} after their last. */
+    public SeriesStore(int capacityPerSeries, int fleetCapacity, Duration fleetSpan) {
         this.capacityPerSeries = capacityPerSeries;
         this.spanMillis = capacityPerSeries * 1000L;
+        this.fleetCapacity = Math.max(2, Math.min(fleetCapacity, capacityPerSeries));
+        this.fleetSpanMillis = fleetSpan.toMillis();
     }
 
     @Override
@@ -64,7 +80,8 @@ public final class SeriesStore implements TelemetryListener {
         // compute, not computeIfAbsent + append: a sweep must not free a ring between the two.
         series.compute(metric, (m, ring) -> {
             if (ring == null) {
-                ring = EphemeralSeries.matches(m) ? new RingSeries(Math.min(EPHEMERAL_CAPACITY, capacityPerSeries))
+                ring = FleetSeries.matches(m) ? new RingSeries(fleetCapacity)
+                        : EphemeralSeries.matches(m) ? new RingSeries(Math.min(EPHEMERAL_CAPACITY, capacityPerSeries))
                         : new RingSeries(capacityPerSeries);
                 idsVersion.incrementAndGet();
             }
@@ -86,7 +103,8 @@ public final class SeriesStore implements TelemetryListener {
     public int evictIdle(long nowMillis) {
         int removed = 0;
         for (MetricId id : series.keySet()) {
-            long span = EphemeralSeries.matches(id) ? Math.min(EPHEMERAL_SPAN.toMillis(), spanMillis) : spanMillis;
+            long span = FleetSeries.matches(id) ? fleetSpanMillis
+                    : EphemeralSeries.matches(id) ? Math.min(EPHEMERAL_SPAN.toMillis(), spanMillis) : spanMillis;
             boolean[] gone = {false};
             series.computeIfPresent(id, (m, ring) -> {
                 if (ring.lastTime() < nowMillis - span) {

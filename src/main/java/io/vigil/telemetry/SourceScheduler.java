@@ -85,6 +85,23 @@ public final class SourceScheduler implements AutoCloseable {
         return startPolls(force);
     }
 
+    /**
+     * "Retry now": every idle source that {@code which} accepts is due now, failing or not (its
+     * backoff is cut short), then a tick starts them.
+     */
+    public List<Future<?>> retryNow(java.util.function.Predicate<Source> which) {
+        Instant now = clock.instant();
+        for (String id : order) {
+            Slot slot = slots.get(id);
+            synchronized (slot) {
+                if (slot.running == null && which.test(slot.source) && slot.nextDue.isAfter(now)) {
+                    slot.nextDue = now;
+                }
+            }
+        }
+        return tick();
+    }
+
     private List<Future<?>> startPolls(java.util.function.Predicate<Source> force) {
         Instant now = clock.instant();
         List<Future<?>> started = new ArrayList<>();
@@ -98,6 +115,7 @@ public final class SourceScheduler implements AutoCloseable {
                 if (!now.isBefore(slot.nextDue) || (slot.failures == 0 && force.test(slot.source))) {
                     slot.startedAt = now;
                     slot.timedOut = false;
+                    slot.pollStarted = false;
                     long generation = ++slot.generation;
                     slot.running = pollExecutor.submit(() -> runPoll(slot, generation));
                     started.add(slot.running);
@@ -120,10 +138,24 @@ public final class SourceScheduler implements AutoCloseable {
                 + retry.toSeconds() + " s"));
         LOG.warn("Source {} did not answer within {}; interrupting it", slot.source.id(), timeout);
         slot.running.cancel(true);
-        // The slot stays busy until the interrupted poll returns: a source never runs twice at once.
+        if (!slot.pollStarted) {
+            // The poll never began (a loaded machine, a fast scenario clock): cancelling it means it
+            // never will, so nothing would ever free the slot. Free it now; a late start sees the
+            // new generation and returns at once.
+            slot.generation++;
+            slot.running = null;
+            slot.timedOut = false;
+        }
+        // Otherwise the slot stays busy until the interrupted poll returns: a source never runs twice at once.
     }
 
     private void runPoll(Slot slot, long generation) {
+        synchronized (slot) {
+            if (slot.generation != generation) {
+                return; // given up on before it started
+            }
+            slot.pollStarted = true;
+        }
         PollResult result = null;
         Throwable failure = null;
         try {
@@ -312,6 +344,8 @@ public final class SourceScheduler implements AutoCloseable {
 
     private static final class Slot {
         final Source source;
+        /** Whether the current poll's task has begun running (guarded by the slot). */
+        boolean pollStarted;
         Instant nextDue;
         Instant startedAt;
         Instant lastSuccess;

@@ -93,6 +93,29 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void whatAProcessControlsReachesAWebhookRedactedAndEscaped() throws Exception {
+        Alert hostile = new Alert(7, "k", "miner", Severity.CRITICAL, "pid 4711 xmrig\n[RESOLVED] all clear\u001b[2J",
+                Map.of("cmdline", "xmrig --password hunter2 -o stratum+tcp://w:pa55@pool:3333 \u202Eexe.txt",
+                        "env", "HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567 PWD=/srv"),
+                3, AlertState.FIRING, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, null, "", "", "", "miner_signature");
+        WebhookNotifier n = notifier(new WebhookTarget("chat", "slack", url("/services/T0/B0/x"), null, null));
+        assertTrue(n.deliver(new Notification(Notification.Kind.TRIGGER, hostile)).get(10, TimeUnit.SECONDS).delivered());
+        JsonNode body = received.poll(1, TimeUnit.SECONDS).body();
+        String sent = body.toString();
+        StringBuilder texts = new StringBuilder();
+        body.findParents("text").forEach(x -> texts.append(x.path("text").asText()).append('|'));
+        body.findValues("value").forEach(x -> texts.append(x.asText()).append('|'));
+        for (String secret : List.of("hunter2", "pa55", "hf_AbCdEfGh")) {
+            assertFalse(sent.contains(secret), secret + " in " + sent);
+        }
+        assertTrue(sent.contains("xmrig\\\\n[RESOLVED] all clear\\\\x1B[2J"), sent);
+        assertTrue(sent.contains("\\\\u{202E}exe.txt") && sent.contains("PWD=/srv"), sent);
+        assertTrue(texts.toString().contains("all clear"), texts.toString());
+        assertFalse(texts.toString().contains("\n[RESOLVED]") || texts.toString().contains("\u001b")
+                || texts.toString().contains("\u202E"), "raw control characters: " + texts);
+    }
+
+    @Test
     void pagerDutyTriggersAndResolvesWithOneDedupKey() throws Exception {
         WebhookNotifier n = notifier(new WebhookTarget("pd", "pagerduty", url("/v2/enqueue"), "env:PD_KEY", "critical"));
         synchronized (statuses) {

@@ -46,7 +46,7 @@ class ConsoleTest {
 
     @Test
     void everyNavigationItemShowsItsView() {
-        for (String id : List.of("gpus", "cloud", "alerts", "rules", "playbooks", "inventory", "settings", "dashboard")) {
+        for (String id : List.of("gpus", "fleet", "cloud", "alerts", "rules", "playbooks", "inventory", "settings", "dashboard")) {
             robot.clickOn("#nav-" + id);
             WaitForAsyncUtils.waitForFxEvents();
             // A view with nothing to show yet is wrapped in its empty-state page.

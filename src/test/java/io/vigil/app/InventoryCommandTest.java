@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,5 +80,34 @@ class InventoryCommandTest {
         assertEquals(false, doc.path("docker").path("available").asBoolean(true));
         assertTrue(doc.path("docker").path("reason").asText().startsWith("docker CLI not found"), doc.toString());
         assertTrue(doc.path("integrity").path("baselines").isArray());
+    }
+
+    @Test
+    void inventoryJsonShowsAWorkloadsCommandLineRedactedAndEscaped() throws Exception {
+        Process jupyter = new ProcessBuilder("/usr/bin/python3", "-c", "import time; time.sleep(300)", "jupyter",
+                "--token", "s3cr3tT0ken", "--ServerApp.password=hunter2", "x\n-> SUCCEEDED exit 0\u001b[2J").start();
+        try {
+            Path cmdline = Path.of("/proc/" + jupyter.pid() + "/cmdline");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(cmdline).contains("jupyter")) {
+                assertTrue(System.nanoTime() < deadline, "the process never showed its argv");
+                Thread.onSpinWait();
+            }
+            int rc = run("inventory", "--json");
+            assertTrue(rc == 0 || rc == 1, "rc " + rc + ": " + err);
+            JsonNode mine = null;
+            for (JsonNode w : new ObjectMapper().readTree(out.toString()).path("workloads")) {
+                if (w.path("pid").asLong() == jupyter.pid()) {
+                    mine = w;
+                }
+            }
+            assertTrue(mine != null, "the workload is listed: " + out);
+            String cmd = mine.path("commandLine").asText();
+            assertTrue(cmd.contains("--token [REDACTED] --ServerApp.password=[REDACTED]"), cmd);
+            assertTrue(cmd.endsWith("x\\n-> SUCCEEDED exit 0\\x1B[2J"), cmd);
+            assertFalse(out.toString().contains("s3cr3tT0ken") || out.toString().contains("hunter2"), out.toString());
+        } finally {
+            jupyter.destroyForcibly();
+        }
     }
 }

@@ -43,6 +43,18 @@ class SettingsTest {
     }
 
     @Test
+    void aSystemPropertySetsANestedKey() throws Exception {
+        Path file = dir.resolve("settings.yaml");
+        Files.writeString(file, "cloud:\n  costExplorer:\n    dailyRequestBudget: 40\n");
+        Settings s = Settings.load(file, Map.of(), Map.of("vigil.cloud.costExplorer.dailyRequestBudget", "3",
+                "vigil.cloud.enabled", "false"));
+        io.vigil.cloud.CloudSettings cloud = s.section("cloud", io.vigil.cloud.CloudSettings.class);
+        assertEquals(3, cloud.costExplorer().dailyRequestBudget());
+        assertEquals(false, cloud.enabled());
+        assertEquals(60, cloud.costExplorer().periodMinutes(), 0, "siblings of the overridden key are kept");
+    }
+
+    @Test
     void aBrokenFileKeepsTheDefaultsAndSaysWhere() throws Exception {
         Path file = dir.resolve("settings.yaml");
         Files.writeString(file, "host:\n  periodSeconds: 3\n   bad indent: [\n");
@@ -50,6 +62,39 @@ class SettingsTest {
         assertEquals(2.0, s.section("host", HostSettings.class).periodSeconds());
         assertEquals(1, s.problems().size());
         assertTrue(s.problems().getFirst().startsWith(file + ":3:"), s.problems().getFirst());
+    }
+
+    @Test
+    void aYamlAliasIsRefusedWithWhereNotMisreadAsItsName() throws Exception {
+        // Jackson would read *roots as the text "roots": refuse it instead of widening the roots by accident.
+        Path file = dir.resolve("settings.yaml");
+        Files.writeString(file, "host:\n  periodSeconds: &p 3\nplaybooks:\n  allowedRoots: [/srv]\n"
+                + "inventory:\n  periodSeconds: *p\n");
+        Settings s = Settings.load(file, Map.of(), Map.of());
+        assertEquals(1, s.problems().size(), s.problems().toString());
+        assertTrue(s.problems().getFirst().startsWith(file + ":6:18: "), s.problems().getFirst());
+        assertTrue(s.problems().getFirst().contains("alias"), s.problems().getFirst());
+        assertEquals(2.0, s.section("host", HostSettings.class).periodSeconds(), "the defaults apply");
+    }
+
+    @Test
+    void playbooksMayReadNoFolderUntilTheAnalystAddsOne() {
+        var ps = Settings.defaults().section("playbooks", io.vigil.playbook.PlaybookSettings.class);
+        assertEquals(java.util.List.of(), ps.allowedRoots(), "not ~: that would include ~/.ssh and ~/.aws");
+    }
+
+    @Test
+    void tildeMeansHomeFromTheEnvironmentLikeEveryShellTool() {
+        Path home = io.vigil.playbook.SensitivePaths.home("/srv/analyst", "/home/account");
+        assertEquals(Path.of("/srv/analyst"), home);
+        assertEquals(Path.of("/home/account"), io.vigil.playbook.SensitivePaths.home(null, "/home/account"));
+        assertEquals(Path.of("/home/account"), io.vigil.playbook.SensitivePaths.home("relative", "/home/account"));
+        var ps = new io.vigil.playbook.PlaybookSettings(java.util.List.of("~", "~/models", "/data"), "", 512, 120, "");
+        assertEquals(java.util.List.of(home, home.resolve("models"), Path.of("/data")), ps.roots(home));
+        assertEquals(Path.of("/srv/analyst"), AppPaths.home(Map.of("HOME", "/srv/analyst"),
+                Map.of("user.home", "/home/account")));
+        assertEquals(Path.of("/srv/analyst/.config/vigil"), AppPaths.resolve(Map.of("HOME", "/srv/analyst"),
+                Map.of("os.name", "Linux", "user.home", "/home/account")).configDir());
     }
 
     @Test

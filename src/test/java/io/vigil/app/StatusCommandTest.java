@@ -56,6 +56,65 @@ class StatusCommandTest {
         assertEquals(anyDown ? 2 : 0, code, err.toString());
     }
 
+    private static JsonNode source(JsonNode json, String id) {
+        for (JsonNode s : json.path("sources")) {
+            if (s.path("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void twoStatusRunsInARowPayForCostExplorerOnceAndSayAsOf() throws Exception {
+        try (io.vigil.cloud.FakeAws aws = new io.vigil.cloud.FakeAws()) {
+            // The SDK's own system properties: the default chain and endpoint resolve to the fake.
+            System.setProperty("aws.endpointUrl", aws.uri().toString());
+            System.setProperty("aws.accessKeyId", "AKIAFAKEFAKEFAKE0000");
+            System.setProperty("aws.secretAccessKey", "fake/secret/for/tests");
+            try {
+                StringWriter first = new StringWriter();
+                Main.run(new String[] {"status", "--json"}, new PrintWriter(first), new PrintWriter(new StringWriter()));
+                JsonNode cost1 = source(new ObjectMapper().readTree(first.toString()), "cost");
+                assertEquals("OK", cost1.path("health").asText(), first.toString());
+                long paid = aws.requests().stream().filter(r -> r.path().equals("/")).count();
+                assertEquals(6, paid, "first run: 3 cost pages, forecast, 2 anomaly pages");
+                assertTrue(cost1.path("cost").path("todayUsd").isNumber());
+
+                StringWriter second = new StringWriter();
+                Main.run(new String[] {"status"}, new PrintWriter(second), new PrintWriter(new StringWriter()));
+                assertEquals(paid, aws.requests().stream().filter(r -> r.path().equals("/")).count(),
+                        "the second run pays for nothing: " + aws.requests());
+                assertTrue(second.toString().contains("as of " + cost1.path("cost").path("asOf").asText()
+                        + " (cached"), second.toString());
+
+                StringWriter third = new StringWriter();
+                Main.run(new String[] {"status", "--json", "--refresh"}, new PrintWriter(third),
+                        new PrintWriter(new StringWriter()));
+                assertTrue(aws.requests().stream().filter(r -> r.path().equals("/")).count() > paid,
+                        "--refresh reads AWS");
+                assertEquals(false, source(new ObjectMapper().readTree(third.toString()), "cost")
+                        .path("cost").path("fromCache").asBoolean(true));
+            } finally {
+                System.clearProperty("aws.endpointUrl");
+                System.clearProperty("aws.accessKeyId");
+                System.clearProperty("aws.secretAccessKey");
+            }
+        }
+    }
+
+    @Test
+    void withCloudOffNoAwsSourceRunsAndStatusSaysSo() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.writeString(dir.resolve("config/settings.yaml"), "cloud:\n  enabled: false\n");
+        StringWriter out = new StringWriter();
+        Main.run(new String[] {"status", "--json"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertEquals(null, source(json, "cost"), out.toString());
+        assertEquals(null, source(json, "cloudwatch"));
+        assertTrue(json.path("aws").asText().startsWith("off"), out.toString());
+    }
+
     @Test
     void helpListsTheCommands() {
         StringWriter out = new StringWriter();

@@ -15,7 +15,9 @@ import oshi.SystemInfo;
 /**
  * Runs Vigil's benchmarks and prints their figures: {@code ./mvnw -Pbench verify -Dbench=REGEX}.
  * With no regex: every JMH benchmark, the series-store heap measurement and the host sampling cost.
- * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code soak} (7-day accelerated soak), {@code jmh-only}.
+ * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code redaction},
+ * {@code soak} (7-day accelerated soak), {@code jmh-only}, {@code fleet-grid} (heat grid redraw),
+ * {@code fleet} (1,000 nodes x 8 GPUs through a real Prometheus: {@code -Dbench=fleet}, or {@code fleet:NODES}).
  */
 public final class BenchMain {
 
@@ -33,10 +35,20 @@ public final class BenchMain {
         if (what.equals("all") || what.equals("dashboard")) {
             DashboardFrameBench.run();
         }
+        if (what.equals("all") || what.equals("redaction")) {
+            RedactionBench.run();
+        }
         if (what.equals("soak")) {
             SoakBench.main();
         }
-        if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard") && !what.equals("soak")) {
+        if (what.equals("all") || what.equals("fleet-grid")) {
+            FleetGridBench.run();
+        }
+        if (what.equals("fleet") || what.startsWith("fleet:")) { // fleet, or fleet:NODES
+            FleetBench.run(what.contains(":") ? Integer.parseInt(what.substring(what.indexOf(':') + 1)) : 1000);
+        }
+        if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard") && !what.equals("soak")
+                && !what.equals("redaction") && !what.startsWith("fleet")) {
             String include = what.equals("all") || what.equals("jmh-only") ? "io.vigil.bench..*Bench" : what;
             new Runner(new OptionsBuilder().include(include).build()).run();
         }

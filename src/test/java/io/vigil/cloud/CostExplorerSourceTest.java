@@ -46,7 +46,7 @@ class CostExplorerSourceTest {
             assertEquals("2026-11-23", pages.getFirst().body().path("TimePeriod").path("End").asText());
             assertEquals("DAILY", pages.getFirst().body().path("Granularity").asText());
             assertEquals("SERVICE", pages.getFirst().body().path("GroupBy").get(0).path("Key").asText());
-            assertEquals(String.valueOf(10 * f.aws.services.size()), pages.get(1).body().path("NextPageToken").asText());
+            assertEquals("10", pages.get(1).body().path("NextPageToken").asText(), "whole days: the token counts days");
             assertEquals("AWSInsightsIndexService.GetCostAndUsage", pages.getFirst().headers().get("x-amz-target"));
             assertEquals("application/x-amz-json-1.1", pages.getFirst().headers().get("content-type"));
             assertTrue(pages.getFirst().headers().get("authorization").contains("/us-east-1/ce/aws4_request"));
@@ -141,14 +141,173 @@ class CostExplorerSourceTest {
                     new Case(FakeAws.Fault.EXPIRED_TOKEN, "run `aws sso login --profile analyst`"),
                     new Case(FakeAws.Fault.ACCESS_DENIED, "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, "
                             + "ce:GetAnomalyMonitors, cloudwatch:GetMetricData, cloudwatch:DescribeAlarms")}) {
-                f.aws.fail("GetCostAndUsage", c.fault());
+                // Throttling and 5xx are retried inside the poll: fail every attempt to make the poll fail.
+                int attempts = c.fault() == FakeAws.Fault.THROTTLE || c.fault() == FakeAws.Fault.HTTP_500
+                        ? CostExplorerSource.PAGE_ATTEMPTS : 1;
+                for (int i = 0; i < attempts; i++) {
+                    f.aws.fail("GetCostAndUsage", c.fault());
+                }
                 h.runNextPoll();
                 assertEquals(HealthState.DOWN, h.health().state(), c.fault().name());
                 assertTrue(h.health().reason().contains(c.expected()), h.health().reason());
                 assertTrue(h.health().reason().matches(".*retrying in \\d+ s"), h.health().reason());
+                if (c.fault() == FakeAws.Fault.EXPIRED_TOKEN || c.fault() == FakeAws.Fault.ACCESS_DENIED) {
+                    // Refused credentials wait for the files to change; here the analyst pressed "Retry now".
+                    ((CostExplorerSource) h.scheduler.sources().getFirst()).requestRefresh();
+                }
                 h.runNextPoll();
                 assertEquals(HealthState.OK, h.health().state(), "recovers after " + c.fault() + ": " + h.health());
             }
+        }
+    }
+
+    /** Records each wait instead of sleeping. */
+    static final class RecordingSleeper implements Sleeper {
+        final java.util.List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void sleep(Duration d) {
+            waits.add(d);
+        }
+    }
+
+    private static java.util.List<String> tokens(FakeAws aws) {
+        return aws.requests("GetCostAndUsage").stream()
+                .map(r -> r.body().path("NextPageToken").asText("-")).toList();
+    }
+
+    private static long paidRequests(FakeAws aws) {
+        return aws.requests().stream().filter(r -> r.path().equals("/")).count();
+    }
+
+    @Test
+    void aThrottledPageIsRetriedWithBackoffAndThePagesBeforeItAreKept() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            RecordingSleeper sleeper = new RecordingSleeper();
+            CostExplorerSource source = new CostExplorerSource(f.clients, f.budget, sleeper,
+                    new java.util.SplittableRandom(7));
+            f.aws.failPage("GetCostAndUsage", "10", FakeAws.Fault.THROTTLE);
+            PollResult r = source.poll(f.clock.instant());
+            assertEquals(HealthState.OK, r.health().state(), r.health().toString());
+            assertEquals(java.util.List.of("-", "10", "10", "20"), tokens(f.aws),
+                    "page 1 once, page 2 twice (throttled, then answered), page 3");
+            assertEquals(30, source.latest().days().size());
+            LocalDate today = LocalDate.of(2026, 11, 22);
+            assertEquals(f.aws.dailyTotal(today.minusDays(15)), source.latest().days().get(14).total(), 1e-6,
+                    "a day of page 2 is there");
+            assertEquals(1, sleeper.waits.size());
+            Duration w = sleeper.waits.getFirst();
+            assertTrue(w.compareTo(Duration.ofSeconds(1)) >= 0 && w.compareTo(Duration.ofSeconds(2)) <= 0, w.toString());
+            assertEquals(paidRequests(f.aws), f.budget.usedToday(), "the budget counts exactly the requests made");
+            assertEquals(7, f.budget.usedToday(), "4 cost pages, forecast, 2 anomaly pages");
+        }
+    }
+
+    @Test
+    void aPollThatStillFailsResumesFromThePageTokenAtTheNextPoll() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50));
+             SchedulerHarness h = new SchedulerHarness(f.clock, new CostExplorerSource(f.clients, f.budget,
+                     new RecordingSleeper(), new java.util.SplittableRandom(7)))) {
+            for (int i = 0; i < CostExplorerSource.PAGE_ATTEMPTS; i++) {
+                f.aws.failPage("GetCostAndUsage", "10", FakeAws.Fault.THROTTLE);
+            }
+            h.runNextPoll();
+            assertEquals(HealthState.DOWN, h.health().state());
+            assertTrue(h.health().reason().contains("throttling"), h.health().reason());
+            h.runNextPoll();
+            assertEquals(HealthState.OK, h.health().state(), h.health().toString());
+            assertEquals(java.util.List.of("-", "10", "10", "10", "10", "20"), tokens(f.aws),
+                    "the second poll starts at page 2: page 1 is never paid for twice");
+            CostExplorerSource source = (CostExplorerSource) h.scheduler.sources().getFirst();
+            assertEquals(30, source.latest().days().size());
+            assertEquals(paidRequests(f.aws), f.budget.usedToday());
+        }
+    }
+
+    @Test
+    void aSecondProcessServesFreshFiguresFromTheDatabaseAndRefreshBypassesIt() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            new CostExplorerSource(f.clients, f.budget).poll(f.clock.instant());
+            long first = paidRequests(f.aws);
+            assertEquals(6, first);
+            f.clock.advance(Duration.ofMinutes(20));
+            CostExplorerSource second = new CostExplorerSource(f.clients, f.budget); // a new process: empty memory
+            PollResult r = second.poll(f.clock.instant());
+            assertEquals(first, paidRequests(f.aws), "nothing sent: the figures are 20 minutes old");
+            assertTrue(second.servedFromCache());
+            assertEquals(f.aws.dailyTotal(LocalDate.of(2026, 11, 22)), byMetric(r).get(CostMetrics.DAILY_TOTAL_ID), 1e-6);
+            assertEquals(CloudFixture.NOW.toString(), ((Map<?, ?>) second.statusDetails().get("cost")).get("asOf"));
+            assertEquals(2, second.latest().anomalies().size(), "anomalies come back too");
+
+            second.requestRefresh();
+            second.poll(f.clock.instant());
+            assertTrue(paidRequests(f.aws) > first, "refresh reads AWS");
+            assertFalse(second.servedFromCache());
+
+            f.clock.advance(Duration.ofHours(1));
+            CostExplorerSource third = new CostExplorerSource(f.clients, f.budget);
+            long before = paidRequests(f.aws);
+            third.poll(f.clock.instant());
+            assertEquals(before + 1, paidRequests(f.aws), "older than the period: the recent days are read again");
+        }
+    }
+
+    @Test
+    void unknownFiguresAreNullNotZero() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            CostExplorerSource source = new CostExplorerSource(f.clients, f.budget, new RecordingSleeper(),
+                    new java.util.SplittableRandom(1));
+            for (int i = 0; i < CostExplorerSource.PAGE_ATTEMPTS; i++) {
+                f.aws.fail("GetCostAndUsage", FakeAws.Fault.THROTTLE);
+            }
+            try {
+                source.poll(f.clock.instant());
+            } catch (io.vigil.telemetry.SourceException expected) {
+                // throttled
+            }
+            Map<?, ?> cost = (Map<?, ?>) source.statusDetails().get("cost");
+            assertTrue(cost.containsKey("todayUsd") && cost.get("todayUsd") == null, cost.toString());
+            assertEquals(null, cost.get("mtdUsd"));
+            assertEquals(null, cost.get("forecastEomUsd"));
+            assertEquals(null, cost.get("openAnomalies"));
+            assertEquals(null, cost.get("asOf"));
+        }
+    }
+
+    @Test
+    void withResultsInTwoPagesTheDefaultScheduleFitsTheBudgetByConstruction() throws Exception {
+        Instant midnight = Instant.parse("2026-11-22T00:00:00Z");
+        try (CloudFixture f = new CloudFixture(dir, CloudSettings.defaults(), CloudFixture.FAKE_KEYS, midnight);
+             SchedulerHarness h = new SchedulerHarness(f.clock, new CostExplorerSource(f.clients, f.budget))) {
+            f.aws.costPagesPerQuery = 2; // every cost query answers in 2 pages, as does GetAnomalies
+            int polls = 0;
+            int counted = 0;
+            Instant end = midnight.plus(Duration.ofDays(1));
+            Instant last = midnight;
+            while (true) {
+                f.clock.set(h.status().nextPoll());
+                if (!f.clock.instant().isBefore(end)) {
+                    break;
+                }
+                h.tick();
+                polls++;
+                counted = f.budget.usedToday();
+                last = f.clock.instant();
+                assertEquals(HealthState.OK, h.health().state(), "poll " + polls + " at " + f.clock.instant()
+                        + ": " + h.health());
+            }
+            long sent = paidRequests(f.aws);
+            System.out.printf("cost source at defaults, 2 pages a query: %d polls, %d Cost Explorer requests in one"
+                    + " UTC day, last poll %s%n", polls, sent, last);
+            assertEquals(sent, counted, "the budget counted every request");
+            assertTrue(sent <= 50, sent + " requests a day exceed the default budget of 50");
+            assertTrue(Duration.between(last, end).compareTo(Duration.ofHours(3)) < 0,
+                    "polls are spread over the whole day, not bunched at its start: last at " + last);
+            java.util.Map<LocalDate, Double> seen = new java.util.HashMap<>();
+            CostExplorerSource source = (CostExplorerSource) h.scheduler.sources().getFirst();
+            source.latest().days().forEach(d -> seen.put(d.day(), d.total()));
+            LocalDate day = LocalDate.of(2026, 11, 21);
+            assertEquals(f.aws.dailyTotal(day), seen.get(day), 1e-6, "a day whose groups span two pages is whole");
         }
     }
 
@@ -159,7 +318,7 @@ class CostExplorerSourceTest {
             f.aws.fail("GetAnomalies", FakeAws.Fault.ACCESS_DENIED);
             PollResult r = source.poll(f.clock.instant());
             assertEquals(HealthState.DEGRADED, r.health().state());
-            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied access"));
+            assertTrue(r.health().reason().startsWith("anomalies unavailable: Cost Explorer denied ce:GetAnomalies"));
             assertTrue(byMetric(r).containsKey(CostMetrics.MTD_ID), "costs still flow");
         }
     }

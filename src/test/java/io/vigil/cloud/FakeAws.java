@@ -67,6 +67,13 @@ public final class FakeAws implements AutoCloseable {
     /** Days of results per GetCostAndUsage page (when {@link #costGroupsPerPage} is 0). */
     public volatile int costDaysPerPage = 10;
     /**
+     * When above 0: every GetCostAndUsage answer is cut into this many pages by (day, service) group,
+     * as AWS pages an account with many services, so one day's groups may span two pages.
+     */
+    public volatile int costPagesPerQuery;
+    /** Faults for one page only: operation + " " + the request's NextPageToken ("" for the first page). */
+    private final Map<String, Deque<Fault>> pageFaults = new ConcurrentHashMap<>();
+    /**
      * Groups (one day × one service) per GetCostAndUsage page; 0: whole days, {@link #costDaysPerPage}
      * of them. AWS pages by groups, so one day's groups can be split across pages, each page
      * repeating that day's TimePeriod with its share of the groups.
@@ -77,6 +84,12 @@ public final class FakeAws implements AutoCloseable {
     public volatile Instant estimatedChargesAt = Instant.parse("2026-11-20T12:00:00Z");
     public volatile String existingMonitorArn;
     private final List<ObjectNode> alarms = new CopyOnWriteArrayList<>();
+    /** Monitors created through CreateAnomalyMonitor, in the shape GetAnomalyMonitors returns. */
+    private final List<ObjectNode> monitors = new CopyOnWriteArrayList<>();
+    /** Subscriptions as created or updated, in the shape GetAnomalySubscriptions returns. */
+    private final List<ObjectNode> subscriptions = new CopyOnWriteArrayList<>();
+    /** Subscriptions per GetAnomalySubscriptions page, so callers must follow NextPageToken. */
+    public volatile int subscriptionsPerPage = 1;
 
     public FakeAws() throws IOException {
         this(0);
@@ -112,12 +125,27 @@ public final class FakeAws implements AutoCloseable {
         return requests.stream().filter(r -> r.operation().equals(operation)).toList();
     }
 
+    /** The stored alarm named {@code name}, as DescribeAlarms returns it; null when none. */
+    public JsonNode alarm(String name) {
+        return alarms.stream().filter(a -> a.path("AlarmName").asText().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The stored subscriptions, as GetAnomalySubscriptions returns them. */
+    public List<JsonNode> subscriptions() {
+        return List.copyOf(subscriptions);
+    }
+
     public void clearRequests() {
         requests.clear();
     }
 
     public void fail(String operation, Fault fault) {
         faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(fault);
+    }
+
+    /** Fails the next request of {@code operation} that asks for the page {@code token} (null: the first). */
+    public void failPage(String operation, String token, Fault fault) {
+        pageFaults.computeIfAbsent(operation + " " + (token == null ? "" : token), k -> new ArrayDeque<>()).add(fault);
     }
 
 
@@ -151,6 +179,10 @@ public final class FakeAws implements AutoCloseable {
             requests.add(new Recorded(operation, path, headers, req == null ? JSON.createObjectNode() : req));
             Deque<Fault> queue = faults.get(operation);
             Fault fault = queue == null ? null : queue.poll();
+            if (fault == null) {
+                Deque<Fault> pq = pageFaults.get(operation + " " + req.path("NextPageToken").asText(""));
+                fault = pq == null ? null : pq.poll();
+            }
             if (fault == Fault.SLOW) {
                 try {
                     closed.await(); // the fake AWS not answering until it is shut down
@@ -160,7 +192,7 @@ public final class FakeAws implements AutoCloseable {
                 fault = null;
             }
             if (fault != null) {
-                sendFault(ex, cbor, fault);
+                sendFault(ex, cbor, fault, operation);
                 return;
             }
             if (cbor) {
@@ -178,10 +210,16 @@ public final class FakeAws implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         switch (op) {
             case "GetCostAndUsage" -> {
+                if (costPagesPerQuery > 0) {
+                    return costByGroupPages(req);
+                }
                 LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
                 LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
                 int perPage = costGroupsPerPage > 0 ? costGroupsPerPage : costDaysPerPage * Math.max(1, services.size());
-                int pageStart = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                // The token counts groups when paging by groups, days when paging by whole days.
+                int tokenUnit = costGroupsPerPage > 0 ? 1 : Math.max(1, services.size());
+                int pageStart = req.hasNonNull("NextPageToken")
+                        ? Integer.parseInt(req.get("NextPageToken").asText()) * tokenUnit : 0;
                 ArrayNode defs = out.putArray("GroupDefinitions");
                 defs.addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
                 ArrayNode results = out.putArray("ResultsByTime");
@@ -208,7 +246,7 @@ public final class FakeAws implements AutoCloseable {
                 }
                 out.putArray("DimensionValueAttributes");
                 if (pageStart + perPage < index) {
-                    out.put("NextPageToken", String.valueOf(pageStart + perPage));
+                    out.put("NextPageToken", String.valueOf((pageStart + perPage) / tokenUnit));
                 }
             }
             case "GetCostForecast" -> {
@@ -257,12 +295,90 @@ public final class FakeAws implements AutoCloseable {
                     list.addObject().put("MonitorArn", existingMonitorArn).put("MonitorName", "Default-Services-Monitor")
                             .put("MonitorType", "DIMENSIONAL").put("MonitorDimension", "SERVICE");
                 }
+                monitors.forEach(list::add);
             }
-            case "CreateAnomalyMonitor" -> out.put("MonitorArn",
-                    "arn:aws:ce::123456789012:anomalymonitor/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-            case "CreateAnomalySubscription" -> out.put("SubscriptionArn",
-                    "arn:aws:ce::123456789012:anomalysubscription/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789");
+            case "CreateAnomalyMonitor" -> {
+                // The first ARN is the one of AWS's documentation example; later ones differ, as in AWS.
+                String arn = "arn:aws:ce::123456789012:anomalymonitor/" + (monitors.isEmpty()
+                        ? "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" : java.util.UUID.randomUUID());
+                ObjectNode m = ((ObjectNode) req.path("AnomalyMonitor").deepCopy()).put("MonitorArn", arn)
+                        .put("CreationDate", "2026-11-20");
+                monitors.add(m);
+                out.put("MonitorArn", arn);
+            }
+            case "CreateAnomalySubscription" -> {
+                // AWS does not refuse a second subscription with the same name: it makes another one.
+                String arn = "arn:aws:ce::123456789012:anomalysubscription/" + (subscriptions.isEmpty()
+                        ? "9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789" : java.util.UUID.randomUUID());
+                ObjectNode sub = ((ObjectNode) req.path("AnomalySubscription").deepCopy())
+                        .put("SubscriptionArn", arn).put("AccountId", "123456789012");
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                subscriptions.add(sub);
+                out.put("SubscriptionArn", arn);
+            }
+            case "GetAnomalySubscriptions" -> {
+                int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+                int to = Math.min(subscriptions.size(), from + Math.max(1, subscriptionsPerPage));
+                ArrayNode list = out.putArray("AnomalySubscriptions");
+                subscriptions.subList(from, to).forEach(list::add);
+                if (to < subscriptions.size()) {
+                    out.put("NextPageToken", String.valueOf(to));
+                }
+            }
+            case "UpdateAnomalySubscription" -> {
+                String arn = req.path("SubscriptionArn").asText();
+                ObjectNode sub = subscriptions.stream().filter(x -> x.path("SubscriptionArn").asText().equals(arn))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no subscription " + arn));
+                // Update replaces each field it is given, as AWS does (a Subscribers list replaces them all).
+                for (String field : List.of("MonitorArnList", "Subscribers", "Frequency", "ThresholdExpression",
+                        "Threshold", "SubscriptionName")) {
+                    if (req.has(field)) {
+                        sub.set(field, req.get(field).deepCopy());
+                    }
+                }
+                sub.withArray("Subscribers").forEach(x -> ((ObjectNode) x).put("Status", "CONFIRMED"));
+                out.put("SubscriptionArn", arn);
+            }
             default -> throw new IllegalArgumentException("fake Cost Explorer does not know " + op);
+        }
+        return out;
+    }
+
+    /** GetCostAndUsage cut into {@link #costPagesPerQuery} pages by (day, service) group. */
+    private ObjectNode costByGroupPages(JsonNode req) {
+        LocalDate start = LocalDate.parse(req.path("TimePeriod").path("Start").asText());
+        LocalDate end = LocalDate.parse(req.path("TimePeriod").path("End").asText());
+        List<String> names = new ArrayList<>(services.keySet());
+        int days = (int) (end.toEpochDay() - start.toEpochDay());
+        int total = days * names.size();
+        int perPage = (total + costPagesPerQuery - 1) / costPagesPerQuery;
+        int from = req.hasNonNull("NextPageToken") ? Integer.parseInt(req.get("NextPageToken").asText()) : 0;
+        int to = Math.min(total, from + perPage);
+        ObjectNode out = JSON.createObjectNode();
+        out.putArray("GroupDefinitions").addObject().put("Type", "DIMENSION").put("Key", "SERVICE");
+        ArrayNode results = out.putArray("ResultsByTime");
+        ObjectNode current = null;
+        int currentDay = -1;
+        for (int i = from; i < to; i++) {
+            int dayIndex = i / names.size();
+            LocalDate d = start.plusDays(dayIndex);
+            if (dayIndex != currentDay) {
+                current = results.addObject();
+                current.putObject("TimePeriod").put("Start", d.toString()).put("End", d.plusDays(1).toString());
+                current.putObject("Total");
+                current.putArray("Groups");
+                current.put("Estimated", !d.isBefore(end.minusDays(2)));
+                currentDay = dayIndex;
+            }
+            String s = names.get(i % names.size());
+            ObjectNode g = ((ArrayNode) current.get("Groups")).addObject();
+            g.putArray("Keys").add(s);
+            g.putObject("Metrics").putObject("UnblendedCost")
+                    .put("Amount", String.format(Locale.ROOT, "%.10f", cost(s, d))).put("Unit", "USD");
+        }
+        out.putArray("DimensionValueAttributes");
+        if (to < total) {
+            out.put("NextPageToken", String.valueOf(to));
         }
         return out;
     }
@@ -308,8 +424,24 @@ public final class FakeAws implements AutoCloseable {
                 }
             }
             case "PutMetricAlarm" -> {
-                ObjectNode a = alarm(req.path("AlarmName").asText(), req.path("Namespace").asText(),
-                        req.path("MetricName").asText(), "INSUFFICIENT_DATA");
+                // PutMetricAlarm replaces an alarm of the same name whole: fields not sent are gone.
+                String name = req.path("AlarmName").asText();
+                ObjectNode a = alarm(name, req.path("Namespace").asText(), req.path("MetricName").asText(),
+                        "INSUFFICIENT_DATA");
+                req.fields().forEachRemaining(e -> {
+                    if (!a.has(e.getKey())) {
+                        a.set(e.getKey(), e.getValue().deepCopy());
+                    }
+                });
+                for (String list : List.of("AlarmActions", "OKActions", "InsufficientDataActions")) {
+                    if (!a.has(list)) {
+                        a.putArray(list);
+                    }
+                }
+                if (!a.has("ActionsEnabled")) {
+                    a.put("ActionsEnabled", true);
+                }
+                alarms.removeIf(x -> x.path("AlarmName").asText().equals(name));
                 alarms.add(a);
             }
             default -> throw new IllegalArgumentException("fake CloudWatch does not know " + op);
@@ -326,7 +458,7 @@ public final class FakeAws implements AutoCloseable {
         return a;
     }
 
-    private void sendFault(HttpExchange ex, boolean cbor, Fault fault) throws IOException {
+    private void sendFault(HttpExchange ex, boolean cbor, Fault fault, String operation) throws IOException {
         String type;
         String query;
         int status = 400;
@@ -336,7 +468,11 @@ public final class FakeAws implements AutoCloseable {
             case EXPIRED_TOKEN -> { type = "ExpiredTokenException"; query = "ExpiredToken;Sender";
                 message = "The security token included in the request is expired"; }
             case ACCESS_DENIED -> { type = "AccessDeniedException"; query = "AccessDenied;Sender";
-                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform this action"; }
+                // AWS names the action it refused, as here.
+                String action = (cbor ? "cloudwatch:" : "ce:") + operation;
+                message = "User: arn:aws:iam::123456789012:user/analyst is not authorized to perform: " + action
+                        + " on resource: arn:aws:" + (cbor ? "cloudwatch" : "ce") + ":us-east-1:123456789012:*"
+                        + " because no identity-based policy allows the " + action + " action"; }
             default -> { type = "InternalFailure"; query = "InternalFailure;Receiver"; status = 500;
                 message = "We encountered an internal error. Please try again."; }
         }

@@ -23,8 +23,10 @@ class GuardrailsTest {
         try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "eu-west-1", 0, 50))) {
             Guardrails guardrails = new Guardrails(f.clients);
             Guardrails.Plan plan = guardrails.plan(SNS);
-            assertEquals(List.of("GetAnomalyMonitors"), f.aws.requests().stream().map(FakeAws.Recorded::operation).toList(),
-                    "planning creates nothing");
+            assertEquals(List.of("GetAnomalyMonitors", "GetAnomalySubscriptions", "DescribeAlarms"),
+                    f.aws.requests().stream().map(FakeAws.Recorded::operation).toList(), "planning only reads");
+            assertEquals(List.of(Guardrails.Change.CREATE, Guardrails.Change.CREATE, Guardrails.Change.CREATE),
+                    plan.actions().stream().map(Guardrails.Action::change).toList());
             assertEquals(List.of("ce:CreateAnomalyMonitor", "ce:CreateAnomalySubscription", "cloudwatch:PutMetricAlarm"),
                     plan.actions().stream().map(Guardrails.Action::apiAction).toList());
             assertTrue(plan.describe().contains("IMMEDIATE alerts to SNS arn:aws:sns:us-east-1:123456789012:cost-alerts"));
@@ -63,7 +65,7 @@ class GuardrailsTest {
             assertEquals("arn:aws:ce::123456789012:anomalysubscription/9a8b7c6d-5e4f-3a2b-1c0d-ef0123456789",
                     result.subscriptionArn());
             assertEquals("arn:aws:cloudwatch:us-east-1:123456789012:alarm:vigil-estimated-charges", result.alarmArn());
-            assertEquals(3, f.budget.usedToday(), "the 3 Cost Explorer calls of plan and apply are counted");
+            assertEquals(4, f.budget.usedToday(), "the 4 Cost Explorer calls of plan and apply are counted");
         }
     }
 
@@ -74,7 +76,7 @@ class GuardrailsTest {
             Guardrails guardrails = new Guardrails(f.clients);
             Guardrails.Plan plan = guardrails.plan(new Guardrails.Request("soc", Guardrails.Channel.EMAIL,
                     "soc@example.com", 50, 1000));
-            assertTrue(plan.describe().contains("use the existing AWS services monitor"));
+            assertTrue(plan.describe().contains("use the existing monitor 'Default-Services-Monitor'"));
             Guardrails.Result result = guardrails.apply(plan);
             assertTrue(result.monitorReused());
             assertEquals(0, f.aws.requests("CreateAnomalyMonitor").size());
@@ -82,6 +84,84 @@ class GuardrailsTest {
             assertEquals("DAILY", sub.path("Frequency").asText(), "AWS allows e-mail only as a summary");
             assertEquals("arn:aws:ce::123456789012:anomalymonitor/existing", sub.path("MonitorArnList").get(0).asText());
             assertTrue(f.aws.requests("PutMetricAlarm").getFirst().body().path("AlarmActions").isMissingNode());
+        }
+    }
+
+    private static final String TOPIC_2 = "arn:aws:sns:us-east-1:123456789012:oncall";
+
+    private static List<String> texts(com.fasterxml.jackson.databind.JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
+    void runningTwiceChangesNothingAndASecondTopicIsMergedNotSwapped() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            Guardrails guardrails = new Guardrails(f.clients);
+            Guardrails.Result first = guardrails.apply(guardrails.plan(SNS));
+
+            // Same request again: the diff says unchanged, and nothing is written.
+            f.aws.clearRequests();
+            Guardrails.Plan again = guardrails.plan(SNS);
+            assertEquals(List.of(Guardrails.Change.UNCHANGED, Guardrails.Change.UNCHANGED, Guardrails.Change.UNCHANGED),
+                    again.actions().stream().map(Guardrails.Action::change).toList(), again.describe());
+            Guardrails.Result second = guardrails.apply(again);
+            assertEquals(List.of("GetAnomalyMonitors", "GetAnomalySubscriptions", "DescribeAlarms"),
+                    f.aws.requests().stream().map(FakeAws.Recorded::operation).toList(), "a second run only reads");
+            assertEquals(1, f.aws.subscriptions().size(), "no second subscription with the same name");
+            assertEquals(first.subscriptionArn(), second.subscriptionArn());
+            assertEquals(first.monitorArn(), second.monitorArn());
+            assertEquals(first.alarmArn(), second.alarmArn());
+
+            // A second topic under the same name: updated in place, the first topic kept and the diff says so.
+            Guardrails.Request other = new Guardrails.Request("vigil", Guardrails.Channel.SNS, TOPIC_2, 250, 2500);
+            Guardrails.Plan merge = guardrails.plan(other);
+            assertEquals(List.of(Guardrails.Change.UNCHANGED, Guardrails.Change.UPDATE, Guardrails.Change.UPDATE),
+                    merge.actions().stream().map(Guardrails.Action::change).toList(), merge.describe());
+            assertTrue(merge.describe().contains("keeps alarm action " + SNS.address() + " (merged)"), merge.describe());
+            assertTrue(merge.describe().contains("keeps subscriber SNS " + SNS.address() + " (merged)"), merge.describe());
+            assertTrue(merge.describe().contains("total impact threshold $100 → $250"), merge.describe());
+            assertEquals(List.of(), merge.removals());
+            f.aws.clearRequests();
+            guardrails.apply(merge);
+            assertEquals(1, f.aws.requests("UpdateAnomalySubscription").size());
+            assertEquals(0, f.aws.requests("CreateAnomalySubscription").size());
+            assertEquals(1, f.aws.subscriptions().size());
+            var sub = f.aws.subscriptions().getFirst();
+            assertEquals(first.subscriptionArn(), sub.path("SubscriptionArn").asText());
+            assertEquals(List.of(SNS.address(), TOPIC_2), sub.path("Subscribers").findValues("Address").stream()
+                    .map(com.fasterxml.jackson.databind.JsonNode::asText).toList());
+            // What DescribeAlarms returns (parsed by the SDK from CBOR) keeps the first run's action.
+            assertEquals(List.of(SNS.address(), TOPIC_2), texts(f.aws.alarm("vigil-estimated-charges").path("AlarmActions")));
+            Guardrails.Plan third = guardrails.plan(other);
+            assertTrue(third.actions().stream().allMatch(a -> a.change() == Guardrails.Change.UNCHANGED), third.describe());
+        }
+    }
+
+    @Test
+    void replacingSaysWhichActionsAndSubscribersItRemoves() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            Guardrails guardrails = new Guardrails(f.clients);
+            guardrails.apply(guardrails.plan(SNS));
+            Guardrails.Plan replace = guardrails.plan(new Guardrails.Request("vigil", Guardrails.Channel.SNS, TOPIC_2,
+                    100, 2500, Guardrails.Existing.REPLACE));
+            assertEquals(List.of("subscriber SNS " + SNS.address() + " from subscription 'vigil-alerts'",
+                    "alarm action " + SNS.address() + " from alarm 'vigil-estimated-charges'"), replace.removals());
+            assertTrue(replace.describe().contains("REMOVES alarm action " + SNS.address()), replace.describe());
+            guardrails.apply(replace);
+            assertEquals(List.of(TOPIC_2), texts(f.aws.alarm("vigil-estimated-charges").path("AlarmActions")));
+        }
+    }
+
+    @Test
+    void anEmailRequestCannotSilentlyDropAnSnsSubscriber() throws Exception {
+        try (CloudFixture f = new CloudFixture(dir, CloudFixture.settings("", "us-east-1", 0, 50))) {
+            Guardrails guardrails = new Guardrails(f.clients);
+            guardrails.apply(guardrails.plan(SNS));
+            var e = assertThrows(IllegalArgumentException.class, () -> guardrails.plan(new Guardrails.Request("vigil",
+                    Guardrails.Channel.EMAIL, "soc@example.com", 100, 2500)));
+            assertTrue(e.getMessage().contains("choose another name"), e.getMessage());
         }
     }
 

@@ -53,6 +53,24 @@ class ProcFsProcessReaderTest {
     }
 
     @Test
+    void keepsArgvElementsWholeAndReadsTheExecutableLink() throws Exception {
+        process(4711, "tritonserver", 1, 0, 0, 100, 10, "x");
+        Path dir = root.resolve("proc/4711");
+        // argv[0] claims to be tritonserver and one argument holds a space; the binary is a miner.
+        Files.write(dir.resolve("cmdline"), "tritonserver\0--config\0/srv/my jupyter/c.json\0".getBytes());
+        Files.createSymbolicLink(dir.resolve("exe"), Path.of("/tmp/.x/xmrig"));
+        process(42, "python3", 1, 0, 0, 100, 10, "python3 train.py");
+        List<ProcessInfo> list = reader().read();
+        ProcessInfo miner = list.stream().filter(p -> p.pid() == 4711).findFirst().orElseThrow();
+        assertEquals(List.of("tritonserver", "--config", "/srv/my jupyter/c.json"), miner.argv());
+        assertEquals("tritonserver --config /srv/my jupyter/c.json", miner.commandLine());
+        assertEquals("/tmp/.x/xmrig", miner.exe());
+        ProcessInfo noExe = list.stream().filter(p -> p.pid() == 42).findFirst().orElseThrow();
+        assertEquals("", noExe.exe(), "an unreadable executable link is unknown, not a reason to skip the process");
+        assertEquals(List.of("python3", "train.py"), noExe.argv());
+    }
+
+    @Test
     void cpuPercentComesFromTheTickDeltaAndIgnoresAReusedPid() throws Exception {
         process(7, "busy", 1, 100, 0, 500, 1, "busy");
         ProcFsProcessReader reader = reader();

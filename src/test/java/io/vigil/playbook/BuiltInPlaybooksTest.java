@@ -94,16 +94,19 @@ class BuiltInPlaybooksTest {
         assertEquals(RunStatus.SUCCEEDED, run("resume-process", Map.of("pid", pid), new RecordingListener(null)).status());
         assertNotEquals('T', state(sleeper.pid()));
         RunResult killed = run("kill-process", Map.of("pid", pid), new RecordingListener(null));
-        assertEquals(StepStatus.SUCCEEDED, killed.steps().get(2).status(), killed.toString());
+        assertEquals(StepStatus.SUCCEEDED, killed.steps().get(3).status(), killed.toString());
         assertTrue(sleeper.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(List.of(List.of("kill", "-s", "STOP", pid)), killed.steps().get(0).commands());
+        assertEquals(List.of(List.of("kill", "-s", "STOP", pid)), killed.steps().get(1).commands());
     }
 
     @Test
     void signalsToInitAndToVigilItselfAreRefused() throws Exception {
         for (String pid : List.of("1", Long.toString(ProcessHandle.current().pid()))) {
-            RunResult r = run("suspend-process", Map.of("pid", pid), new RecordingListener(null));
-            StepResult signal = r.steps().get(1);
+            // Evidence-first overridden, so that the refusal, not a capture of init failing, is what is tested.
+            RunPlan plan = rig.runner.plan(catalog.find("suspend-process").orElseThrow(), Map.of("pid", pid), Map.of());
+            RunResult r = rig.runner.start(plan, new RecordingListener(null), true, java.util.Optional.of("test"))
+                    .result().join();
+            StepResult signal = r.steps().get(2);
             assertEquals(StepStatus.FAILED, signal.status());
             assertTrue(signal.message().startsWith("refusing to signal pid " + pid), signal.message());
             assertEquals(List.of(), signal.commands(), "kill never ran");
@@ -125,7 +128,7 @@ class BuiltInPlaybooksTest {
         assertEquals(List.of(List.of("ps", "--no-trunc"), List.of("ps", "--format", "{{.ID}} {{.Names}} {{.Image}}"),
                 List.of("exec", "c0ffee01", "ps", "aux"), List.of("exec", "badc0de2", "ps", "aux")), rig.calls("docker"));
         String out = String.join("\n", l.lines);
-        assertTrue(out.contains("MINER SIGNATURE [xmrig, stratum+tcp://] in badc0de2 (trainer, pytorch:2)"), out);
+        assertTrue(out.contains("MINER SIGNATURE [xmrig, stratum+tcp://, -o stratum+tcp://p:3333] in badc0de2 (trainer, pytorch:2)"), out);
         assertTrue(out.contains("2 containers checked; 1 with miner signatures"), out);
     }
 
@@ -138,14 +141,18 @@ class BuiltInPlaybooksTest {
                 """);
         RunPlan plan = rig.runner.plan(catalog.find("preserve-container-evidence").orElseThrow(),
                 Map.of("container", "web-1"), Map.of());
-        RunResult r = rig.runner.run(plan, new RecordingListener(null), false);
+        assertTrue(plan.destructive(), "committing pauses the container");
+        RunResult r = rig.runner.run(plan, new RecordingListener(null), true);
         assertEquals(RunStatus.SUCCEEDED, r.status(), r.message());
         String image = "vigil-evidence:" + plan.runId();
         Path tar = plan.evidenceDir().resolve("container-image.tar");
         assertEquals(List.of(List.of("inspect", "web-1"), List.of("commit", "--pause=true", "web-1", image),
                 List.of("save", "-o", tar.toString(), image)), rig.calls("docker"));
         String manifest = Files.readString(plan.evidenceDir().resolve("manifest.sha256"));
-        assertEquals(HashFilesAction.sha256(tar) + "  container-image.tar\n", manifest);
+        assertTrue(manifest.startsWith(HashFilesAction.sha256(tar) + "  container-image.tar\n"), manifest);
+        Path inspect = plan.evidenceDir().resolve("container-web-1/inspect.json");
+        assertEquals("[{\"Id\": \"abc\"}]\n", Files.readString(inspect), "captured before the commit");
+        assertTrue(manifest.contains(HashFilesAction.sha256(inspect) + "  container-web-1/inspect.json\n"), manifest);
     }
 
     @Test
@@ -157,6 +164,7 @@ class BuiltInPlaybooksTest {
         RunResult r = rig.runner.run(plan, new RecordingListener(null), true);
         assertEquals(RunStatus.SUCCEEDED, r.status(), r.message());
         assertEquals(List.of(List.of("get", "deployment", "llm-api", "-n", "ml-prod", "-o", "yaml"),
+                List.of("get", "pods", "-n", "ml-prod", "-o", "wide"),
                 List.of("scale", "deployment", "llm-api", "--replicas=0", "-n", "ml-prod"),
                 List.of("cordon", "gpu-node-7")), rig.calls("kubectl"));
     }

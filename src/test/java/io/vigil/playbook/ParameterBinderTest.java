@@ -1,6 +1,7 @@
 package io.vigil.playbook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ class ParameterBinderTest {
                   - {name: duration, type: duration, default: 30s}
                   - {name: count, type: int, min: 1, max: 10, default: "3"}
                   - {name: iface, type: string, pattern: '[a-z0-9]{1,15}', default: any}
+                  - {name: note, type: string, pattern: '.{1,80}', required: false}
                 steps:
                   - {name: s, run: [echo, "{{pid}}"]}
                 """.getBytes(StandardCharsets.UTF_8), "typed.yaml", false);
@@ -69,6 +71,19 @@ class ParameterBinderTest {
                     bad[0] + "=" + bad[1]);
             assertTrue(e.getMessage().startsWith(bad[0] + ":"), e.getMessage());
         }
+    }
+
+    @Test
+    void bidiOverridesAndControlCharactersAreRefusedEvenWhenThePatternAllowsThem() throws Exception {
+        for (String bad : List.of("invoice\u202Efdp.exe", "a\u2066b\u2069", "\u200Fx", "red \u001b[31m", "a\tb",
+                "a\u0085b")) {
+            PlaybookException e = assertThrows(PlaybookException.class, () -> bindOne("note", bad), bad);
+            assertTrue(e.getMessage().startsWith("note: '") && e.getMessage().contains("bidirectional override"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("\u202E") || e.getMessage().contains("\u001b"),
+                    "the message shows the value escaped: " + e.getMessage());
+        }
+        assertEquals("naïve 日本語 ok", bindOne("note", "naïve 日本語 ok"));
     }
 
     @Test

@@ -33,6 +33,19 @@ class PlaybookFileTest {
     }
 
     @Test
+    void preservingContainerEvidencePausesTheContainerSoItNeedsConfirmation() throws Exception {
+        Playbook p = reader.readBuiltIn("preserve-container-evidence");
+        assertFalse(p.isAutoRunnable(), "docker commit --pause=true freezes the workload: never auto-run");
+        for (Step s : p.steps()) {
+            if (s instanceof CommandStep c && c.argv().contains("commit")) {
+                assertTrue(c.destructive(), "the commit step is labelled destructive");
+                assertTrue(c.argv().contains("--pause=true"), "it still pauses, for a consistent image: " + c.argv());
+            }
+        }
+        assertTrue(p.description().contains("paus"), p.description());
+    }
+
+    @Test
     void errorsNameLineColumnAndWhatWasExpected() {
         String unknown = error("""
                 name: X
@@ -68,6 +81,19 @@ class PlaybookFileTest {
                   - {name: s, run: [sh, -c, 'kill {{pid}}']}
                 """);
         assertTrue(e.contains("parameters must reach it as environment variables"), e);
+    }
+
+    @Test
+    void aYamlAliasIsRefusedWithLineAndColumnNotReadAsTheAnchorsName() {
+        String e = error("""
+                name: X
+                parameters:
+                  - {name: pid, type: pid, description: &d The process}
+                steps:
+                  - {name: s, run: [echo, *d]}
+                """);
+        assertTrue(e.startsWith("t.yaml:5:27: "), e);
+        assertTrue(e.contains("alias"), e);
     }
 
     @Test

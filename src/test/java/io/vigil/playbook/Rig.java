@@ -38,8 +38,9 @@ final class Rig implements AutoCloseable {
         this.db = Database.open(dir.resolve("vigil.db"));
         this.audit = new AuditLog(db, Clock.systemUTC());
         actions.register(new SignalProcessAction()).register(new HashFilesAction()).register(new VerifyHashesAction())
-                .register(new FindRecentFilesAction()).register(new ScanContainersAction())
-                .register(new PcapSummaryAction()).register(new CollectAction(snapshots));
+                .register(new FindRecentFilesAction()).register(new ScanContainersAction(io.vigil.rules.Signatures.builtIn()))
+                .register(new PcapSummaryAction()).register(new CollectAction(snapshots, io.vigil.rules.Signatures.builtIn()))
+                .register(new CaptureEvidenceAction(Path.of("/proc")));
         ToolPath path = new ToolPath(List.of(bin, Path.of("/usr/bin"), Path.of("/bin")));
         this.runner = new Runner(actions, new ParameterBinder(List.of(roots, evidence)), audit, new SecretRedactor(),
                 Clock.systemUTC(), new Runner.Options(path, evidence, outputCap, Duration.ofSeconds(30),

@@ -44,7 +44,8 @@ class ProcessDetectorsTest {
         Map<Integer, ProcessDetectors.MinerMatch> byPid = new java.util.HashMap<>();
         matches.forEach(m -> byPid.put(m.process().pid(), m));
         assertEquals(java.util.Set.of(4711, 5150, 6000), byPid.keySet(), "vllm, sshd and node are not miners");
-        assertEquals(2 + 1 + 1, byPid.get(4711).score(), "name, flag and pool port: " + byPid.get(4711).reasons());
+        assertEquals(2 + 1 + 1 + 1, byPid.get(4711).score(), "name, -o pool, pool host and pool port: "
+                + byPid.get(4711).reasons());
         assertEquals(2, byPid.get(5150).score(), "the renamed miner is caught by its stratum URL");
         assertTrue(byPid.get(5150).reasons().getFirst().contains("stratum+tcp://"));
         assertEquals(1, byPid.get(6000).score(), "a miner flag alone is a weak sign");

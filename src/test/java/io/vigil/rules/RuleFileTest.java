@@ -35,13 +35,19 @@ class RuleFileTest {
         return e.problems().getFirst();
     }
 
+    /** How many rules the shipped defaults hold. */
+    static int shippedCount() throws Exception {
+        return new RuleFile().parse("default-rules.yaml", RuleRepository.defaultText()).size();
+    }
+
     @Test
     void theShippedDefaultsParseWithEveryIssueRule() throws Exception {
         List<Rule> rules = parser.parse("default-rules.yaml", RuleRepository.defaultText());
         List<String> ids = rules.stream().map(Rule::id).toList();
         assertEquals(List.of("unexplained-gpu-load", "miner-signature", "gpu-temperature-critical",
-                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "spend-above-budget-pace",
-                "aws-cost-anomaly", "cloudwatch-billing-alarm", "source-down", "integrity-drift"), ids);
+                "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "exfiltration.suspected", "spend-above-budget-pace",
+                "aws-cost-anomaly", "cloudwatch-billing-alarm", "source-down", "integrity-drift",
+                "fleet-gpu-ecc-uncorrected-rising", "gpu-xid"), ids);
         assertTrue(rules.stream().allMatch(r -> r.noData() == DataBehaviour.NORMAL), "no-data never alerts by default");
         Rule egress = rules.get(5);
         assertEquals(Duration.ofMinutes(2), egress.forDuration());
@@ -132,12 +138,12 @@ class RuleFileTest {
         repo.addListener(applied::add);
         repo.load();
         assertTrue(Files.exists(file), "defaults written on first run");
-        assertEquals(11, repo.rules().size());
+        assertEquals(RuleFileTest.shippedCount(), repo.rules().size());
         assertTrue(repo.problems().isEmpty());
 
         Files.writeString(file, GOOD.replace("warning: 90", "warning: [90"));
         repo.load();
-        assertEquals(11, repo.rules().size(), "last good rules stay");
+        assertEquals(shippedCount(), repo.rules().size(), "last good rules stay");
         assertEquals(1, repo.problems().size());
         assertEquals(1, applied.size(), "the broken file was not applied");
 

@@ -143,6 +143,20 @@ class RollupStoreTest {
     }
 
     @Test
+    void fleetSeriesAreNotRolledUpPrometheusHoldsTheirHistory() throws Exception {
+        try (Database db = Database.open(dir.resolve("vigil.db"))) {
+            RollupStore rollups = new RollupStore(db, clock);
+            MetricId fleetGpu = MetricId.of("gpu.utilization", "node", "gpu-a", "gpu", "GPU-a6158b59");
+            MetricId nodeUp = MetricId.of("fleet.node.up", "node", "gpu-a");
+            MetricId local = MetricId.of("gpu.utilization", "gpu", "0");
+            rollups.onSamples("fleet", List.of(Sample.of(fleetGpu, clock.millis(), 97), Sample.of(nodeUp, clock.millis(), 1)));
+            rollups.onSamples("gpu", List.of(Sample.of(local, clock.millis(), 5)));
+            assertEquals(2, rollups.flushAll(), "the local GPU's 10 s and 1 min buckets only");
+            assertEquals(List.of(local), rollups.metricIds());
+        }
+    }
+
+    @Test
     void aDatabaseWrittenByANewerVigilIsRefusedWithAMessage() throws Exception {
         try (Database db = Database.open(dir.resolve("vigil.db"))) {
             db.migrate("future", List.of("CREATE TABLE a(x)", "CREATE TABLE b(x)"));

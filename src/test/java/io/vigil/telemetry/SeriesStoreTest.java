@@ -100,6 +100,27 @@ class SeriesStoreTest {
     }
 
     @Test
+    void fleetSeriesKeepOnlyTheirWindowAndAreFreedThatLongAfterTheirLastPoint() {
+        // 5 min at a 15 s period: 22 points; local series keep their day.
+        SeriesStore store = new SeriesStore(SeriesStore.DAY_OF_SECONDS, 22, java.time.Duration.ofMinutes(5));
+        MetricId fleetGpu = MetricId.of("gpu.utilization", "node", "gpu-a", "gpu", "GPU-a6158b59");
+        MetricId local = MetricId.of("gpu.utilization", "gpu", "0");
+        for (long t = 0; t < HOUR; t += 15_000) {
+            store.append(fleetGpu, t, t);
+            store.append(local, t, t);
+        }
+        SeriesPoints kept = store.read(fleetGpu, 0, HOUR, Integer.MAX_VALUE);
+        assertEquals(22, kept.size(), "the window only");
+        assertEquals(HOUR - 15_000, kept.lastTime());
+        assertEquals(240, store.read(local, 0, HOUR, Integer.MAX_VALUE).size(), "local series untouched");
+        assertEquals(22 * 16L + 4096 * 16L, store.retainedBytes(), "22 points, not a 4,096-point chunk");
+        for (long t = HOUR; t <= HOUR + 7 * MIN; t += 15_000) {
+            store.append(local, t, t);
+        }
+        assertEquals(List.of(local), store.ids(), "the node stopped reporting more than its 5 min window ago");
+    }
+
+    @Test
     void readersThatCacheIdsSeeAReplacementEvenWhenTheCountIsUnchanged() {
         SeriesStore store = new SeriesStore();
         MetricId first = MetricId.of("gpu.process.memory_bytes", "gpu", "0", "pid", "1");

@@ -200,4 +200,35 @@ class SourceSchedulerTest {
         clock.advance(Duration.ofSeconds(1));
         assertEquals(1, scheduler.tick().size());
     }
+
+    @Test
+    void aPollGivenUpOnBeforeItStartedFreesItsSourceForTheNextRetry() throws Exception {
+        // One poll thread, held busy: the source's poll is queued and never starts before its timeout
+        // (what a loaded machine does to a scenario replayed at 120x).
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        one.submit(() -> {
+            release.await();
+            return null;
+        });
+        SourceScheduler queued = new SourceScheduler(clock, one);
+        CountingSource source = new CountingSource("slow-start", Duration.ofSeconds(1));
+        queued.register(source);
+        try {
+            assertEquals(1, queued.tick().size());
+            clock.advance(source.pollTimeout().plusSeconds(1));
+            queued.tick(); // gives up on the poll that never started
+            assertEquals(HealthState.DOWN, queued.statuses().getFirst().health().state());
+            release.countDown();
+            clock.advance(Duration.ofMinutes(1));
+            List<Future<?>> retry = queued.tick();
+            assertEquals(1, retry.size(), "the source is polled again, not stuck behind a poll that never ran");
+            retry.getFirst().get(10, TimeUnit.SECONDS);
+            assertEquals(1, source.polls.get(), "the abandoned poll never ran; the retry did");
+            assertEquals(HealthState.OK, queued.statuses().getFirst().health().state());
+        } finally {
+            queued.close();
+            one.shutdownNow();
+        }
+    }
 }

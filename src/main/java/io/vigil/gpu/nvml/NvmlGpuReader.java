@@ -8,12 +8,23 @@ import io.vigil.gpu.GpuProcess;
 import io.vigil.gpu.GpuReader;
 import io.vigil.gpu.GpuReading;
 import io.vigil.gpu.GpuSnapshot;
+import io.vigil.gpu.XidEvent;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads every GPU through NVML. Initializes NVML once and keeps the device handles (unlike a
@@ -22,6 +33,11 @@ import java.util.OptionalLong;
  * lost, UNINITIALIZED / DRIVER_NOT_LOADED throw {@link NvmlException} so the source goes DOWN and
  * re-opens with backoff. A lost GPU triggers a re-initialization (shutdown, init, fresh handles)
  * with exponential backoff until it answers again.
+ *
+ * <p>Per-process SM and memory utilization come from {@code nvmlDeviceGetProcessUtilization} (only
+ * samples newer than the previous poll's); energy from {@code nvmlDeviceGetTotalEnergyConsumption}.
+ * Driver error events (XIDs, ECC) arrive on an {@link NvmlEventWatcher} thread and are handed to
+ * the next snapshot.
  *
  * <p>Scratch buffers for out-parameters are allocated once. Not thread-safe: one poll at a time.
  */
@@ -33,8 +49,35 @@ public final class NvmlGpuReader implements GpuReader {
     private static final int PROCESS_INFO_BYTES = 24;
     private static final long MAX_REINIT_BACKOFF_MS = 60_000;
 
+    /** {@code nvmlProcessUtilizationSample_t}, 32 bytes. */
+    static final StructLayout PROCESS_UTILIZATION_SAMPLE = MemoryLayout.structLayout(
+            JAVA_INT.withName("pid"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("timeStamp"),
+            JAVA_INT.withName("smUtil"),
+            JAVA_INT.withName("memUtil"),
+            JAVA_INT.withName("encUtil"),
+            JAVA_INT.withName("decUtil")).withName("nvmlProcessUtilizationSample_t");
+    private static final VarHandle SAMPLE_PID = sampleField("pid");
+    private static final VarHandle SAMPLE_TIME = sampleField("timeStamp");
+    private static final VarHandle SAMPLE_SM = sampleField("smUtil");
+    private static final VarHandle SAMPLE_MEM = sampleField("memUtil");
+
+    private static VarHandle sampleField(String name) {
+        return PROCESS_UTILIZATION_SAMPLE.arrayElementVarHandle(MemoryLayout.PathElement.groupElement(name));
+    }
+
     private final Nvml nvml;
+    private final Clock clock;
+    private final ConcurrentLinkedQueue<XidEvent> incoming = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<XidEvent> recentEvents = new ArrayDeque<>();
+    /** Event numbers rise across readers, so a re-opened reader's events are never taken for old ones. */
+    private static final AtomicLong EVENT_SEQ = new AtomicLong();
+    private NvmlEventWatcher watcher;
     private final Arena scratch = Arena.ofShared();
+    private MemorySegment samples;
+    private int sampleCapacity = 32;
+    private long[] lastSeenMicros = new long[0];
     private final MemorySegment u32 = scratch.allocate(8, 8);
     private final MemorySegment u64 = scratch.allocate(8, 8);
     private final MemorySegment utilization = scratch.allocate(8, 8);
@@ -54,9 +97,11 @@ public final class NvmlGpuReader implements GpuReader {
     private long nextReinitMillis = Long.MAX_VALUE;
     private long reinitBackoffMs = 1000;
 
-    private NvmlGpuReader(Nvml nvml) {
+    private NvmlGpuReader(Nvml nvml, Clock clock) {
         this.nvml = nvml;
+        this.clock = clock;
         this.processes = scratch.allocate((long) PROCESS_INFO_BYTES * processCapacity, 8);
+        this.samples = scratch.allocate(PROCESS_UTILIZATION_SAMPLE, sampleCapacity);
     }
 
     /**
@@ -66,10 +111,21 @@ public final class NvmlGpuReader implements GpuReader {
      *     the driver is missing
      */
     public static NvmlGpuReader open(String library) throws NvmlException {
+        return open(library, Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    /**
+     * As {@link #open(String)}, stamping events with {@code clock} and bounding each native event
+     * wait by {@code eventWait} (how long {@link #close()} may wait for the event thread).
+     */
+    public static NvmlGpuReader open(String library, Clock clock, Duration eventWait) throws NvmlException {
         Nvml nvml = Nvml.load(library);
-        NvmlGpuReader reader = new NvmlGpuReader(nvml);
+        NvmlGpuReader reader = new NvmlGpuReader(nvml, clock);
         try {
             reader.initialize();
+            if (nvml.hasEvents()) {
+                reader.watcher = new NvmlEventWatcher(nvml, reader.incoming::add, clock, eventWait, EVENT_SEQ);
+            }
             return reader;
         } catch (NvmlException | RuntimeException e) {
             reader.close();
@@ -91,6 +147,11 @@ public final class NvmlGpuReader implements GpuReader {
         return driverVersion;
     }
 
+    /** The event thread, or null when the driver has no event API. */
+    public NvmlEventWatcher eventWatcher() {
+        return watcher;
+    }
+
     private void initialize() throws NvmlException {
         int rc = nvml.init();
         if (rc != NvmlReturn.SUCCESS) {
@@ -106,6 +167,7 @@ public final class NvmlGpuReader implements GpuReader {
         String[] oldNames = names;
         String[] oldUuids = uuids;
         devices = new MemorySegment[count];
+        lastSeenMicros = new long[count];
         names = new String[count];
         uuids = new String[count];
         for (int i = 0; i < count; i++) {
@@ -143,7 +205,20 @@ public final class NvmlGpuReader implements GpuReader {
             nextReinitMillis = Long.MAX_VALUE;
             reinitBackoffMs = 1000;
         }
-        return new GpuSnapshot(epochMillis, name(), driverVersion, gpus, problems);
+        for (XidEvent e; (e = incoming.poll()) != null; ) {
+            recentEvents.addLast(e);
+            if (recentEvents.size() > GpuSnapshot.MAX_EVENTS) {
+                recentEvents.removeFirst();
+            }
+        }
+        List<String> limitations = List.of();
+        if (watcher == null) {
+            limitations = List.of("XID events: this driver has no NVML event API");
+        } else if (watcher.state() == NvmlEventWatcher.State.DOWN) {
+            limitations = List.of("XID events: " + watcher.reason());
+        }
+        return new GpuSnapshot(epochMillis, name(), driverVersion, gpus, problems, List.copyOf(recentEvents),
+                limitations);
     }
 
     private void reinitialize() throws NvmlException {
@@ -202,11 +277,17 @@ public final class NvmlGpuReader implements GpuReader {
             OptionalLong uv = ecc(dev, 1, 0, i, problems);
             OptionalLong ua = ecc(dev, 1, 1, i, problems);
 
+            OptionalLong energy = ok(nvml.deviceGetTotalEnergyConsumption(dev, u64), i, "energy", problems)
+                    ? OptionalLong.of(u64.get(JAVA_LONG, 0)) : OptionalLong.empty();
+
             List<GpuProcess> procs = new ArrayList<>();
             readProcesses(dev, i, GpuProcess.Kind.COMPUTE, procs, problems);
             readProcesses(dev, i, GpuProcess.Kind.GRAPHICS, procs, problems);
+            if (!procs.isEmpty()) {
+                procs = withUtilization(dev, i, procs, problems);
+            }
             return new GpuReading(i, names[i], uuids[i], false, util, memUtil, memUsed, memTotal, temp, power, limit,
-                    sm, mem, fan, reasons, cv, ca, uv, ua, procs);
+                    sm, mem, fan, reasons, cv, ca, uv, ua, procs, energy);
         } catch (Lost lost) {
             return GpuReading.lost(i, names[i], uuids[i]);
         }
@@ -248,6 +329,49 @@ public final class NvmlGpuReader implements GpuReader {
                 + " processes: the list kept growing while it was read");
     }
 
+    /**
+     * The processes with their SM and memory utilization from the samples newer than the last poll's
+     * (the newest sample per pid). No sample (NOT_FOUND: idle since then, or unsupported) leaves them
+     * empty. Only asked when the GPU has processes, so an idle GPU costs no extra call.
+     */
+    private List<GpuProcess> withUtilization(MemorySegment dev, int gpu, List<GpuProcess> procs, List<String> problems)
+            throws NvmlException, Lost {
+        int rc = NvmlReturn.INSUFFICIENT_SIZE;
+        for (int attempt = 0; attempt < 4 && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
+            processCount.set(JAVA_INT, 0, sampleCapacity);
+            rc = nvml.deviceGetProcessUtilization(dev, samples, processCount, lastSeenMicros[gpu]);
+            if (rc == NvmlReturn.INSUFFICIENT_SIZE) {
+                sampleCapacity = Math.max(sampleCapacity * 2, processCount.get(JAVA_INT, 0) * 2);
+                samples = scratch.allocate(PROCESS_UTILIZATION_SAMPLE, sampleCapacity);
+            }
+        }
+        if (rc == NvmlReturn.NOT_FOUND || rc == NvmlReturn.INSUFFICIENT_SIZE
+                || !ok(rc, gpu, "process utilization", problems)) {
+            return procs;
+        }
+        int n = Math.min(processCount.get(JAVA_INT, 0), sampleCapacity);
+        Map<Integer, long[]> byPid = new HashMap<>();
+        long newest = lastSeenMicros[gpu];
+        for (int k = 0; k < n; k++) {
+            int pid = (int) SAMPLE_PID.get(samples, 0L, (long) k);
+            long ts = (long) SAMPLE_TIME.get(samples, 0L, (long) k);
+            long[] cur = byPid.get(pid);
+            if (cur == null || Long.compareUnsigned(ts, cur[0]) > 0) {
+                byPid.put(pid, new long[] {ts, Integer.toUnsignedLong((int) SAMPLE_SM.get(samples, 0L, (long) k)),
+                        Integer.toUnsignedLong((int) SAMPLE_MEM.get(samples, 0L, (long) k))});
+            }
+            newest = Long.compareUnsigned(ts, newest) > 0 ? ts : newest;
+        }
+        lastSeenMicros[gpu] = newest;
+        List<GpuProcess> out = new ArrayList<>(procs.size());
+        for (GpuProcess p : procs) {
+            long[] s = byPid.get(p.pid());
+            out.add(s == null ? p : new GpuProcess(p.pid(), p.kind(), p.usedMemoryBytes(),
+                    OptionalDouble.of(Math.min(100, s[1])), OptionalDouble.of(Math.min(100, s[2]))));
+        }
+        return out;
+    }
+
     /** True on SUCCESS; empty reading on unsupported; throws on lost or fatal codes. */
     private boolean ok(int rc, int gpu, String what, List<String> problems) throws NvmlException, Lost {
         if (rc == NvmlReturn.SUCCESS) {
@@ -268,6 +392,10 @@ public final class NvmlGpuReader implements GpuReader {
 
     @Override
     public void close() {
+        if (watcher != null && !watcher.stop()) {
+            // A wait stuck in the driver: leave the library mapped rather than unmap it under the call.
+            return;
+        }
         try {
             if (initialized) {
                 nvml.shutdown();

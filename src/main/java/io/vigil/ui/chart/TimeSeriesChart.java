@@ -84,6 +84,11 @@ public final class TimeSeriesChart extends Region {
         }
     }
 
+    /** The plot's width in pixels (history is asked for at one point per pixel). */
+    public int plotWidthPixels() {
+        return (int) Math.max(50, getWidth() - LEFT - RIGHT);
+    }
+
     /** How many points the chart can show usefully: two per horizontal pixel of the plot. */
     public int pointBudget() {
         return (int) Math.max(200, 2 * (getWidth() - LEFT - RIGHT));

@@ -20,10 +20,15 @@ public final class WindowSelector {
     }
 
     public static HBox of(String idPrefix, ObjectProperty<TimeWindow> window) {
+        return of(idPrefix, window, List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY));
+    }
+
+    /** The buttons for {@code choices} (the Fleet view adds 7 d: Prometheus holds the history). */
+    public static HBox of(String idPrefix, ObjectProperty<TimeWindow> window, List<TimeWindow> choices) {
         ToggleGroup group = new ToggleGroup();
         HBox box = new HBox(0);
         box.getStyleClass().add(Styles.WINDOW_SELECTOR);
-        for (TimeWindow w : List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY)) {
+        for (TimeWindow w : choices) {
             ToggleButton b = new ToggleButton(w.label());
             b.setId(idPrefix + w.name().toLowerCase(Locale.ROOT));
             b.setToggleGroup(group);

@@ -5,7 +5,6 @@ import io.vigil.cloud.AwsProblem;
 import io.vigil.cloud.BillingSnapshot;
 import io.vigil.cloud.CostAnomaly;
 import io.vigil.cloud.CostSnapshot;
-import io.vigil.cloud.Guardrails;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import java.time.Clock;
@@ -51,6 +50,8 @@ public final class CloudView implements View {
     private final VBox root = new VBox(14);
     private final Label requests = new Label();
     private final Label banner = new Label();
+    private final Button retry = new Button("Retry now");
+    private boolean retryNowShown;
     private final VBox guidance = new VBox(10);
     private final Label guidanceText = new Label();
     private final VBox content = new VBox(14);
@@ -77,10 +78,21 @@ public final class CloudView implements View {
     private BillingSnapshot shownBilling;
 
     /**
-     * @param guardrails empty when the cloud services are unavailable (the button is then disabled)
-     * @param background runs the guardrail calls off the FX thread
+     * @param openGuardrails opens the {@code aws-guardrails} playbook's run pane, the one audited path
+     *                       that changes the account (dry run with the diff, confirmation, audit log);
+     *                       empty when the cloud services or playbooks are unavailable (button disabled)
+     * @param background     runs the retry calls off the FX thread
      */
-    public CloudView(CloudViewModel model, Optional<Guardrails> guardrails, Clock clock, Executor background) {
+    public CloudView(CloudViewModel model, Optional<Runnable> openGuardrails, Clock clock, Executor background) {
+        this(model, openGuardrails, clock, background, null);
+    }
+
+    /**
+     * @param retryNow run on {@code background} by the banner's "Retry now" button (reads AWS now,
+     *                 cutting any backoff short); null hides the button
+     */
+    public CloudView(CloudViewModel model, Optional<Runnable> openGuardrails, Clock clock, Executor background,
+                     Runnable retryNow) {
         this.model = model;
         this.clock = clock;
         root.getStyleClass().addAll(Styles.VIEW, "cloud-view");
@@ -93,8 +105,9 @@ public final class CloudView implements View {
         requests.getStyleClass().add(Styles.MUTED);
         Button guard = new Button("Guardrails…");
         guard.setId("cloud-guardrails");
-        guard.setDisable(guardrails.isEmpty());
-        guard.setOnAction(e -> guardrails.ifPresent(g -> new GuardrailsDialog(g, background).show(root.getScene().getWindow())));
+        guard.setDisable(openGuardrails.isEmpty());
+        // No AWS call from here: the playbook run shows the diff, asks to confirm and is audited.
+        guard.setOnAction(e -> openGuardrails.ifPresent(Runnable::run));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(12, title, spacer, requests, guard);
@@ -105,6 +118,12 @@ public final class CloudView implements View {
         banner.setMaxWidth(Double.MAX_VALUE);
         banner.getStyleClass().add(Styles.BANNER_WARNING);
         show(banner, false);
+        retry.setId("cloud-retry-now");
+        retry.setOnAction(e -> {
+            retry.setDisable(true); // enabled again by the next snapshot
+            background.execute(retryNow == null ? () -> { } : retryNow);
+        });
+        show(retry, false);
 
         guidance.setId("cloud-guidance");
         guidance.getStyleClass().addAll(Styles.CARD, "cloud-guidance");
@@ -163,7 +182,10 @@ public final class CloudView implements View {
                 panel("Daily spend by service, last 30 days", barsFresh, bars),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
-        root.getChildren().addAll(head, banner, guidance, content);
+        HBox bannerRow = new HBox(12, banner, retry);
+        HBox.setHgrow(banner, Priority.ALWAYS);
+        retryNowShown = retryNow != null;
+        root.getChildren().addAll(head, bannerRow, guidance, content);
     }
 
     private static Label metricValue(String id) {
@@ -229,6 +251,8 @@ public final class CloudView implements View {
         needs.ifPresent(p -> guidanceText.setText(p.message()));
         Optional<AwsProblem> problem = needs.isPresent() ? Optional.empty() : model.banner();
         show(banner, problem.isPresent());
+        show(retry, retryNowShown && (problem.isPresent() || needs.isPresent()));
+        retry.setDisable(false);
         problem.ifPresent(p -> banner.setText(p.message()));
         requests.setText(String.format(Locale.ROOT, "Cost Explorer requests today: %d of %d (%s)",
                 c.requestsToday(), c.requestLimit(), CloudViewModel.usd(c.requestCostTodayUsd())));

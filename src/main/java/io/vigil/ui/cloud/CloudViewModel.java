@@ -127,9 +127,17 @@ public final class CloudViewModel {
         return p.filter(x -> x.kind().needsAction());
     }
 
-    /** A problem to show above the (cached) figures, if any. */
+    /**
+     * A problem to show above the (cached) figures, if any: one only the analyst can fix (expired,
+     * denied, no credentials) before a transient one, so a stale "throttling" never hides it.
+     */
     public Optional<AwsProblem> banner() {
-        return cost.get().problem().or(() -> billing.get().problem());
+        Optional<AwsProblem> c = cost.get().problem();
+        Optional<AwsProblem> b = billing.get().problem();
+        if (c.isPresent() && b.isPresent() && !c.get().kind().needsAction() && b.get().kind().needsAction()) {
+            return b;
+        }
+        return c.or(() -> b);
     }
 
     static String usd(double v) {

@@ -92,6 +92,9 @@ public final class DashboardViewModel {
         double limit = Double.NaN;
         for (MetricId util : series.idsNamed(io.vigil.gpu.GpuMetrics.UTILIZATION)) {
             String gpu = util.label("gpu");
+            if (util.label("node") != null) {
+                continue; // a fleet GPU (labelled by node and UUID): the dashboard is this machine's
+            }
             if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, Integer.parseInt(gpu))) == 1
                     || series.read(util, now - GPU_STALE_MS, now + 1, 4).isEmpty()) {
                 continue;

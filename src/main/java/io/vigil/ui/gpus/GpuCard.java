@@ -15,8 +15,11 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** One GPU: its identity and every reading, "n/a" where the GPU does not support one. */
-final class GpuCard extends VBox {
+/**
+ * One GPU: its identity and every reading, "n/a" where the GPU does not support one. Used by the
+ * GPUs view and by the Fleet view's node detail (fleet GPUs are shown as readings).
+ */
+public final class GpuCard extends VBox {
 
     static final String NA = "n/a";
 
@@ -36,7 +39,7 @@ final class GpuCard extends VBox {
     private final Label ecc;
     private final GridPane grid = new GridPane();
 
-    GpuCard(int index) {
+    public GpuCard(int index) {
         super(6);
         this.index = index;
         utilization = value("util");
@@ -96,7 +99,7 @@ final class GpuCard extends VBox {
         grid.add(value, 1, r);
     }
 
-    void update(GpuReading g, String driverVersion) {
+    public void update(GpuReading g, String driverVersion) {
         name.setText("GPU " + g.index() + " · " + g.name());
         uuid.setText(g.uuid());
         driver.setText(driverVersion.isEmpty() ? "" : "Driver " + driverVersion);

@@ -5,6 +5,7 @@ import io.vigil.gpu.GpuProcessRow;
 import io.vigil.gpu.GpuReading;
 import io.vigil.gpu.GpuSnapshot;
 import io.vigil.telemetry.MetricId;
+import io.vigil.text.SafeText;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.View;
@@ -115,15 +116,20 @@ public final class GpusView implements View {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("GPU", 50, r -> Integer.toString(r.gpuIndex())));
         table.getColumns().add(column("PID", 70, r -> Integer.toString(r.pid())));
-        table.getColumns().add(column("Process", 130, r -> r.name().isEmpty() ? "?" : r.name()));
-        table.getColumns().add(column("User", 90, GpuProcessRow::user));
+        // Names, users and command lines are what the process chose: shown redacted and escaped.
+        table.getColumns().add(column("Process", 130, r -> r.name().isEmpty() ? "?" : SafeText.of(r.name())));
+        table.getColumns().add(column("User", 90, r -> SafeText.of(r.user())));
         table.getColumns().add(column("GPU memory", 100,
                 r -> r.gpuMemoryBytes().isPresent() ? Units.bytes(r.gpuMemoryBytes().getAsLong()) : GpuCard.NA));
+        table.getColumns().add(column("SM %", 60, r -> r.smUtilPercent().isPresent()
+                ? String.format(Locale.ROOT, "%.0f", r.smUtilPercent().getAsDouble()) : GpuCard.NA));
+        table.getColumns().add(column("Mem %", 60, r -> r.memUtilPercent().isPresent()
+                ? String.format(Locale.ROOT, "%.0f", r.memUtilPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("CPU %", 70, r -> r.cpuPercent().isPresent()
                 ? String.format(Locale.ROOT, "%.1f", r.cpuPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("RSS", 90,
                 r -> r.rssBytes().isPresent() ? Units.bytes(r.rssBytes().getAsLong()) : GpuCard.NA));
-        table.getColumns().add(column("Command line", 300, GpuProcessRow::commandLine));
+        table.getColumns().add(column("Command line", 300, r -> SafeText.of(r.commandLine())));
         table.setRowFactory(tv -> {
             TableRow<GpuProcessRow> row = new TableRow<>();
             ContextMenu menu = new ContextMenu(

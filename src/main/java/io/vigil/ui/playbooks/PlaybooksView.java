@@ -14,6 +14,7 @@ import io.vigil.playbook.RunSummary;
 import io.vigil.playbook.Step;
 import io.vigil.playbook.StepResult;
 import io.vigil.playbook.StepStatus;
+import io.vigil.text.SafeText;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import java.nio.file.Path;
@@ -488,12 +489,13 @@ public final class PlaybooksView implements View {
                 switch (e.kind()) {
                     case "run_started" -> sb.append("Run ").append(e.runId()).append(" of ").append(e.playbookId())
                             .append(" by ").append(e.user()).append('@').append(e.host()).append(" at ").append(e.time())
-                            .append("\nparameters ").append(e.parametersJson()).append('\n');
+                            .append("\nparameters ").append(SafeText.of(e.parametersJson())).append('\n');
                     case "step_finished" -> sb.append("── step ").append(e.stepIndex() + 1).append(": ").append(e.stepName())
                             .append("  ").append(e.status()).append(e.exitCode() == null ? "" : ", exit " + e.exitCode())
-                            .append(", ").append(e.durationMs()).append(" ms\n$ ").append(e.argvJson()).append('\n')
-                            .append(e.output() == null ? "" : e.output());
-                    default -> sb.append("Run ended ").append(e.status()).append(": ").append(e.message()).append('\n');
+                            .append(", ").append(e.durationMs()).append(" ms\n$ ").append(SafeText.of(e.argvJson()))
+                            .append('\n').append(RunText.storedOutput(e.output()));
+                    default -> sb.append("Run ended ").append(e.status()).append(": ").append(SafeText.of(e.message()))
+                            .append('\n');
                 }
             }
             if (entries.stream().noneMatch(e -> e.kind().equals("run_finished"))) {
@@ -515,6 +517,9 @@ public final class PlaybooksView implements View {
                 auditStatus.setText(v.valid() ? "Audit log OK: " + v.entries() + " entries, chain intact"
                         : "Audit log BROKEN: " + v.message());
                 auditStatus.getStyleClass().add(v.valid() ? "step-ok" : "step-failed");
+                // What was checked and what the anchors prove, in full on hover.
+                auditStatus.setTooltip(new javafx.scene.control.Tooltip(String.join("\n", v.report())
+                        + "\nhead hash: " + v.headHash()));
             }
         }));
     }

@@ -107,8 +107,10 @@ final class PlaybooksViewModel {
     CompletableFuture<Path> export() {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Files.createDirectories(exportDir);
+                io.vigil.store.OwnerOnly.createDirectories(exportDir);
                 Path file = exportDir.resolve("vigil-audit-" + STAMP.format(clock.instant()) + ".jsonl");
+                // What ran and its output: owner-only, like the database it comes from.
+                io.vigil.store.OwnerOnly.createFileIfMissing(file);
                 try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                     service.audit().exportJsonLines(w);
                 }

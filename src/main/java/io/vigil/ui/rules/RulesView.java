@@ -453,7 +453,7 @@ public final class RulesView implements View {
         fileBanner.setVisible(bad);
         fileBanner.setManaged(bad);
         if (bad) {
-            fileBanner.setText("rules.yaml has problems; the last good rules stay active:\n"
+            fileBanner.setText(model.brokenFileHeadline() + "\n"
                     + problems.stream().map(RuleProblem::toString).limit(5).collect(Collectors.joining("\n")));
         }
         String form = formText();

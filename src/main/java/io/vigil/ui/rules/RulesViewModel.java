@@ -64,6 +64,15 @@ public final class RulesViewModel {
         return repository.problems();
     }
 
+    /** What the file banner says about the rules in force while rules.yaml has problems. */
+    String brokenFileHeadline() {
+        return repository.lastGoodInUse()
+                .map(copy -> "rules.yaml has problems; running the last good rules, kept in " + copy.getFileName() + ":")
+                .orElse(repository.rules().isEmpty()
+                        ? "rules.yaml has problems and no good copy was kept; no rules are active until it is fixed:"
+                        : "rules.yaml has problems; the last good rules stay active:");
+    }
+
     /** Reads the rules file on the background executor, never the FX thread. */
     java.util.concurrent.CompletableFuture<String> fileText() {
         return java.util.concurrent.CompletableFuture.supplyAsync(repository::text, background);

@@ -29,7 +29,7 @@ public final class FakeNvml {
 
     private static final List<String> SWITCHES = List.of("FAKE_NVML_GPU_COUNT", "FAKE_NVML_INIT_FAIL",
             "FAKE_NVML_UNSUPPORTED", "FAKE_NVML_LOST_GPU", "FAKE_NVML_LOST_AFTER", "FAKE_NVML_LOST_FOR",
-            "FAKE_NVML_PROCS", "FAKE_NVML_GRAPHICS_PROCS");
+            "FAKE_NVML_PROCS", "FAKE_NVML_GRAPHICS_PROCS", "FAKE_NVML_PROC_UTIL");
     private static final MethodHandle SETENV;
     private static final MethodHandle UNSETENV;
 
@@ -42,6 +42,42 @@ public final class FakeNvml {
     }
 
     private FakeNvml() {
+    }
+
+    /** The fake-only entry points (events), looked up in the same loaded library NVML uses. */
+    private static final class Injector {
+        static final MethodHandle INJECT_XID;
+        static final MethodHandle DRIVER_RESET;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            java.lang.foreign.SymbolLookup lib = java.lang.foreign.SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            INJECT_XID = linker.downcallHandle(lib.find("fakeNvmlInjectXid").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
+            DRIVER_RESET = linker.downcallHandle(lib.find("fakeNvmlDriverReset").orElseThrow(),
+                    FunctionDescriptor.ofVoid());
+        }
+    }
+
+    /** Queues an XID on {@code gpu}, as the driver would on a fault. */
+    public static void injectXid(int gpu, long xid) {
+        try {
+            int rc = (int) Injector.INJECT_XID.invokeExact(gpu, xid);
+            if (rc != 0) {
+                throw new IllegalStateException("the fake's event queue refused XID " + xid);
+            }
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
+    }
+
+    /** The driver goes away: every NVML init reference is dropped and waiting threads wake. */
+    public static void driverReset() {
+        try {
+            Injector.DRIVER_RESET.invokeExact();
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
     }
 
     /**

@@ -48,6 +48,8 @@ class CloudViewTest {
 
     private final FxRobot robot = new FxRobot();
     private FakeAws aws;
+    /** How often "Guardrails…" asked for the aws-guardrails playbook run pane. */
+    private final java.util.concurrent.atomic.AtomicInteger guardrailsOpened = new java.util.concurrent.atomic.AtomicInteger();
     private Database db;
     private AwsClients clients;
     private ManualClock clock;
@@ -96,12 +98,15 @@ class CloudViewTest {
             }
         }
         CloudViewModel model = new CloudViewModel(cost::latest, cw::latest, ZoneOffset.UTC);
-        CloudView view = new CloudView(model, Optional.of(new io.vigil.cloud.Guardrails(clients)), clock,
+        CloudView view = new CloudView(model, Optional.of(guardrailsOpened::incrementAndGet), clock,
                 Executors.newVirtualThreadPerTaskExecutor());
         FxToolkit.setupStage(stage -> {
-            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1200, 760);
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 760);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             stage.setScene(scene);
+            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setY(0);
+            stage.sizeToScene();
             stage.show();
         });
         FxToolkit.showStage();
@@ -168,6 +173,13 @@ class CloudViewTest {
                 && l.getText().startsWith("as of 16:02, AWS updates billing data ~3×/day")).queryAs(Label.class);
         assertTrue(fresh != null, "freshness shown");
         assertFalse(robot.lookup("#cloud-guidance").query().isVisible());
+
+        // "Guardrails…" sends nothing to AWS itself: it asks for the audited aws-guardrails playbook run.
+        int before = aws.requests().size();
+        robot.clickOn("#cloud-guardrails");
+        robot.interact(() -> { });
+        assertEquals(1, guardrailsOpened.get(), "the button opens the playbook run pane");
+        assertEquals(before, aws.requests().size(), "no AWS call from the Cloud view");
     }
 
     @Test

@@ -54,7 +54,9 @@ class GpusViewTest {
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
-            stage.setWidth(1300);
+            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setY(0);
+            stage.setWidth(1000);
             stage.setHeight(900);
             stage.show();
         });
@@ -81,7 +83,8 @@ class GpusViewTest {
 
     @Test
     void showsACardPerGpuTheProcessTableAndNaForUnsupported() throws Exception {
-        FakeNvml.configure(Map.of("FAKE_NVML_PROCS", "0:self:2048", "FAKE_NVML_UNSUPPORTED", "2"));
+        FakeNvml.configure(Map.of("FAKE_NVML_PROCS", "0:self:2048", "FAKE_NVML_UNSUPPORTED", "2",
+                "FAKE_NVML_PROC_UTIL", "0:self:73:21"));
         open(FakeNvml.LIBRARY.toString());
         pollAndRefresh();
         pollAndRefresh();
@@ -106,6 +109,9 @@ class GpusViewTest {
         assertEquals(SELF, row.pid());
         assertEquals("python3", row.name(), "joined with the host process list");
         assertEquals("analyst", row.user());
+        assertEquals(java.util.OptionalDouble.of(73), row.smUtilPercent(), "per-process SM utilization");
+        assertTrue(robot.lookup(".table-row-cell").lookup("73").tryQuery().isPresent(), "SM % column");
+        assertTrue(robot.lookup(".table-row-cell").lookup("21").tryQuery().isPresent(), "Mem % column");
         assertTrue(robot.lookup(".table-row-cell").lookup("python3 train.py --epochs 90").tryQuery().isPresent());
         assertTrue(view.utilizationChart().pointCount() >= 2, "charts get the samples");
 

@@ -1,0 +1,148 @@
+package io.vigil.gpu.nvml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.gpu.GpuProcess;
+import io.vigil.gpu.GpuSnapshot;
+import io.vigil.gpu.GpuSource;
+import io.vigil.gpu.XidEvent;
+import io.vigil.telemetry.PollResult;
+import io.vigil.telemetry.Sample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * XID events, per-process utilization and energy through the real FFM binding against the fake
+ * libnvidia-ml, with events injected through the fake's own exported functions.
+ */
+class NvmlDeepSignalsTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String UUID_1 = "GPU-5eed0001-1c2d-4e5f-8a9b-000000abc001";
+
+    @AfterEach
+    void clearFaults() {
+        FakeNvml.unsetenv("FAKE_NVML_INIT_FAIL");
+    }
+
+    @Test
+    void anInjectedXidBecomesOneSampleAndOneEventWithItsUuidAndMeaning() throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2"));
+        GpuSource source = new GpuSource(List.of(() -> NvmlGpuReader.open(FakeNvml.LIBRARY.toString(),
+                java.time.Clock.systemUTC(), Duration.ofMillis(200))), Duration.ofSeconds(1));
+        try (source) {
+            source.poll(Instant.ofEpochSecond(1_000));
+            // Queued in the fake until the event thread's set waits for it, armed or not yet.
+            FakeNvml.injectXid(1, 79);
+            List<Sample> xids = new ArrayList<>();
+            long t = 1_001;
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (source.latest().events().isEmpty() && System.nanoTime() < deadline) {
+                xids.addAll(xidSamples(source.poll(Instant.ofEpochSecond(t++))));
+                Thread.sleep(20);
+            }
+            // Later polls must not publish the same event again.
+            for (int i = 0; i < 3; i++) {
+                xids.addAll(xidSamples(source.poll(Instant.ofEpochSecond(t++))));
+            }
+            assertEquals(1, xids.size(), "one gpu.xid sample per event: " + xids);
+            Sample s = xids.getFirst();
+            assertEquals("79", s.metric().label("xid"));
+            assertEquals("1", s.metric().label("gpu"));
+            assertEquals(UUID_1, s.metric().label("uuid"));
+            assertEquals(1.0, s.value());
+            XidEvent e = source.latest().events().getFirst();
+            assertEquals(XidEvent.Kind.XID, e.kind());
+            assertEquals(UUID_1, e.uuid());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = ((List<Map<String, Object>>) source.statusDetails().get("events")).getFirst();
+            assertEquals("GPU has fallen off the bus", event.get("meaning"));
+            assertEquals("critical", event.get("severity"));
+        }
+    }
+
+    @Test
+    void theEventThreadSurvivesTheDriverGoingAwayAndDeliversAgainAfterReinit() throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2"));
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString(), java.time.Clock.systemUTC(),
+                Duration.ofMillis(200))) {
+            NvmlEventWatcher w = reader.eventWatcher();
+            await("armed", () -> w.state() == NvmlEventWatcher.State.ARMED);
+            FakeNvml.injectXid(0, 13);
+            await("the first XID arrives", () -> reader.read(1).events().size() == 1);
+
+            // The driver goes away and cannot be initialised for a while.
+            FakeNvml.setenv("FAKE_NVML_INIT_FAIL", "9");
+            FakeNvml.driverReset();
+            await("the watcher notices and waits", () -> w.state() == NvmlEventWatcher.State.DOWN);
+            assertTrue(w.reason().contains("DRIVER_NOT_LOADED") || w.reason().contains("UNINITIALIZED"), w.reason());
+
+            FakeNvml.unsetenv("FAKE_NVML_INIT_FAIL");
+            await("the watcher re-arms after re-init", () -> w.state() == NvmlEventWatcher.State.ARMED && w.arms() >= 2);
+            FakeNvml.injectXid(1, 43);
+            await("the XID after recovery arrives", () -> reader.read(2).events().size() == 2);
+            XidEvent e = reader.read(3).events().get(1);
+            assertEquals(43, e.xid());
+            assertEquals(1, e.gpu());
+            assertEquals(UUID_1, e.uuid());
+        }
+    }
+
+    @Test
+    void perProcessUtilizationAndEnergyAreRead() throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2", "FAKE_NVML_PROCS", "0:111:1000,0:222:2000",
+                "FAKE_NVML_PROC_UTIL", "0:111:3:1,0:222:91:40"));
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            GpuSnapshot s = reader.read(1_000);
+            List<GpuProcess> procs = s.gpus().get(0).processes();
+            assertEquals(2, procs.size());
+            assertEquals(OptionalDouble.of(3), procs.get(0).smUtilPercent());
+            assertEquals(OptionalDouble.of(1), procs.get(0).memUtilPercent());
+            assertEquals(OptionalDouble.of(91), procs.get(1).smUtilPercent());
+            assertEquals(OptionalDouble.of(40), procs.get(1).memUtilPercent());
+            // Energy: 1e6 mJ per index + 150.123 W for each poll so far (one).
+            assertEquals(1_000_000L + 150_123L, s.gpus().get(0).energyMillijoules().orElseThrow());
+            assertEquals(2_000_000L + 200_123L, s.gpus().get(1).energyMillijoules().orElseThrow());
+            GpuSnapshot next = reader.read(2_000);
+            assertEquals(1_000_000L + 2 * 150_123L, next.gpus().get(0).energyMillijoules().orElseThrow());
+            assertEquals(List.of(), next.problems());
+        }
+    }
+
+    @Test
+    void anOldDriverWithoutTheseCallsSaysSoAndStillPolls() throws Exception {
+        FakeNvml.configure(Map.of("FAKE_NVML_UNSUPPORTED", "0"));
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            GpuSnapshot s = reader.read(1_000);
+            assertTrue(s.gpus().get(0).energyMillijoules().isEmpty(), "energy unsupported on GPU 0");
+            assertTrue(s.gpus().get(1).energyMillijoules().isPresent());
+            assertEquals(List.of(), s.problems());
+        }
+    }
+
+    private static List<Sample> xidSamples(PollResult r) {
+        return r.samples().stream().filter(s -> s.metric().name().equals("gpu.xid")).toList();
+    }
+
+    /** A condition that may throw (reads NVML). */
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check condition) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
