@@ -115,6 +115,8 @@ struct fake_gpu {
 typedef struct fake_gpu *nvmlDevice_t;
 
 static struct fake_gpu gpus[MAX_GPUS];
+/* Guards the parsed process lists: an event thread's nvmlInit re-parses them while a poller reads. */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static int gpu_count = 3;
 static int init_count = 0;
 static int lost_gpu = -1;
@@ -191,7 +193,7 @@ static int in_list(const char *list, int index) {
     return 0;
 }
 
-static nvmlReturn_t do_init(void) {
+static nvmlReturn_t do_init_unlocked(void) {
     long fail = env_long("FAKE_NVML_INIT_FAIL", 0);
     if (fail != 0) return (nvmlReturn_t) fail;
     const char *token = getenv("FAKE_NVML_EPOCH");
@@ -240,6 +242,13 @@ static nvmlReturn_t do_init(void) {
     parse_util(getenv("FAKE_NVML_PROC_UTIL"));
     init_count++;
     return NVML_SUCCESS;
+}
+
+static nvmlReturn_t do_init(void) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t r = do_init_unlocked();
+    pthread_mutex_unlock(&state_lock);
+    return r;
 }
 
 /* GPU_IS_LOST from the start of the lost window until a re-initialisation after its end. */
@@ -471,7 +480,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t dev, int errorType,
     return NVML_SUCCESS;
 }
 
-static nvmlReturn_t list_procs(struct fake_gpu *dev, int graphics, unsigned int *count, nvmlProcessInfo_t *infos) {
+static nvmlReturn_t list_procs_unlocked(struct fake_gpu *dev, int graphics, unsigned int *count, nvmlProcessInfo_t *infos) {
     CHECK_DEVICE(dev);
     if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
     struct fake_proc *procs = graphics ? dev->graphics : dev->compute;
@@ -496,6 +505,13 @@ static nvmlReturn_t list_procs(struct fake_gpu *dev, int graphics, unsigned int 
     }
     *count = live;
     return NVML_SUCCESS;
+}
+
+static nvmlReturn_t list_procs(struct fake_gpu *dev, int graphics, unsigned int *count, nvmlProcessInfo_t *infos) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t r = list_procs_unlocked(dev, graphics, count, infos);
+    pthread_mutex_unlock(&state_lock);
+    return r;
 }
 
 /* _v2 and _v3 share the 24-byte process struct. */
@@ -529,8 +545,8 @@ static unsigned long long now_micros(void) {
     return (unsigned long long) tv.tv_sec * 1000000ULL + (unsigned long long) tv.tv_usec;
 }
 
-EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProcessUtilizationSample_t *samples,
-                                                    unsigned int *count, unsigned long long lastSeenTimeStamp) {
+static nvmlReturn_t process_utilization_unlocked(nvmlDevice_t dev, nvmlProcessUtilizationSample_t *samples,
+                                                 unsigned int *count, unsigned long long lastSeenTimeStamp) {
     CHECK_DEVICE(dev);
     if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
     if (dev->index == mig_gpu) return NVML_ERROR_NOT_SUPPORTED; /* not on MIG-enabled GPUs */
@@ -551,6 +567,14 @@ EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProces
     }
     *count = (unsigned int) dev->nutil;
     return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProcessUtilizationSample_t *samples,
+                                                    unsigned int *count, unsigned long long lastSeenTimeStamp) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t r = process_utilization_unlocked(dev, samples, count, lastSeenTimeStamp);
+    pthread_mutex_unlock(&state_lock);
+    return r;
 }
 
 /* ---- energy ---- */
