@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,11 +72,8 @@ class TwoProcessesTest {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         }
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!logs.stream().allMatch(TwoProcessesTest::atGate) && System.nanoTime() < deadline
-                    && children.stream().allMatch(Process::isAlive)) {
-                Thread.sleep(20); // polling two log files for a condition, with a deadline
-            }
+            io.vigil.Eventually.holdsWithin(Duration.ofSeconds(120), () ->
+                    logs.stream().allMatch(TwoProcessesTest::atGate) || !children.stream().allMatch(Process::isAlive));
             assertTrue(logs.stream().allMatch(TwoProcessesTest::atGate), "both runs reached the gate");
             Files.createFile(gate);
             for (int i = 0; i < 2; i++) {

@@ -93,13 +93,8 @@ class DetachedChildrenTest {
 
     /** Waits (bounded) until no live process carries the marker. */
     private void assertNoneLeft() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        List<Long> left = running(marker);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50); // polling /proc for a condition, bounded by the deadline above
-            left = running(marker);
-        }
-        assertEquals(List.of(), left, "processes with " + marker + " survived the step");
+        io.vigil.Eventually.holdsWithin(java.time.Duration.ofSeconds(15), () -> running(marker).isEmpty());
+        assertEquals(List.of(), running(marker), "processes with " + marker + " survived the step");
     }
 
     /** Live (not zombie) processes whose command line contains {@code marker}. */

@@ -69,7 +69,7 @@ class SignalProcessActionTest {
         long self = ProcessHandle.current().pid();
         Thread parked = Thread.ofPlatform().daemon().start(() -> {
             try {
-                Thread.sleep(Long.MAX_VALUE);
+                new java.util.concurrent.CountDownLatch(1).await(); // parked until the test interrupts it
             } catch (InterruptedException e) {
                 // the test ended
             }

@@ -43,11 +43,12 @@ class NvmlDeepSignalsTest {
             FakeNvml.injectXid(1, 79);
             List<Sample> xids = new ArrayList<>();
             long t = 1_001;
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (source.latest().events().isEmpty() && System.nanoTime() < deadline) {
-                xids.addAll(xidSamples(source.poll(Instant.ofEpochSecond(t++))));
-                Thread.sleep(20);
-            }
+            long[] second = {t};
+            io.vigil.Eventually.holdsWithin(DEADLINE, () -> {
+                xids.addAll(xidSamples(source.poll(Instant.ofEpochSecond(second[0]++))));
+                return !source.latest().events().isEmpty();
+            });
+            t = second[0];
             // Later polls must not publish the same event again.
             for (int i = 0; i < 3; i++) {
                 xids.addAll(xidSamples(source.poll(Instant.ofEpochSecond(t++))));
@@ -168,12 +169,6 @@ class NvmlDeepSignalsTest {
     }
 
     private static void await(String what, Check condition) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        io.vigil.Eventually.until(what, DEADLINE, condition::holds);
     }
 }

@@ -101,10 +101,10 @@ class CloudViewTest {
         CloudView view = new CloudView(model, Optional.of(guardrailsOpened::incrementAndGet), clock,
                 Executors.newVirtualThreadPerTaskExecutor());
         FxToolkit.setupStage(stage -> {
-            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 760);
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 960, 760);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             stage.setScene(scene);
-            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setX(0); // inside the 1000×1000 headless screen with room to spare, whatever an earlier test left
             stage.setY(0);
             stage.sizeToScene();
             stage.show();

@@ -79,9 +79,9 @@ class FleetViewTest {
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
-            stage.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            stage.setX(0); // inside the 1000×1000 headless screen with room to spare, whatever an earlier test left
             stage.setY(0);
-            stage.setWidth(1000);
+            stage.setWidth(960);
             stage.setHeight(900);
             stage.show();
         });

@@ -63,10 +63,10 @@ class InventoryViewTest {
                 root -> CompletableFuture.completedFuture(null), () -> verifyRun);
         FxToolkit.setupStage(s -> {
             view = new InventoryView(model);
-            Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 900);
+            Scene scene = new Scene((javafx.scene.Parent) view.node(), 960, 900);
             scene.getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
             s.setScene(scene);
-            s.setX(0); // inside the 1000×1000 headless screen, whatever an earlier test left
+            s.setX(0); // inside the 1000×1000 headless screen with room to spare, whatever an earlier test left
             s.setY(0);
             s.sizeToScene();
             s.show();
