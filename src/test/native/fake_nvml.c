@@ -26,6 +26,10 @@
  *   FAKE_NVML_PROC_UTIL=g:pid:sm:mem,...  per-process utilization samples (SM %, memory %) that
  *                                nvmlDeviceGetProcessUtilization returns for GPU g; pid "self"
  *                                as above. Default none (the call answers NOT_FOUND: no samples).
+ *   FAKE_NVML_ORDER=2,0,1        the enumeration order: index i is the card listed i-th (a card
+ *                                keeps its UUID, name, values and faults wherever it is listed).
+ *                                Read only when the library really initialises (the first
+ *                                reference), as a driver enumerates its GPUs then; default 0,1,2,...
  *   FAKE_NVML_MIG_GPU=I          GPU I has MIG enabled with two instances (MIG devices); its
  *                                per-process utilization answers NOT_SUPPORTED, as on a real card
  *
@@ -120,6 +124,8 @@ static struct fake_gpu gpus[MAX_GPUS];
 /* Guards the parsed process lists: an event thread's nvmlInit re-parses them while a poller reads. */
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static int gpu_count = 3;
+/* order[i]: the card (its slot in gpus[]) that NVML lists at index i. */
+static int order[MAX_GPUS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static int init_count = 0;
 static int lost_gpu = -1;
 static int mig_gpu = -1;
@@ -236,6 +242,21 @@ static nvmlReturn_t do_init_unlocked(void) {
      * (another thread's init) changes nothing, so a poller that re-initialises while some other
      * holder keeps a reference gets its GPU back never. */
     if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) order[i] = i;
+        const char *ord = getenv("FAKE_NVML_ORDER");
+        if (ord && *ord) {
+            int used[MAX_GPUS] = {0}, n = 0, ok = 1, tmp[MAX_GPUS];
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", ord);
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ",", &save); t && n < MAX_GPUS; t = strtok_r(NULL, ",", &save)) {
+                int c = atoi(t);
+                if (c < 0 || c >= MAX_GPUS || used[c]) { ok = 0; break; }
+                used[c] = 1;
+                tmp[n++] = c;
+            }
+            if (ok) for (int i = 0; i < n; i++) order[i] = tmp[i];
+        }
         for (int i = 0; i < MAX_GPUS; i++) {
             if (gpus[i].lost_latched && gpus[i].shut_down && lost_for != 0 && polls_seen >= lost_after + lost_for) {
                 gpus[i].lost_latched = 0;
@@ -289,6 +310,21 @@ EXPORT nvmlReturn_t nvmlShutdown(void) {
     init_count--;
     /* The library really shuts down only when the last reference goes. */
     if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) order[i] = i;
+        const char *ord = getenv("FAKE_NVML_ORDER");
+        if (ord && *ord) {
+            int used[MAX_GPUS] = {0}, n = 0, ok = 1, tmp[MAX_GPUS];
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", ord);
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ",", &save); t && n < MAX_GPUS; t = strtok_r(NULL, ",", &save)) {
+                int c = atoi(t);
+                if (c < 0 || c >= MAX_GPUS || used[c]) { ok = 0; break; }
+                used[c] = 1;
+                tmp[n++] = c;
+            }
+            if (ok) for (int i = 0; i < n; i++) order[i] = tmp[i];
+        }
         for (int i = 0; i < MAX_GPUS; i++) {
             if (gpus[i].lost_latched) gpus[i].shut_down = 1;
         }
@@ -332,7 +368,7 @@ static nvmlReturn_t get_count(unsigned int *count) {
 static nvmlReturn_t get_handle(unsigned int index, nvmlDevice_t *device) {
     if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
     if (device == NULL || index >= (unsigned int) gpu_count) return NVML_ERROR_INVALID_ARGUMENT;
-    *device = &gpus[index];
+    *device = &gpus[order[index]];
     return NVML_SUCCESS;
 }
 

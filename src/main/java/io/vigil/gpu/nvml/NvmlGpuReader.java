@@ -175,13 +175,49 @@ public final class NvmlGpuReader implements GpuReader {
             rc = nvml.deviceGetHandleByIndex(i, deviceOut);
             // A GPU that is lost at start has no handle; it stays listed, as lost, and is retried.
             devices[i] = rc == NvmlReturn.SUCCESS ? deviceOut.get(ADDRESS, 0) : null;
-            // A GPU still lost at a re-initialization keeps the identity it had before.
-            String known = i < oldNames.length ? oldNames[i] : "GPU " + i;
             names[i] = devices[i] != null && nvml.deviceGetName(devices[i], text, NAME_BUFFER) == NvmlReturn.SUCCESS
-                    ? text.getString(0) : known;
-            String knownUuid = i < oldUuids.length ? oldUuids[i] : "";
+                    ? text.getString(0) : null;
             uuids[i] = devices[i] != null && nvml.deviceGetUuid(devices[i], text, UUID_BUFFER) == NvmlReturn.SUCCESS
-                    ? text.getString(0) : knownUuid;
+                    ? text.getString(0) : null;
+        }
+        keepIdentityOfUnreadable(oldNames, oldUuids);
+    }
+
+    /**
+     * A GPU still lost at a re-initialization cannot say who it is; it keeps the identity of a card
+     * that was there before and is not among those that answered. The re-initialization may have
+     * renumbered the GPUs, so that card is found by UUID, not by index (ADR 0131): the unreadable
+     * slots take the missing UUIDs in their old order; by index only when that is all there is.
+     */
+    private void keepIdentityOfUnreadable(String[] oldNames, String[] oldUuids) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String u : uuids) {
+            if (u != null) {
+                seen.add(u);
+            }
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 0; k < oldUuids.length; k++) {
+            if (!oldUuids[k].isEmpty() && !seen.contains(oldUuids[k])) {
+                missing.add(k);
+            }
+        }
+        int next = 0;
+        for (int i = 0; i < uuids.length; i++) {
+            if (uuids[i] != null) {
+                if (names[i] == null) {
+                    names[i] = "GPU " + i;
+                }
+                continue;
+            }
+            int from = next < missing.size() ? missing.get(next++) : -1;
+            if (from < 0 && i < oldUuids.length && oldUuids[i].isEmpty()) {
+                from = i; // no UUIDs to go by: the old index
+            }
+            uuids[i] = from >= 0 ? oldUuids[from] : "";
+            if (names[i] == null) {
+                names[i] = from >= 0 && from < oldNames.length ? oldNames[from] : "GPU " + i;
+            }
         }
     }
 

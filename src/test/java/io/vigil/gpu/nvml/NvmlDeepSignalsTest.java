@@ -56,7 +56,7 @@ class NvmlDeepSignalsTest {
             assertEquals(1, xids.size(), "one gpu.xid sample per event: " + xids);
             Sample s = xids.getFirst();
             assertEquals("79", s.metric().label("xid"));
-            assertEquals("1", s.metric().label("gpu"));
+            assertEquals(UUID_1, s.metric().label("gpu"), "keyed by UUID");
             assertEquals(UUID_1, s.metric().label("uuid"));
             assertEquals(1.0, s.value());
             XidEvent e = source.latest().events().getFirst();
