@@ -30,6 +30,8 @@
  *                                keeps its UUID, name, values and faults wherever it is listed).
  *                                Read only when the library really initialises (the first
  *                                reference), as a driver enumerates its GPUs then; default 0,1,2,...
+ *   FAKE_NVML_NO_PROC_UTIL_INFO=1  nvmlDeviceGetProcessesUtilizationInfo answers NOT_SUPPORTED
+ *                                (the older-driver build lacks the symbol altogether)
  *   FAKE_NVML_MIG_GPU=I          GPU I has MIG enabled with two instances (MIG devices); its
  *                                per-process utilization answers NOT_SUPPORTED, as on a real card
  *
@@ -626,6 +628,58 @@ EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProces
     pthread_mutex_unlock(&state_lock);
     return r;
 }
+
+/* The newer, versioned call (drivers from 550 on): same samples, with JPEG/OFA engines. */
+typedef struct {
+    unsigned long long timeStamp;
+    unsigned int pid, smUtil, memUtil, encUtil, decUtil, jpgUtil, ofaUtil;
+} nvmlProcessUtilizationInfo_v1_t;                                                             /* 40 B */
+typedef struct {
+    unsigned int version;
+    unsigned int processSamplesCount;
+    unsigned long long lastSeenTimeStamp;
+    nvmlProcessUtilizationInfo_v1_t *procUtilArray;
+} nvmlProcessesUtilizationInfo_v1_t;                                                           /* 24 B */
+_Static_assert(sizeof(nvmlProcessUtilizationInfo_v1_t) == 40, "nvmlProcessUtilizationInfo_v1_t layout");
+_Static_assert(sizeof(nvmlProcessesUtilizationInfo_v1_t) == 24, "nvmlProcessesUtilizationInfo_v1_t layout");
+#define NVML_PROCESSES_UTILIZATION_INFO_V1 (unsigned int)(sizeof(nvmlProcessesUtilizationInfo_v1_t) | (1 << 24))
+
+#ifndef FAKE_OLD_DRIVER
+static nvmlReturn_t processes_utilization_info_unlocked(nvmlDevice_t dev, nvmlProcessesUtilizationInfo_v1_t *info) {
+    CHECK_DEVICE(dev);
+    if (info == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (info->version != NVML_PROCESSES_UTILIZATION_INFO_V1) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    /* FAKE_NVML_NO_PROC_UTIL_INFO=1: the symbol is there but the call is not (the caller falls back). */
+    if (env_long("FAKE_NVML_NO_PROC_UTIL_INFO", 0) != 0) return NVML_ERROR_NOT_SUPPORTED;
+    if (dev->index == mig_gpu) return NVML_ERROR_NOT_SUPPORTED;
+    unsigned long long now = now_micros();
+    if (dev->nutil == 0) { info->processSamplesCount = 0; return NVML_ERROR_NOT_FOUND; }
+    if (info->procUtilArray == NULL || info->processSamplesCount < (unsigned int) dev->nutil) {
+        info->processSamplesCount = (unsigned int) dev->nutil;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (int i = 0; i < dev->nutil; i++) {
+        nvmlProcessUtilizationInfo_v1_t *o = &info->procUtilArray[i];
+        o->timeStamp = now;
+        o->pid = dev->util[i].pid;
+        o->smUtil = dev->util[i].sm;
+        o->memUtil = dev->util[i].mem;
+        o->encUtil = 0;
+        o->decUtil = 0;
+        o->jpgUtil = 1;
+        o->ofaUtil = 2;
+    }
+    info->processSamplesCount = (unsigned int) dev->nutil;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetProcessesUtilizationInfo(nvmlDevice_t dev, nvmlProcessesUtilizationInfo_v1_t *info) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t r = processes_utilization_info_unlocked(dev, info);
+    pthread_mutex_unlock(&state_lock);
+    return r;
+}
+#endif
 
 /* ---- energy ---- */
 
