@@ -110,6 +110,8 @@ final class StatusCommand implements Callable<Integer> {
             sources.add(s);
         }
         report.put("sources", sources);
+        // gpu-uuid: open exfiltration.suspected alerts and the newest evidence captures (SecurityStatus).
+        report.put("security", SecurityStatus.read(wiring.paths(), wiring.settings()));
         if (wiring.cloudOff()) {
             report.put("aws", "off (cloud.enabled: false): no AWS calls");
         }
