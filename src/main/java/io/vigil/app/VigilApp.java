@@ -351,7 +351,7 @@ public final class VigilApp extends Application {
                 new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
-                () -> noGpuText(), this::startDemo)));
+                () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
@@ -382,6 +382,11 @@ public final class VigilApp extends Application {
                 + "as soon as a GPU answers.";
     }
 
+    /** "Start demo" on empty views, except inside the demo itself, where it would only restart it. */
+    private Runnable demoButtonAction() {
+        return wiring.scenario().isPresent() ? null : this::startDemo;
+    }
+
     /** Alerts, or until the first one ever, what raises them and how to see one now. */
     private View alertsView() {
         var alerts = wiring.alertEngine().get().alerts();
@@ -407,7 +412,7 @@ public final class VigilApp extends Application {
         }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
                 + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
                 + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
-                + "notification for critical ones. Edit the rules in the Rules view.", this::startDemo);
+                + "notification for critical ones. Edit the rules in the Rules view.", demoButtonAction());
     }
 
     /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
