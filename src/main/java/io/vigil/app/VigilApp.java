@@ -461,7 +461,10 @@ public final class VigilApp extends Application {
         CloudViewModel model = new CloudViewModel(
                 () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
-                ZoneId.systemDefault());
+                ZoneId.systemDefault(),
+                // live cost: Cost Explorer's today bridged to now by the live estimate
+                () -> cloud.flatMap(c -> io.vigil.cost.CostBridge.of(c.cost().latest(), wiring.liveCost().ledger(),
+                        wiring.clock().instant())));
         Wiring w = wiring;
         // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
         java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()

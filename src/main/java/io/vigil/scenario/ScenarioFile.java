@@ -58,7 +58,7 @@ public final class ScenarioFile {
 
     record RawScenario(String name, String description, String start, String length, Map<String, RawCurve> series,
                        List<RawGpu> gpus, List<RawProcess> processes, List<RawSocket> sockets,
-                       List<RawAnomaly> anomalies, List<RawAlarm> alarms) {
+                       List<RawAnomaly> anomalies, List<RawAlarm> alarms, String instanceType) {
     }
 
     public static Scenario builtInDemo() throws ScenarioException {
@@ -178,7 +178,7 @@ public final class ScenarioFile {
                     duration(or(a.to(), raw.length()), file, path + ".to")));
         }
         return new Scenario(raw.name(), or(raw.description(), ""), start, length, series, gpus, processes, sockets,
-                anomalies, alarms);
+                anomalies, alarms, or(raw.instanceType(), "").strip());
     }
 
     private static String lineOfKey(byte[] yaml, String key) {

@@ -44,6 +44,7 @@ public final class DashboardView implements View {
     private final Tile gpuPowerTile;
     private final Tile spendTile;
     private final Tile mtdTile;
+    private final Tile spendNowTile;
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
@@ -85,6 +86,10 @@ public final class DashboardView implements View {
                 .decimals(0), "tile-mtd-forecast");
         tiles = new javafx.scene.layout.FlowPane(12, 12, cpuTile, memoryTile, rxTile, txTile, processTile, gpusBusyTile,
                 hottestGpuTile, gpuPowerTile, spendTile, mtdTile);
+        // --- live cost: spend now ($/h), the GPUs' price and power as they are now (docs/live-cost.md) ---
+        spendNowTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Spend now ($/h)").unit("USD/h")
+                .decimals(2).text("no GPU readings"), "tile-spend-now");
+        tiles.getChildren().add(spendNowTile);
 
         cpuChart.setFixedMax(100);
         cpuChart.setId("chart-cpu");
@@ -137,9 +142,17 @@ public final class DashboardView implements View {
         if (!mtdText.equals(mtdTile.getText())) {
             mtdTile.setText(mtdText);
         }
+        refreshSpendNowTile();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }
+    }
+
+    // --- live cost: spend now ---
+    private void refreshSpendNowTile() {
+        double usdPerHour = model.spendNowUsdPerHourProperty().get();
+        setIfNumber(spendNowTile, usdPerHour);
+        setText(spendNowTile, Double.isNaN(usdPerHour) ? "no GPU readings" : "GPUs live: price + power");
     }
 
     private void refreshGpuTiles() {
