@@ -458,35 +458,32 @@ public final class VigilApp extends Application {
 
     private View cloudView() {
         var cloud = wiring.cloud();
+        // AWS's sources, or the scenario's in the demo: the view reads the same snapshots (ADR 0850).
+        var readings = wiring.cloudReadings();
         CloudViewModel model = new CloudViewModel(
-                () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
-                () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
+                () -> readings.map(r -> r.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
+                () -> readings.map(r -> r.billing().latest()).orElseGet(BillingSnapshot::empty),
                 ZoneId.systemDefault(),
                 // live cost: Cost Explorer's today bridged to now by the live estimate
-                () -> cloud.flatMap(c -> io.vigil.cost.CostBridge.of(c.cost().latest(), wiring.liveCost().ledger(),
+                () -> readings.flatMap(r -> io.vigil.cost.CostBridge.of(r.cost().latest(), wiring.liveCost().ledger(),
                         wiring.clock().instant())));
         Wiring w = wiring;
         // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
         java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
                 ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
         CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
-                cloud.isEmpty() ? null : () -> {
-                    cloud.get().cost().requestRefresh();
-                    cloud.get().cloudWatch().requestRetry();
-                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                readings.isEmpty() ? null : () -> {
+                    readings.get().cost().requestRefresh();
+                    readings.get().billing().requestRetry();
+                    w.scheduler().retryNow(s -> s == readings.get().costSource() || s == readings.get().billingSource());
                 });
-        boolean replay = wiring.scenario().isPresent();
-        return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
-                replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
-                        ? "The replayed incident's spend, forecast, cost anomaly and billing alarm feed the Dashboard "
-                                + "tiles and the rules (see Alerts). This view shows Cost Explorer's own breakdown, which "
-                                + "needs an AWS account: leave the demo and configure one."
-                        : costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS SDK's default "
-                                + "credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
-                                + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
-                                + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
-                                + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
-                replay ? null : this::startDemo);
+        return new EmptyStateView("cloud", real, () -> readings.isEmpty() || costNeverAnswered(),
+                "No AWS data yet", () -> costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS "
+                        + "SDK's default credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
+                        + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
+                        + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
+                        + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
+                wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
     private boolean costNeverAnswered() {
