@@ -393,6 +393,7 @@ public final class AlertsView implements View {
             for (AlertEvent e : d.events()) {
                 events.getItems().add(TIME.format(e.at()) + "  " + e.kind() + (e.detail().isEmpty() ? "" : "  " + e.detail()));
             }
+            chart.setMetric(selected.metric()); // axis and readout in the metric's unit
             chart.setData(d.from(), d.to(), d.points().isEmpty() ? List.of()
                     : List.of(new ChartSeries(selected.metric(), 1, d.points())));
         }

@@ -61,7 +61,7 @@ public final class DashboardView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty(), cpuChart, memoryChart, networkChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
         cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
@@ -92,10 +92,12 @@ public final class DashboardView implements View {
         tiles.getChildren().add(spendNowTile);
 
         cpuChart.setFixedMax(100);
+        cpuChart.setUnit(io.vigil.text.Unit.PERCENT);
         cpuChart.setId("chart-cpu");
         memoryChart.setFixedMax(100);
+        memoryChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-memory");
-        networkChart.setValueFormat(Units::rate);
+        networkChart.setUnit(io.vigil.text.Unit.BYTES_PER_SECOND);
         networkChart.setId("chart-network");
         GridPane charts = new GridPane();
         charts.setHgap(12);
