@@ -84,7 +84,7 @@ public final class Shortcuts {
         }
         all.add(new Shortcut(FILTER.getDisplayText(), "Focus the filter box (Alerts, Rules)"));
         all.add(new Shortcut(RELOAD.getDisplayText(), "Reload the current view now"));
-        all.add(new Shortcut(CLOSE.getDisplayText(), "Close this overlay or the open pane"));
+        all.add(new Shortcut("Esc", "Close this overlay or the open pane"));
         all.add(new Shortcut(HELP.getDisplayText() + "  or  ?", "Show these shortcuts"));
         all.add(new Shortcut(QUIT.getDisplayText(), "Quit Vigil"));
         return all;
