@@ -184,14 +184,19 @@ public final class VigilApp extends Application {
         clockLabel.setId("header-clock");
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-        wiring.notifications().addNotifier(new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
-                wiring.alertSettings().sound(), stage));
+        // --- desktop notifications (ui-shell): inside the content area; a click opens the alert ---
+        closeNotifier();
+        alertsReal = null;
+        notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
+                stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
+        wiring.notifications().addNotifier(notifier);
         Label openAlerts = new Label();
         openAlerts.setId("header-open-alerts");
         openAlerts.getStyleClass().add(Styles.MUTED);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
@@ -260,6 +265,7 @@ public final class VigilApp extends Application {
         if (ticker != null) {
             ticker.stop();
         }
+        closeNotifier(); // its pop-ups belong to the wiring going away (ui-shell)
         Wiring previous = wiring;
         wiring = null;
         if (previous != null) {
@@ -404,6 +410,7 @@ public final class VigilApp extends Application {
         });
         AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
                 wiring.clock(), uiBackground, this::runPlaybook));
+        alertsReal = real; // for openAlert (ui-shell)
         return new EmptyStateView("alerts", real, () -> {
             if (alerts.version() != startVersion || !alerts.open().isEmpty()) {
                 seenAny.set(true);
@@ -541,6 +548,42 @@ public final class VigilApp extends Application {
         }
     }
 
+    // --- keyboard quit and notifications (ui-shell) ---
+
+    private DesktopNotifier notifier;
+    private AlertsView alertsReal;
+
+    /**
+     * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs
+     * {@link #stop()}, which closes the wiring (scheduler, roll-up flush, database) as a window close does.
+     */
+    public void quit() {
+        closeNotifier();
+        Platform.exit();
+    }
+
+    private void closeNotifier() {
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+    }
+
+    /** The console's desktop notifier, or null before the views are attached; for tests. */
+    public DesktopNotifier notifier() {
+        return notifier;
+    }
+
+    /** Shows {@code alert} selected in the Alerts view (a click on its notification). FX thread. */
+    public void openAlert(io.vigil.alerts.Alert alert) {
+        if (shell == null || !shell.viewIds().contains("alerts")) {
+            return;
+        }
+        shell.show("alerts");
+        if (alertsReal != null) {
+            alertsReal.select(alert.id()); // false when resolved and gone: the list is shown as it is
+        }
+    }
+
     /** The shell, for tests. */
     public Shell shell() {
         return shell;
@@ -557,6 +600,9 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
+        // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
+        // already been closed") and could crash GTK while it tore its windows down.
+        closeNotifier();
         stopped = true;
         if (ticker != null) {
             ticker.stop();
