@@ -179,7 +179,8 @@ public final class Wiring implements AutoCloseable {
         Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
         this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
                 signatures, problems,
-                scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
+                scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'",
+                scenario == null ? null : new io.vigil.scenario.ScenarioStepSimulator(scenario, clock));
         // A scenario replay takes the scenario's inventory: probes, docker and model files from the
         // recording, never this machine's (ADR 0850).
         this.inventory = scenario != null
