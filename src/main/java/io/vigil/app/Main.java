@@ -69,8 +69,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The version the build compiled into the module descriptor ({@code javac --module-version}, from
-     * the pom); "(development build)" only when run from classes compiled without it (an IDE).
+     * The version the build compiled into the module descriptor (maven-compiler-plugin passes javac the pom's
+     * version as --module-version); "(development build)" only when run from classes compiled without it (an IDE).
      */
     static String version() {
         return java.util.Optional.ofNullable(Main.class.getModule().getDescriptor())
