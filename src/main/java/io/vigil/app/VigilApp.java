@@ -446,7 +446,7 @@ public final class VigilApp extends Application {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
                 () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
-                wiring.scenario().isPresent() ? null : this::startDemo);
+                wiring.scenario().isPresent() ? null : this::startDemo).alertMarks(alertMarks);
     }
 
     /** The built-in playbook the Cloud view's "Guardrails…" opens. */

@@ -91,7 +91,7 @@ class GpusViewTest {
 
         assertEquals(3, robot.lookup(".gpu-card").queryAll().size());
         assertEquals("10 % GPU · 5 % memory", text("#gpu-0-util"));
-        assertEquals("3.0 GiB of 80.0 GiB", text("#gpu-0-memory"));
+        assertEquals("3 GiB of 80 GiB", text("#gpu-0-memory"));
         assertEquals("150 W of 700 W limit", text("#gpu-0-power"));
         assertEquals("idle", text("#gpu-0-clock-events"));
         assertEquals("power cap", text("#gpu-1-clock-events"));
