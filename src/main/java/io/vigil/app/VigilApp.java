@@ -66,6 +66,8 @@ public final class VigilApp extends Application {
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    // --- ui-severity: one feed of alert marks per wiring, read by the header and the views ---
+    private java.util.function.Supplier<io.vigil.alerts.AlertMarks> alertMarks = io.vigil.alerts.AlertMarksFeed.none();
     private Stage stage;
     private AppPaths homePaths;
     static final double DEFAULT_DEMO_SPEED = 30;
@@ -200,9 +202,11 @@ public final class VigilApp extends Application {
         notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
                 stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
         wiring.notifications().addNotifier(notifier);
-        Label openAlerts = new Label();
-        openAlerts.setId("header-open-alerts");
-        openAlerts.getStyleClass().add(Styles.MUTED);
+        // --- ui-severity: the header count counts open alerts only and opens the Alerts view ---
+        alertMarks = wiring.alertEngine().<java.util.function.Supplier<io.vigil.alerts.AlertMarks>>map(
+                e -> new io.vigil.alerts.AlertMarksFeed(e.alerts(), wiring.clock()))
+                .orElse(io.vigil.alerts.AlertMarksFeed.none());
+        io.vigil.ui.shell.AlertCount openAlerts = new io.vigil.ui.shell.AlertCount(alertMarks, this::openAlerts);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
@@ -226,7 +230,7 @@ public final class VigilApp extends Application {
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
         ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
-            openAlerts.setText(openAlertsText());
+            openAlerts.refresh();
             shell.refresh();
         });
         ticker.start();
@@ -406,11 +410,15 @@ public final class VigilApp extends Application {
     private List<NavItem> navItems() {
         List<NavItem> items = new ArrayList<>();
         items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
-                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground))));
+                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks),
+                this::openAlerts)));
+        // A replay's processes are not this machine's: their open files are not read from /proc.
+        var openFiles = wiring.scenario().isPresent() ? null : (java.util.function.IntFunction<List<java.nio.file.Path>>)
+                pid -> io.vigil.host.OpenFilesReader.forThisMachine().openUnder(pid, List.of(java.nio.file.Path.of("/")));
         items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
                 new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
-                        wiring.clock()), this::gpuProcessAction),
-                () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
+                        wiring.clock(), alertMarks, openFiles, uiBackground), this::gpuProcessAction),
+                () -> wiring.gpu().latest().gpus().isEmpty(), "No NVIDIA GPU found",
                 () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
@@ -486,18 +494,11 @@ public final class VigilApp extends Application {
         openPlaybook(playbook, context);
     }
 
-    /** "2 critical · 1 warning" open alerts, for the header. */
-    private String openAlertsText() {
-        return wiring.alertEngine().map(e -> {
-            var counts = e.alerts().openCounts();
-            if (counts.isEmpty()) {
-                return "No open alerts";
-            }
-            List<String> parts = new ArrayList<>();
-            counts.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
-                    .forEach(c -> parts.add(c.getValue() + " " + c.getKey().name().toLowerCase(java.util.Locale.ROOT)));
-            return "Open alerts: " + String.join(" · ", parts);
-        }).orElse("");
+    /** Opens the Alerts view filtered (the header count, the Dashboard's alert strip). */
+    private void openAlerts(io.vigil.ui.shell.AlertsFilter filter) {
+        if (shell != null) {
+            new io.vigil.ui.shell.AlertsNavigation(shell).accept(filter);
+        }
     }
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
@@ -511,7 +512,7 @@ public final class VigilApp extends Application {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
                 () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
-                wiring.scenario().isPresent() ? null : this::startDemo);
+                wiring.scenario().isPresent() ? null : this::startDemo).alertMarks(alertMarks);
     }
 
     /** The built-in playbook the Cloud view's "Guardrails…" opens. */
@@ -604,7 +605,6 @@ public final class VigilApp extends Application {
 
     // --- keyboard quit and notifications (ui-shell) ---
 
-    private DesktopNotifier notifier;
     private AlertsView alertsReal;
 
     /**

@@ -207,6 +207,9 @@ public final class DesktopNotifier implements Notifier {
     public void closeAll() {
         closed = true;
         closeShown();
+        if (clip != null) {
+            clip.stop();
+        }
         if (owner != null) {
             owner.xProperty().removeListener(ownerMoved);
             owner.yProperty().removeListener(ownerMoved);
@@ -343,22 +346,6 @@ public final class DesktopNotifier implements Notifier {
                 open.accept(alert);
             });
             style(popup, root);
-        }
-    }
-
-    /**
-     * Closes the notifications on screen and stops the sound, before the toolkit exits (a pop-up
-     * still up at exit crashed GTK). The notifications are pop-up windows owned by the console's
-     * window. FX thread.
-     */
-    public void closeAll() {
-        if (clip != null) {
-            clip.stop();
-        }
-        for (javafx.stage.Window w : java.util.List.copyOf(javafx.stage.Window.getWindows())) {
-            if (w instanceof javafx.stage.PopupWindow p && p.getOwnerWindow() == owner && p.isShowing()) {
-                p.hide();
-            }
         }
     }
 }
