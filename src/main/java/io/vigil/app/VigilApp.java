@@ -228,11 +228,12 @@ public final class VigilApp extends Application {
             shell.show(startView);
         }
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
-        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
+        frame = () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
             openAlerts.refresh();
             shell.refresh();
-        });
+        };
+        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), frame);
         ticker.start();
         return shell;
     }
@@ -576,7 +577,25 @@ public final class VigilApp extends Application {
             yaml = "(cannot print settings: " + e.getMessage() + ")";
         }
         AppPaths p = wiring.paths();
-        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+        // --- Open in editor, Reload, Restart sources (ui-shell) ---
+        SettingsReloader reloader = new SettingsReloader(p, wiring.settings(),
+                SettingsReloader.Live.of(wiring.settings(), wiring.alertSettings()), this::applyLive);
+        Runnable restart = wiring.scenario().isPresent() ? null
+                : () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=settings"));
+        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems(),
+                uiBackground, reloader::reload, io.vigil.ui.settings.FileOpener.forThisDesktop(), restart);
+    }
+
+    /** The part of a reloaded settings file that the running console takes at once. FX thread. */
+    private void applyLive(SettingsReloader.Live live) {
+        if (ticker != null && frame != null) {
+            ticker.stop();
+            ticker = new UiTicker(live.refreshHz(), frame);
+            ticker.start();
+        }
+        if (notifier != null) {
+            notifier.setEnabled(live.popups(), live.sound());
+        }
     }
 
     private View playbooksView() {
@@ -606,6 +625,8 @@ public final class VigilApp extends Application {
     // --- keyboard quit and notifications (ui-shell) ---
 
     private AlertsView alertsReal;
+    /** What the UI ticker runs each frame; kept to restart the ticker at another rate. */
+    private Runnable frame;
 
     /**
      * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs
