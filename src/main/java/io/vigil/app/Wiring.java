@@ -580,7 +580,7 @@ public final class Wiring implements AutoCloseable {
         List<io.vigil.rules.GpuProcessObservation> out = new ArrayList<>();
         for (io.vigil.gpu.GpuReading g : gpu.latest().gpus()) {
             for (io.vigil.gpu.GpuProcess p : g.processes()) {
-                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent()));
+                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent(), g.uuid()));
             }
         }
         return out;

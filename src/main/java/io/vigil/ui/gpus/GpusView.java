@@ -377,7 +377,7 @@ public final class GpusView implements View {
     private List<ChartSeries> perGpu(String metric, List<GpuReading> gpus, int budget) {
         List<ChartSeries> out = new ArrayList<>();
         for (GpuReading g : gpus) {
-            MetricId id = GpuMetrics.of(metric, g.index());
+            MetricId id = GpuMetrics.of(metric, g);
             out.add(new ChartSeries("GPU " + g.index(), g.index() % 8 + 1, model.chart(id, budget)));
         }
         return out;
