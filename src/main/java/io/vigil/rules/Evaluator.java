@@ -701,7 +701,7 @@ public final class Evaluator {
         for (SourceStatus s : inputs.sources().get()) {
             // Stale data is an alert; a source that has never answered (no driver, no AWS account) is
             // not set up here, which the status bar says without paging anyone.
-            double v = s.health().state() == HealthState.DOWN && s.lastSuccess() != null ? 1 : 0;
+            double v = s.health().state() == HealthState.DOWN && !s.neverPresent() ? 1 : 0;
             Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
             out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
         }
