@@ -59,6 +59,10 @@ public final class VigilApp extends Application {
     private final Runnable onSmokeTestFrame;
     private final List<String> launchArguments;
     private FirstFrameProbe firstFrame;
+    /** When each start-up step happened, printed by {@code --smoke-test}. */
+    private final StartupSteps steps = new StartupSteps();
+    /** The current wiring's desktop notifier; closed before the toolkit exits. */
+    private DesktopNotifier notifier;
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
@@ -84,7 +88,7 @@ public final class VigilApp extends Application {
     }
 
     public VigilApp(Supplier<Wiring> wiringFactory) {
-        this(wiringFactory, VigilApp::reportFirstFrameAndExit, null);
+        this(wiringFactory, null, null);
     }
 
     /**
@@ -124,6 +128,12 @@ public final class VigilApp extends Application {
             stage.setHeight(scene.getHeight());
         }
         stage.show();
+        // --- start-up steps and the window's own first frame (issue 12) ---
+        steps.mark("window shown");
+        if (args.contains("--smoke-test")) {
+            new FirstFrameProbe(() -> System.out.println("first frame in " + steps.mark("first frame") + " ms"))
+                    .start();
+        }
         Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
             OptionalDouble demoSpeed = demoSpeed(args);
             return demoSpeed.isPresent() ? scenarioWiring(AppPaths.fromSystem(), demoSpeed.getAsDouble())
@@ -184,14 +194,19 @@ public final class VigilApp extends Application {
         clockLabel.setId("header-clock");
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-        wiring.notifications().addNotifier(new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
-                wiring.alertSettings().sound(), stage));
+        // --- desktop notifications (ui-shell): inside the content area; a click opens the alert ---
+        closeNotifier();
+        alertsReal = null;
+        notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
+                stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
+        wiring.notifications().addNotifier(notifier);
         Label openAlerts = new Label();
         openAlerts.setId("header-open-alerts");
         openAlerts.getStyleClass().add(Styles.MUTED);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
@@ -260,6 +275,7 @@ public final class VigilApp extends Application {
         if (ticker != null) {
             ticker.stop();
         }
+        closeNotifier(); // its pop-ups belong to the wiring going away (ui-shell)
         Wiring previous = wiring;
         wiring = null;
         if (previous != null) {
@@ -283,6 +299,7 @@ public final class VigilApp extends Application {
                 built.close();
                 return;
             }
+            steps.mark("wiring built");
             // Handed over through a reference: attach() or stop(), whichever comes first, owns it.
             handoff.set(built);
             Platform.runLater(() -> attach(args));
@@ -302,6 +319,7 @@ public final class VigilApp extends Application {
             homePaths = built.scenario().isPresent() ? AppPaths.fromSystem() : built.paths();
         }
         stage.getScene().setRoot(buildShell());
+        steps.mark("console attached");
         startAfterFirstPulse(stage.getScene(), built);
         applyLaunchArguments(args);
         // Ready once the new views have been through a layout pulse (skins built, lookups work).
@@ -327,20 +345,62 @@ public final class VigilApp extends Application {
                             + ". Showing " + shell.currentId() + ".");
                 }
             } else if (arg.equals("--smoke-test")) {
-                firstFrame = new FirstFrameProbe(onSmokeTestFrame);
+                firstFrame = new FirstFrameProbe(() -> {
+                    steps.mark("console frame");
+                    (onSmokeTestFrame != null ? onSmokeTestFrame : (Runnable) this::reportConsoleAndExit).run();
+                });
                 firstFrame.start();
             }
         }
     }
 
-    /** The default {@code --smoke-test} action: time from JVM start to the first frame, then a normal exit. */
-    private static void reportFirstFrameAndExit() {
-        long now = System.currentTimeMillis();
-        long ms = now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("first frame in " + ms + " ms");
+    /**
+     * The default {@code --smoke-test} action at the console's first frame: prints the time from JVM
+     * start and the start-up steps, then exits normally. {@code -Dvigil.smokeTest.holdMs=N} keeps the
+     * console up to N ms longer, until a pop-up (a desktop notification) is showing: CI uses it to
+     * check that Vigil exits cleanly with a notification on screen.
+     */
+    private void reportConsoleAndExit() {
+        System.out.println("console in " + steps.steps().getLast().sinceJvmStartMs() + " ms");
+        System.err.println(steps.summary());
         System.out.flush();
-        // A normal exit: stop() closes the wiring (scheduler, roll-up flush, database) as on a user's quit.
-        Platform.exit();
+        long holdMs = Long.getLong("vigil.smokeTest.holdMs", 0);
+        if (holdMs <= 0) {
+            Platform.exit();
+            return;
+        }
+        long deadline = System.nanoTime() + holdMs * 1_000_000;
+        javafx.animation.Timeline poll = new javafx.animation.Timeline();
+        poll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(100), e -> {
+            if (!popups().isEmpty() || System.nanoTime() > deadline) {
+                poll.stop();
+                // A normal exit: stop() closes the pop-ups and the wiring as on a user's quit.
+                Platform.exit();
+            }
+        }));
+        poll.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        poll.play();
+    }
+
+    /** The windows showing besides the console's own (notifications, menus, tooltips). FX thread. */
+    private List<javafx.stage.Window> popups() {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w != stage && w.isShowing()).toList();
+    }
+
+    /**
+     * Hides every pop-up before the toolkit exits: a notification still showing when GTK tears the
+     * windows down threw "The view has already been closed" and at times crashed the JVM in
+     * GtkWindow._close (ADR 0603). FX thread; returns how many were closed.
+     */
+    int closePopups() {
+        List<javafx.stage.Window> open = popups();
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+        for (javafx.stage.Window w : open) {
+            w.hide();
+        }
+        return open.size();
     }
 
     private List<NavItem> navItems() {
@@ -351,7 +411,7 @@ public final class VigilApp extends Application {
                 new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
                         wiring.clock()), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
-                () -> noGpuText(), this::startDemo)));
+                () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
@@ -382,6 +442,11 @@ public final class VigilApp extends Application {
                 + "as soon as a GPU answers.";
     }
 
+    /** "Start demo" on empty views, except inside the demo itself, where it would only restart it. */
+    private Runnable demoButtonAction() {
+        return wiring.scenario().isPresent() ? null : this::startDemo;
+    }
+
     /** Alerts, or until the first one ever, what raises them and how to see one now. */
     private View alertsView() {
         var alerts = wiring.alertEngine().get().alerts();
@@ -399,6 +464,7 @@ public final class VigilApp extends Application {
         });
         AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
                 wiring.clock(), uiBackground, this::runPlaybook));
+        alertsReal = real; // for openAlert (ui-shell)
         return new EmptyStateView("alerts", real, () -> {
             if (alerts.version() != startVersion || !alerts.open().isEmpty()) {
                 seenAny.set(true);
@@ -407,7 +473,7 @@ public final class VigilApp extends Application {
         }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
                 + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
                 + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
-                + "notification for critical ones. Edit the rules in the Rules view.", this::startDemo);
+                + "notification for critical ones. Edit the rules in the Rules view.", demoButtonAction());
     }
 
     /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
@@ -458,7 +524,10 @@ public final class VigilApp extends Application {
         CloudViewModel model = new CloudViewModel(
                 () -> readings.map(r -> r.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
                 () -> readings.map(r -> r.billing().latest()).orElseGet(BillingSnapshot::empty),
-                ZoneId.systemDefault());
+                ZoneId.systemDefault(),
+                // live cost: Cost Explorer's today bridged to now by the live estimate
+                () -> readings.flatMap(r -> io.vigil.cost.CostBridge.of(r.cost().latest(), wiring.liveCost().ledger(),
+                        wiring.clock().instant())));
         Wiring w = wiring;
         // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
         java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
@@ -533,6 +602,42 @@ public final class VigilApp extends Application {
         }
     }
 
+    // --- keyboard quit and notifications (ui-shell) ---
+
+    private DesktopNotifier notifier;
+    private AlertsView alertsReal;
+
+    /**
+     * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs
+     * {@link #stop()}, which closes the wiring (scheduler, roll-up flush, database) as a window close does.
+     */
+    public void quit() {
+        closeNotifier();
+        Platform.exit();
+    }
+
+    private void closeNotifier() {
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+    }
+
+    /** The console's desktop notifier, or null before the views are attached; for tests. */
+    public DesktopNotifier notifier() {
+        return notifier;
+    }
+
+    /** Shows {@code alert} selected in the Alerts view (a click on its notification). FX thread. */
+    public void openAlert(io.vigil.alerts.Alert alert) {
+        if (shell == null || !shell.viewIds().contains("alerts")) {
+            return;
+        }
+        shell.show("alerts");
+        if (alertsReal != null) {
+            alertsReal.select(alert.id()); // false when resolved and gone: the list is shown as it is
+        }
+    }
+
     /** The shell, for tests. */
     public Shell shell() {
         return shell;
@@ -549,7 +654,14 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
+        // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
+        // already been closed") and could crash GTK while it tore its windows down.
+        closeNotifier();
         stopped = true;
+        int closed = closePopups();
+        if (closed > 0 && firstFrame != null) {
+            System.err.println("smoke test: closed " + closed + " pop-up window(s) before exit");
+        }
         if (ticker != null) {
             ticker.stop();
         }

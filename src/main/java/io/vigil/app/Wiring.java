@@ -83,6 +83,7 @@ public final class Wiring implements AutoCloseable {
 
     private final Scenario scenario;
     private final InventorySource inventory;
+    private final io.vigil.cost.LiveCostSource liveCost;
     private CloudServices cloud;
     /** What the Cloud view reads: the AWS sources, or the scenario's in a replay; null when neither. */
     private io.vigil.cloud.CloudReadings cloudReadings;
@@ -150,6 +151,9 @@ public final class Wiring implements AutoCloseable {
                         gpuSettings.period())
                 : new GpuSource(List.of(() -> new ScenarioGpuReader(scenario)), gpuSettings.period());
         scheduler.register(gpu);
+        // --- live cost: each GPU's share of the instance price plus its energy (docs/live-cost.md) ---
+        this.liveCost = liveCostSource(settings, paths, scenario, gpu, gpuSettings.period(), problems);
+        scheduler.register(liveCost);
 
         Database db = null;
         RollupStore roll = null;
@@ -480,6 +484,29 @@ public final class Wiring implements AutoCloseable {
     /** The GPU source: its latest snapshot (GPUs and their processes) for views and detectors. */
     public GpuSource gpu() {
         return gpu;
+    }
+
+    // --- live cost ---
+    /**
+     * The live cost source on {@code gpu}'s readings: a scenario's instance type, else the settings'
+     * (set by hand, or the EC2 instance metadata asked on a poll thread, never here).
+     */
+    private static io.vigil.cost.LiveCostSource liveCostSource(Settings settings, AppPaths paths, Scenario scenario,
+                                                               GpuSource gpu, Duration period, List<String> problems) {
+        io.vigil.cost.LiveCostSettings cfg = settings.section("liveCost", io.vigil.cost.LiveCostSettings.class, problems::add);
+        io.vigil.cost.GpuPricing pricing = io.vigil.cost.GpuPricing.load(paths.configDir());
+        pricing.problem().ifPresent(p -> problems.add("GPU prices: " + p));
+        if (scenario != null) {
+            Optional<String> type = scenario.instanceType().isEmpty() ? Optional.empty() : Optional.of(scenario.instanceType());
+            return new io.vigil.cost.LiveCostSource(gpu::latest, pricing, type, "the scenario's recorded machine",
+                    Optional.empty(), cfg.electricityUsdPerKwh(), period);
+        }
+        return io.vigil.cost.LiveCostSource.create(gpu::latest, pricing, cfg, System.getenv(), period);
+    }
+
+    /** The live cost estimate (GPU-hours and energy priced). */
+    public io.vigil.cost.LiveCostSource liveCost() {
+        return liveCost;
     }
 
     /** The inventory source: this machine's, or the scenario's in a replay. */

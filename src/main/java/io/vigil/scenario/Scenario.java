@@ -10,15 +10,17 @@ import java.util.Optional;
 /**
  * A recorded incident to replay through the real pipeline: curves for metrics, the processes,
  * sockets and cloud events that exist at each moment. Offsets are from {@link #start()}; the
- * scenario loops after {@link #length()}. Immutable.
+ * scenario loops after {@link #length()}. {@code instanceType} is the recorded machine's EC2 instance
+ * type (priced by the live cost estimate; empty when the scenario does not say). Immutable.
  */
 public record Scenario(String name, String description, Instant start, Duration length,
                        Map<MetricId, Curve> series, List<GpuSpec> gpus, List<ScenarioProcess> processes,
                        List<ScenarioSocket> sockets, List<CostAnomaly> anomalies, List<Alarm> alarms,
                        CostHistory costs, List<ServiceAnswer> serviceAnswers, List<Container> containers,
-                       List<ModelFile> modelFiles) {
+                       List<ModelFile> modelFiles, String instanceType) {
 
     public Scenario {
+        instanceType = instanceType == null ? "" : instanceType;
         serviceAnswers = List.copyOf(serviceAnswers);
         containers = List.copyOf(containers);
         modelFiles = List.copyOf(modelFiles);

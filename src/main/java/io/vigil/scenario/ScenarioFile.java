@@ -60,7 +60,7 @@ public final class ScenarioFile {
                        List<RawGpu> gpus, List<RawProcess> processes, List<RawSocket> sockets,
                        List<RawAnomaly> anomalies, List<RawAlarm> alarms, RawCosts costs,
                        List<RawServiceAnswer> serviceAnswers, List<RawContainer> containers,
-                       List<RawModelFile> modelFiles) {
+                       List<RawModelFile> modelFiles, String instanceType) {
     }
 
     record RawCosts(Map<String, Double> baselineUsd, Double jitter, String incidentService) {
@@ -234,7 +234,7 @@ public final class ScenarioFile {
                     duration(m.modified(), file, path + ".modified")));
         }
         return new Scenario(raw.name(), or(raw.description(), ""), start, length, series, gpus, processes, sockets,
-                anomalies, alarms, costs, answers, containers, modelFiles);
+                anomalies, alarms, costs, answers, containers, modelFiles, or(raw.instanceType(), "").strip());
     }
 
     private static String lineOfKey(byte[] yaml, String key) {

@@ -393,6 +393,7 @@ public final class AlertsView implements View {
             for (AlertEvent e : d.events()) {
                 events.getItems().add(TIME.format(e.at()) + "  " + e.kind() + (e.detail().isEmpty() ? "" : "  " + e.detail()));
             }
+            chart.setMetric(selected.metric()); // axis and readout in the metric's unit
             chart.setData(d.from(), d.to(), d.points().isEmpty() ? List.of()
                     : List.of(new ChartSeries(selected.metric(), 1, d.points())));
         }
@@ -410,6 +411,34 @@ public final class AlertsView implements View {
                 return false;
             }
         }
+        return true;
+    }
+
+    // --- opened from a desktop notification (ui-shell) ---
+
+    /**
+     * Selects the alert {@code id} and scrolls to it, widening the severity, state and source
+     * filters when they hide it. Returns false when the alert is not in the list (resolved and gone).
+     * FX thread.
+     */
+    public boolean select(long id) {
+        refresh();
+        if (all.stream().noneMatch(a -> a.id() == id)) {
+            return false;
+        }
+        AlertRow row = rows.get(id);
+        if (row == null || !table.getItems().contains(row)) {
+            severityFilter.setValue("all severities");
+            stateFilter.setValue("all states");
+            sourceFilter.setValue("all sources");
+            row = rows.get(id);
+        }
+        if (row == null || !table.getItems().contains(row)) {
+            return false;
+        }
+        table.getSelectionModel().select(row);
+        table.scrollTo(row);
+        table.requestFocus();
         return true;
     }
 }

@@ -44,6 +44,7 @@ public final class DashboardView implements View {
     private final Tile gpuPowerTile;
     private final Tile spendTile;
     private final Tile mtdTile;
+    private final Tile spendNowTile;
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
@@ -60,7 +61,7 @@ public final class DashboardView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty(), cpuChart, memoryChart, networkChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
         cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
@@ -85,12 +86,18 @@ public final class DashboardView implements View {
                 .decimals(0), "tile-mtd-forecast");
         tiles = new javafx.scene.layout.FlowPane(12, 12, cpuTile, memoryTile, rxTile, txTile, processTile, gpusBusyTile,
                 hottestGpuTile, gpuPowerTile, spendTile, mtdTile);
+        // --- live cost: spend now ($/h), the GPUs' price and power as they are now (docs/live-cost.md) ---
+        spendNowTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Spend now ($/h)").unit("USD/h")
+                .decimals(2).text("no GPU readings"), "tile-spend-now");
+        tiles.getChildren().add(spendNowTile);
 
         cpuChart.setFixedMax(100);
+        cpuChart.setUnit(io.vigil.text.Unit.PERCENT);
         cpuChart.setId("chart-cpu");
         memoryChart.setFixedMax(100);
+        memoryChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-memory");
-        networkChart.setValueFormat(Units::rate);
+        networkChart.setUnit(io.vigil.text.Unit.BYTES_PER_SECOND);
         networkChart.setId("chart-network");
         GridPane charts = new GridPane();
         charts.setHgap(12);
@@ -137,9 +144,17 @@ public final class DashboardView implements View {
         if (!mtdText.equals(mtdTile.getText())) {
             mtdTile.setText(mtdText);
         }
+        refreshSpendNowTile();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }
+    }
+
+    // --- live cost: spend now ---
+    private void refreshSpendNowTile() {
+        double usdPerHour = model.spendNowUsdPerHourProperty().get();
+        setIfNumber(spendNowTile, usdPerHour);
+        setText(spendNowTile, Double.isNaN(usdPerHour) ? "no GPU readings" : "GPUs live: price + power");
     }
 
     private void refreshGpuTiles() {
