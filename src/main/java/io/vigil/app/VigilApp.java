@@ -66,6 +66,8 @@ public final class VigilApp extends Application {
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    // --- ui-severity: one feed of alert marks per wiring, read by the header and the views ---
+    private java.util.function.Supplier<io.vigil.alerts.AlertMarks> alertMarks = io.vigil.alerts.AlertMarksFeed.none();
     private Stage stage;
     private AppPaths homePaths;
     static final double DEFAULT_DEMO_SPEED = 30;
@@ -200,9 +202,11 @@ public final class VigilApp extends Application {
         notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
                 stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
         wiring.notifications().addNotifier(notifier);
-        Label openAlerts = new Label();
-        openAlerts.setId("header-open-alerts");
-        openAlerts.getStyleClass().add(Styles.MUTED);
+        // --- ui-severity: the header count counts open alerts only and opens the Alerts view ---
+        alertMarks = wiring.alertEngine().<java.util.function.Supplier<io.vigil.alerts.AlertMarks>>map(
+                e -> new io.vigil.alerts.AlertMarksFeed(e.alerts(), wiring.clock()))
+                .orElse(io.vigil.alerts.AlertMarksFeed.none());
+        io.vigil.ui.shell.AlertCount openAlerts = new io.vigil.ui.shell.AlertCount(alertMarks, this::openAlerts);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
@@ -224,11 +228,12 @@ public final class VigilApp extends Application {
             shell.show(startView);
         }
         double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
-        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
+        frame = () -> {
             clockLabel.setText(hhmmss.format(wiring.clock().instant()));
-            openAlerts.setText(openAlertsText());
+            openAlerts.refresh();
             shell.refresh();
-        });
+        };
+        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), frame);
         ticker.start();
         return shell;
     }
@@ -406,11 +411,15 @@ public final class VigilApp extends Application {
     private List<NavItem> navItems() {
         List<NavItem> items = new ArrayList<>();
         items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
-                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground))));
+                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks),
+                this::openAlerts)));
+        // A replay's processes are not this machine's: their open files are not read from /proc.
+        var openFiles = wiring.scenario().isPresent() ? null : (java.util.function.IntFunction<List<java.nio.file.Path>>)
+                pid -> io.vigil.host.OpenFilesReader.forThisMachine().openUnder(pid, List.of(java.nio.file.Path.of("/")));
         items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
                 new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
-                        wiring.clock()), this::gpuProcessAction),
-                () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
+                        wiring.clock(), alertMarks, openFiles, uiBackground), this::gpuProcessAction),
+                () -> wiring.gpu().latest().gpus().isEmpty(), "No NVIDIA GPU found",
                 () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
@@ -486,18 +495,11 @@ public final class VigilApp extends Application {
         openPlaybook(playbook, context);
     }
 
-    /** "2 critical · 1 warning" open alerts, for the header. */
-    private String openAlertsText() {
-        return wiring.alertEngine().map(e -> {
-            var counts = e.alerts().openCounts();
-            if (counts.isEmpty()) {
-                return "No open alerts";
-            }
-            List<String> parts = new ArrayList<>();
-            counts.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
-                    .forEach(c -> parts.add(c.getValue() + " " + c.getKey().name().toLowerCase(java.util.Locale.ROOT)));
-            return "Open alerts: " + String.join(" · ", parts);
-        }).orElse("");
+    /** Opens the Alerts view filtered (the header count, the Dashboard's alert strip). */
+    private void openAlerts(io.vigil.ui.shell.AlertsFilter filter) {
+        if (shell != null) {
+            new io.vigil.ui.shell.AlertsNavigation(shell).accept(filter);
+        }
     }
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
@@ -511,7 +513,7 @@ public final class VigilApp extends Application {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
                 () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
-                wiring.scenario().isPresent() ? null : this::startDemo);
+                wiring.scenario().isPresent() ? null : this::startDemo).alertMarks(alertMarks);
     }
 
     /** The built-in playbook the Cloud view's "Guardrails…" opens. */
@@ -575,7 +577,25 @@ public final class VigilApp extends Application {
             yaml = "(cannot print settings: " + e.getMessage() + ")";
         }
         AppPaths p = wiring.paths();
-        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+        // --- Open in editor, Reload, Restart sources (ui-shell) ---
+        SettingsReloader reloader = new SettingsReloader(p, wiring.settings(),
+                SettingsReloader.Live.of(wiring.settings(), wiring.alertSettings()), this::applyLive);
+        Runnable restart = wiring.scenario().isPresent() ? null
+                : () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=settings"));
+        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems(),
+                uiBackground, reloader::reload, io.vigil.ui.settings.FileOpener.forThisDesktop(), restart);
+    }
+
+    /** The part of a reloaded settings file that the running console takes at once. FX thread. */
+    private void applyLive(SettingsReloader.Live live) {
+        if (ticker != null && frame != null) {
+            ticker.stop();
+            ticker = new UiTicker(live.refreshHz(), frame);
+            ticker.start();
+        }
+        if (notifier != null) {
+            notifier.setEnabled(live.popups(), live.sound());
+        }
     }
 
     private View playbooksView() {
@@ -604,8 +624,9 @@ public final class VigilApp extends Application {
 
     // --- keyboard quit and notifications (ui-shell) ---
 
-    private DesktopNotifier notifier;
     private AlertsView alertsReal;
+    /** What the UI ticker runs each frame; kept to restart the ticker at another rate. */
+    private Runnable frame;
 
     /**
      * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs

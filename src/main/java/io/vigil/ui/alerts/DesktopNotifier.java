@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * screen and never hides the status bar or the demo banner. At most {@value #MAX_SHOWN} are shown,
  * newest on top; a newer one replaces the oldest and a "+N more" line counts those replaced. A click
  * opens the alert; each one closes by itself {@link #SHOW_FOR} after it appeared (by the injected
- * clock, checked once a second while any is shown), and stays while the mouse is over it.
+ * clock, checked once a second while any is shown).
  *
  * <p>{@link #send} may be called from any thread (the alert thread); everything else runs on the FX
  * thread. {@link #closeAll()} must run before the toolkit exits: a popup still up while the toolkit
@@ -184,9 +184,7 @@ public final class DesktopNotifier implements Notifier {
         Instant now = clock.instant();
         boolean changed = false;
         for (Card c : new ArrayList<>(shown)) {
-            if (c.root.isHover()) {
-                c.shownAt = now; // being read: keep it for another full period once the mouse leaves
-            } else if (!now.isBefore(c.shownAt.plus(SHOW_FOR))) {
+            if (!now.isBefore(c.shownAt.plus(SHOW_FOR))) {
                 shown.remove(c);
                 c.popup.hide();
                 changed = true;
@@ -207,6 +205,9 @@ public final class DesktopNotifier implements Notifier {
     public void closeAll() {
         closed = true;
         closeShown();
+        if (clip != null) {
+            clip.stop();
+        }
         if (owner != null) {
             owner.xProperty().removeListener(ownerMoved);
             owner.yProperty().removeListener(ownerMoved);
@@ -302,7 +303,7 @@ public final class DesktopNotifier implements Notifier {
         final Alert alert;
         final Popup popup = new Popup();
         final VBox root;
-        Instant shownAt;
+        final Instant shownAt;
 
         Card(Alert alert, Instant shownAt) {
             this.alert = alert;
@@ -343,22 +344,6 @@ public final class DesktopNotifier implements Notifier {
                 open.accept(alert);
             });
             style(popup, root);
-        }
-    }
-
-    /**
-     * Closes the notifications on screen and stops the sound, before the toolkit exits (a pop-up
-     * still up at exit crashed GTK). The notifications are pop-up windows owned by the console's
-     * window. FX thread.
-     */
-    public void closeAll() {
-        if (clip != null) {
-            clip.stop();
-        }
-        for (javafx.stage.Window w : java.util.List.copyOf(javafx.stage.Window.getWindows())) {
-            if (w instanceof javafx.stage.PopupWindow p && p.getOwnerWindow() == owner && p.isShowing()) {
-                p.hide();
-            }
         }
     }
 }

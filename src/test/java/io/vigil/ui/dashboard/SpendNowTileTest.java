@@ -2,7 +2,7 @@ package io.vigil.ui.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import eu.hansolo.tilesfx.Tile;
+import javafx.scene.control.Label;
 import io.vigil.cost.LiveCostMetrics;
 import io.vigil.telemetry.ManualClock;
 import io.vigil.telemetry.Sample;
@@ -47,18 +47,21 @@ class SpendNowTileTest {
             stage.setHeight(900);
             stage.show();
         });
-        Tile tile = robot.lookup("#tile-spend-now").queryAs(Tile.class);
+        Label value = robot.lookup("#tile-spend-now-value").queryAs(Label.class);
+        Label text = robot.lookup("#tile-spend-now-text").queryAs(Label.class);
         robot.interact(view::refresh);
-        assertEquals("no GPU readings", tile.getText());
+        assertEquals("no GPU readings", text.getText());
+        assertEquals("—", value.getText());
 
         series.onSamples("live-cost", List.of(Sample.of(LiveCostMetrics.LIVE_PER_HOUR_ID, clock.millis(), 27.83)));
         robot.interact(view::refresh);
-        assertEquals(27.83, tile.getValue(), 1e-9);
+        assertEquals("$27.83/h", value.getText());
         assertEquals(27.83, model.spendNowUsdPerHourProperty().get(), 1e-9);
-        assertEquals("GPUs live: price + power", tile.getText());
+        assertEquals("GPUs live: price + power", text.getText());
 
         clock.advance(Duration.ofMinutes(5)); // the GPU source stopped: an old estimate is not "now"
         robot.interact(view::refresh);
-        assertEquals("no GPU readings", tile.getText());
+        assertEquals("no GPU readings", text.getText());
+        assertEquals("—", value.getText());
     }
 }
