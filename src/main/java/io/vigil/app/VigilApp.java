@@ -232,13 +232,20 @@ public final class VigilApp extends Application {
             shell.show(startView);
         }
         ticker = new UiTicker(ui.refreshHz(), () -> {
-            clockLabel.setText(hhmmss.format(wiring.clock().instant()));
-            openAlerts.setText(openAlertsText());
+            // Only a changed text: an equal but new String still invalidates the label and lays out the header.
+            setIfChanged(clockLabel, hhmmss.format(wiring.clock().instant()));
+            setIfChanged(openAlerts, openAlertsText());
             shell.refresh();
         });
         ticker.pause(stage.isIconified());
         ticker.start();
         return shell;
+    }
+
+    private static void setIfChanged(Label label, String text) {
+        if (!text.equals(label.getText())) {
+            label.setText(text);
+        }
     }
 
     /**

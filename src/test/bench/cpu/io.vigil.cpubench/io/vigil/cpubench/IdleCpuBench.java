@@ -57,9 +57,14 @@ public final class IdleCpuBench {
     private static Stage awaitConsole() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-            Stage s = onFxGet(() -> Window.getWindows().stream().filter(w -> w instanceof Stage)
-                    .map(w -> (Stage) w).filter(w -> w.getScene() != null && w.getScene().lookup("#nav-dashboard") != null)
-                    .findFirst().orElse(null));
+            Stage s;
+            try {
+                s = onFxGet(() -> Window.getWindows().stream().filter(w -> w instanceof Stage)
+                        .map(w -> (Stage) w).filter(w -> w.getScene() != null && w.getScene().lookup("#nav-dashboard") != null)
+                        .findFirst().orElse(null));
+            } catch (IllegalStateException toolkitNotYetStarted) {
+                s = null;
+            }
             if (s != null) {
                 return s;
             }
