@@ -165,12 +165,7 @@ public final class TimeSeriesChart extends Region {
 
     /** The unit inferred from a metric's name ({@link Unit#ofMetric}), labels such as {@code {gpu="0"}} ignored. */
     public void setMetric(String metric) {
-        if (metric == null) {
-            setUnit(Unit.NONE);
-            return;
-        }
-        int brace = metric.indexOf('{');
-        setUnit(Unit.ofMetric(brace >= 0 ? metric.substring(0, brace) : metric));
+        setUnit(Unit.ofMetric(metric));
     }
 
     public Unit unit() {
