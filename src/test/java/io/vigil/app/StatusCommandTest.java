@@ -85,8 +85,14 @@ class StatusCommandTest {
                 Main.run(new String[] {"status"}, new PrintWriter(second), new PrintWriter(new StringWriter()));
                 assertEquals(paid, aws.requests().stream().filter(r -> r.path().equals("/")).count(),
                         "the second run pays for nothing: " + aws.requests());
-                assertTrue(second.toString().contains("as of " + cost1.path("cost").path("asOf").asText()
+                assertTrue(second.toString().contains("as of " + TerminalText.time(cost1.path("cost").path("asOf").asText())
                         + " (cached"), second.toString());
+                // Text output reads in units: bytes with a binary prefix, money as "$1,521.25"; JSON keeps raw numbers.
+                String text = second.toString();
+                assertTrue(text.lines().anyMatch(l -> l.matches("\\s+host\\.memory\\.total_bytes\\s+[\\d.]+ GiB")), text);
+                assertTrue(text.lines().anyMatch(l -> l.matches("\\s+cost\\.mtd\\s+\\$[\\d,]+\\.\\d\\d")), text);
+                assertTrue(text.lines().noneMatch(l -> l.matches("\\s+host\\.memory\\.total_bytes\\s+\\d{6,}")), text);
+                assertTrue(cost1.path("metrics").path("cost.mtd").isNumber(), "JSON keeps the raw number: " + first);
 
                 StringWriter third = new StringWriter();
                 Main.run(new String[] {"status", "--json", "--refresh"}, new PrintWriter(third),

@@ -181,7 +181,7 @@ public final class CloudView implements View {
 
         content.setId("cloud-content");
         content.getChildren().addAll(tiles,
-                panel("Daily spend by service, last 30 days", barsFresh, bars),
+                panel("Daily spend by service, last 30 days", barsFresh, io.vigil.ui.chart.DayLabels.under(bars)),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
         // --- live cost: the bridge from Cost Explorer's figure to now ---

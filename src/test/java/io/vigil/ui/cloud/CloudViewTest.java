@@ -145,6 +145,13 @@ class CloudViewTest {
         assertEquals("EC2 compute", bars.getData().getFirst().getName(), "largest service first");
         assertEquals("Other", bars.getData().getLast().getName());
         bars.getData().forEach(s -> assertEquals(30, s.getData().size(), "30 daily bars"));
+        // Day labels under the bars: "Nov 3", never run together (io.vigil.ui.chart.DayLabelsTest has the detail).
+        io.vigil.ui.chart.DayLabels days = robot.lookup("#cloud-daily-chart-days").queryAs(io.vigil.ui.chart.DayLabels.class);
+        io.vigil.Eventually.until("day labels drawn", java.time.Duration.ofSeconds(20), () -> days.labels().size() >= 4);
+        for (int i = 1; i < days.labels().size(); i++) {
+            assertTrue(days.labels().get(i - 1).right() < days.labels().get(i).left(), days.labels().toString());
+        }
+        assertTrue(days.labels().getLast().text().matches("[A-Z][a-z]{2} \\d{1,2}"), days.labels().toString());
 
         LineChart<?, ?> pace = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class);
         assertEquals(3, pace.getData().size(), "month to date, forecast, budget");
