@@ -109,8 +109,9 @@ public final class GpuCard extends VBox {
         show(lostBadge, false);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(8, name, spacer, flag, lostBadge);
+        HBox head = new HBox(8, name, spacer, lostBadge);
         head.setAlignment(Pos.CENTER_LEFT);
+        flag.setMinWidth(Region.USE_PREF_SIZE);
         uuid.getStyleClass().addAll(Styles.MUTED, "gpu-uuid");
         uuid.setMinWidth(Region.USE_PREF_SIZE);
         uuid.setId("gpu-" + index + "-uuid");
@@ -143,7 +144,7 @@ public final class GpuCard extends VBox {
         mig.setId("gpu-" + index + "-mig");
         mig.getStyleClass().add("gpu-mig");
         show(mig, false);
-        getChildren().addAll(head, uuid, driver, meters, grid, xid, mig);
+        getChildren().addAll(head, flag, uuid, driver, meters, grid, xid, mig);
     }
 
     /** Caption and value over a bar and a sparkline. */
