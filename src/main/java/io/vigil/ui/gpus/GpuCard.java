@@ -164,6 +164,7 @@ public final class GpuCard extends VBox {
         HBox.setHgrow(bar, Priority.ALWAYS);
         Sparkline spark = new Sparkline(84, 16);
         spark.setId("gpu-" + index + "-" + key + "-spark");
+        show(spark, false); // until a view gives it points (the Fleet view's cards have no history here)
         HBox bottom = new HBox(8, bar, spark);
         bottom.setAlignment(Pos.CENTER_LEFT);
         values.put(key, v);
@@ -305,7 +306,11 @@ public final class GpuCard extends VBox {
                 case "temperature" -> 100;
                 default -> Double.NaN;
             };
-            sparks.get(e.getKey()).show(points.apply(e.getValue()), max,
+            Sparkline spark = sparks.get(e.getKey());
+            if (!spark.isVisible()) {
+                show(spark, true);
+            }
+            spark.show(points.apply(e.getValue()), max,
                     SeverityStyles.color(tones.get(e.getKey()), SPARK));
         }
     }
