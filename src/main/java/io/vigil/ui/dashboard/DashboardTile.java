@@ -20,7 +20,9 @@ enum DashboardTile {
     HOTTEST_GPU("tile-hottest-gpu", "Hottest GPU", GpuMetrics.TEMPERATURE_C, Map.of("node", AlertMarks.ABSENT)),
     GPU_POWER("tile-gpu-power", "GPU power", GpuMetrics.POWER_WATTS, Map.of("node", AlertMarks.ABSENT)),
     SPEND_TODAY("tile-spend-today", "Spend today", "cost.daily.total", Map.of()),
-    MTD("tile-mtd-forecast", "Month to date", "cost.mtd", Map.of());
+    MTD("tile-mtd-forecast", "Month to date", "cost.mtd", Map.of()),
+    /** The live estimate of this machine's GPUs (price per GPU-hour plus power), docs/live-cost.md. */
+    SPEND_NOW("tile-spend-now", "Spend now ($/h)", io.vigil.cost.LiveCostMetrics.LIVE_PER_HOUR, Map.of());
 
     final String id;
     final String title;

@@ -69,7 +69,7 @@ public final class DashboardView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty(), cpuChart, memoryChart, networkChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
         alertStrip.setId("alert-strip");
@@ -86,13 +86,14 @@ public final class DashboardView implements View {
         }
         tiles.setId("dashboard-tiles");
         tiles.getChildren().addAll(tileOf.values());
-        // --- live cost tile (added by the live-cost work) goes here ---
 
         cpuChart.setFixedMax(100);
+        cpuChart.setUnit(io.vigil.text.Unit.PERCENT);
         cpuChart.setId("chart-cpu");
         memoryChart.setFixedMax(100);
+        memoryChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-memory");
-        networkChart.setValueFormat(Units::rate);
+        networkChart.setUnit(io.vigil.text.Unit.BYTES_PER_SECOND);
         networkChart.setId("chart-network");
         GridPane charts = new GridPane();
         charts.setHgap(12);
@@ -184,9 +185,18 @@ public final class DashboardView implements View {
         } else {
             tile(DashboardTile.SPEND_TODAY).setText("AWS, all services");
         }
+        refreshSpendNowTile();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }
+    }
+
+    // --- live cost: spend now ---
+    private void refreshSpendNowTile() {
+        double usdPerHour = model.spendNowUsdPerHourProperty().get();
+        ValueTile tile = tile(DashboardTile.SPEND_NOW);
+        tile.setValue(Unit.USD_PER_HOUR.format(usdPerHour));
+        tile.setText(Double.isNaN(usdPerHour) ? "no GPU readings" : "GPUs live: price + power");
     }
 
     private ValueTile tile(DashboardTile t) {

@@ -58,6 +58,8 @@ public final class DashboardViewModel {
     private final DoubleProperty mtdUsd = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty forecastEomUsd = new SimpleDoubleProperty(Double.NaN);
     private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
+    // --- live cost: spend now ---
+    private final DoubleProperty spendNowUsdPerHour = new SimpleDoubleProperty(Double.NaN);
     private final Supplier<AlertMarks> alertMarks;
     private final Map<DashboardTile, ReadOnlyObjectWrapper<AlertMark>> marks = new EnumMap<>(DashboardTile.class);
     private final ReadOnlyObjectWrapper<AlertMarks.Counts> alertCounts =
@@ -121,7 +123,20 @@ public final class DashboardViewModel {
         spendTodayUsd.set(series.latest(MetricId.of("cost.daily.total")));
         mtdUsd.set(series.latest(MetricId.of("cost.mtd")));
         forecastEomUsd.set(series.latest(MetricId.of("cost.forecast.eom")));
+        refreshSpendNow();
         refreshMarks();
+    }
+
+    // --- live cost: spend now ---
+    /** The live estimate of what this machine's GPUs cost now, USD per hour; NaN without a recent estimate. */
+    public DoubleProperty spendNowUsdPerHourProperty() {
+        return spendNowUsdPerHour;
+    }
+
+    private void refreshSpendNow() {
+        long now = clock.millis();
+        SeriesPoints recent = series.read(io.vigil.cost.LiveCostMetrics.LIVE_PER_HOUR_ID, now - GPU_STALE_MS, now + 1, 4);
+        spendNowUsdPerHour.set(recent.isEmpty() ? Double.NaN : recent.lastValue());
     }
 
     /** A GPU counts as busy at this utilization or above. */

@@ -93,7 +93,8 @@ public final class GpusView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("gpus-window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("gpus-window-", model.windowProperty(),
+                utilizationChart, memoryChart, temperatureChart, powerChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
         unavailable.setId("gpus-unavailable");
@@ -106,10 +107,13 @@ public final class GpusView implements View {
         content.setId("gpus-content");
         utilizationChart.setId("chart-gpu-utilization");
         utilizationChart.setFixedMax(100);
+        utilizationChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-gpu-memory");
-        memoryChart.setValueFormat(Units::bytes);
+        memoryChart.setUnit(io.vigil.text.Unit.BYTES);
         temperatureChart.setId("chart-gpu-temperature");
+        temperatureChart.setUnit(io.vigil.text.Unit.CELSIUS);
         powerChart.setId("chart-gpu-power");
+        powerChart.setUnit(io.vigil.text.Unit.WATTS);
         GridPane charts = new GridPane();
         charts.setHgap(12);
         charts.setVgap(12);
