@@ -217,7 +217,7 @@ public final class DashboardView implements View {
             return;
         }
         busy.setValue(Unit.NONE.format(model.gpusBusyProperty().get()));
-        busy.setText(String.format(Locale.ROOT, "of %.0f at ≥ %.0f %% utilization", count,
+        busy.setText(String.format(Locale.ROOT, "of %.0f, at ≥ %.0f %%", count,
                 DashboardViewModel.GPU_BUSY_PERCENT));
         hottest.setValue(Unit.CELSIUS.format(model.hottestGpuCProperty().get()));
         hottest.setText(model.hottestGpuProperty().get());

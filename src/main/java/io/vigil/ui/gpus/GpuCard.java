@@ -111,8 +111,9 @@ public final class GpuCard extends VBox {
         show(lostBadge, false);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(8, name, spacer, flag, lostBadge);
+        HBox head = new HBox(8, name, spacer, lostBadge);
         head.setAlignment(Pos.CENTER_LEFT);
+        flag.setMinWidth(Region.USE_PREF_SIZE);
         uuid.getStyleClass().addAll(Styles.MUTED, "gpu-uuid");
         uuid.setMinWidth(Region.USE_PREF_SIZE);
         uuid.setId("gpu-" + index + "-uuid");
@@ -145,7 +146,7 @@ public final class GpuCard extends VBox {
         mig.setId("gpu-" + index + "-mig");
         mig.getStyleClass().add("gpu-mig");
         show(mig, false);
-        getChildren().addAll(head, uuid, driver, meters, grid, xid, mig);
+        getChildren().addAll(head, flag, uuid, driver, meters, grid, xid, mig);
     }
 
     /** Caption and value over a bar and a sparkline. */
@@ -165,6 +166,7 @@ public final class GpuCard extends VBox {
         HBox.setHgrow(bar, Priority.ALWAYS);
         Sparkline spark = new Sparkline(84, 16);
         spark.setId("gpu-" + index + "-" + key + "-spark");
+        show(spark, false); // until a view gives it points (the Fleet view's cards have no history here)
         HBox bottom = new HBox(8, bar, spark);
         bottom.setAlignment(Pos.CENTER_LEFT);
         values.put(key, v);
@@ -312,7 +314,11 @@ public final class GpuCard extends VBox {
                 case "temperature" -> 100;
                 default -> Double.NaN;
             };
-            sparks.get(e.getKey()).show(points.apply(e.getValue()), max,
+            Sparkline spark = sparks.get(e.getKey());
+            if (!spark.isVisible()) {
+                show(spark, true);
+            }
+            spark.show(points.apply(e.getValue()), max,
                     SeverityStyles.color(tones.get(e.getKey()), SPARK));
         }
     }
