@@ -161,6 +161,7 @@ public final class AlertsView implements View {
         table.setId("alerts-table");
         TableColumn<AlertRow, String> sev = Tables.fitted("Severity", r -> r.alert.severity().name().toLowerCase(Locale.ROOT));
         sev.setCellFactory(c -> new SeverityChipCell<>());
+        SeverityChipCell.measure(sev);
         table.getColumns().add(sev);
         table.getColumns().add(Tables.fitted("State", r -> AlertsViewModel.stateText(r.alert, model.now())));
         table.getColumns().add(Tables.fitted("Rule", r -> r.alert.ruleId()));
@@ -209,6 +210,11 @@ public final class AlertsView implements View {
     /** A severity as a coloured chip (the colour comes from the stylesheet's severity variables). */
     public static final class SeverityChipCell<T> extends Tables.TextCell<T> {
         private final Label chip = new Label();
+
+        /** The chip's font and padding as vigil.css draws it, for {@link Tables#fit}. */
+        public static void measure(TableColumn<?, ?> column) {
+            Tables.drawnAs(column, javafx.scene.text.Font.font("DejaVu Sans", javafx.scene.text.FontWeight.BOLD, 11), 18);
+        }
 
         public SeverityChipCell() {
             chip.getStyleClass().add(SEVERITY_CHIP);
@@ -422,10 +428,12 @@ public final class AlertsView implements View {
         rows.keySet().retainAll(present);
         if (shown.equals(table.getItems())) {
             table.refresh();
+            Tables.fit(table);
         } else {
             updatingRows = true;
             try {
                 table.getItems().setAll(shown);
+                Tables.fit(table);
                 if (selectedRow != null && shown.contains(selectedRow)) {
                     table.getSelectionModel().select(selectedRow);
                 }
