@@ -150,7 +150,7 @@ public final class AlertsView implements View {
         // The list above the detail: at 1280 px the table gets the full width, so no column is cut.
         SplitPane split = new SplitPane(table, detailScroll);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.45);
+        split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
         message.setId("alerts-message");
         message.getStyleClass().add(Styles.MUTED);
@@ -278,22 +278,24 @@ public final class AlertsView implements View {
         silenceFor.setValue("1h");
         silenceUntil.setId("alert-silence-until");
         silenceUntil.setPromptText("HH:mm or yyyy-MM-dd HH:mm");
-        silenceUntil.setPrefColumnCount(12);
+        silenceUntil.setPrefColumnCount(9);
         silenceUntil.disableProperty().bind(silenceFor.valueProperty().isNotEqualTo("until…"));
         Button silence = button("Silence", "alert-silence", this::silence);
         runPlaybook.setId("alert-run-playbook");
         runPlaybook.setOnAction(e -> withSelected(model::runPlaybook));
         runPlaybook.setDisable(true);
-        HBox actions = new HBox(8, ack, annotate, resolve);
-        HBox silenceRow = new HBox(8, new Label("Silence for"), silenceFor, silenceUntil, silence);
+        HBox actions = new HBox(8, ack, annotate, resolve, runPlaybook);
+        silenceFor.setTooltip(new javafx.scene.control.Tooltip("Silence for how long (\"until…\": up to the time typed)"));
+        HBox silenceRow = new HBox(8, silence, silenceFor, silenceUntil);
         silenceRow.setAlignment(Pos.CENTER_LEFT);
         // Chart and history on the left, what the alert is and what to do on the right: the pane sits
         // under the table, so it spends width rather than height.
         VBox left = new VBox(8, chart, new Label("History"), events);
-        VBox right = new VBox(8, detailLabels, detailRunbook, runPlaybook, note, actions, silenceRow);
+        // What to do first, then what the alert is: the buttons stay in sight in a short window.
+        VBox right = new VBox(8, note, actions, silenceRow, detailLabels, detailRunbook);
         HBox.setHgrow(left, Priority.ALWAYS);
-        right.setPrefWidth(420);
-        right.setMinWidth(360);
+        right.setPrefWidth(440);
+        right.setMinWidth(Region.USE_PREF_SIZE);
         left.setMinWidth(260);
         HBox columns = new HBox(14, left, right);
         VBox box = new VBox(10, detailTitle, columns);
