@@ -137,7 +137,7 @@ public final class RenderedText {
     public static List<Cut> cutLabels(Parent root) {
         List<Cut> out = new ArrayList<>();
         for (Node n : root.lookupAll(".label")) {
-            if (n instanceof Labeled l && l.isVisible() && l.getText() != null && !l.getText().isEmpty()
+            if (n instanceof Labeled l && shown(l, root) && l.getText() != null && !l.getText().isEmpty()
                     && !(n.getParent() instanceof TableCell<?, ?>)) {
                 String r = rendered(l);
                 if (r != null && !r.equals(l.getText()) && !l.isWrapText()) {

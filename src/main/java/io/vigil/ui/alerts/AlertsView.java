@@ -113,7 +113,8 @@ public final class AlertsView implements View {
             c.valueProperty().addListener((o, a, b) -> applyFilter());
         }
         textFilter.setId("alerts-filter-text");
-        textFilter.setPromptText("Filter rule, subject, label, state (Ctrl+F)");
+        textFilter.setPromptText("Filter alerts (Ctrl+F)");
+        textFilter.setTooltip(new javafx.scene.control.Tooltip("Words to find in the rule, subject, labels, state, severity or source"));
         textFilter.setPrefColumnCount(20);
         textFilter.textProperty().addListener((o, a, b) -> applyFilter());
         Button clearFilter = new Button("✕");
@@ -277,7 +278,8 @@ public final class AlertsView implements View {
         silenceFor.setId("alert-silence-for");
         silenceFor.setValue("1h");
         silenceUntil.setId("alert-silence-until");
-        silenceUntil.setPromptText("HH:mm or yyyy-MM-dd HH:mm");
+        silenceUntil.setPromptText("until HH:mm");
+        silenceUntil.setTooltip(new javafx.scene.control.Tooltip("HH:mm (the next such time) or yyyy-MM-dd HH:mm"));
         silenceUntil.setPrefColumnCount(9);
         silenceUntil.disableProperty().bind(silenceFor.valueProperty().isNotEqualTo("until…"));
         Button silence = button("Silence", "alert-silence", this::silence);

@@ -111,7 +111,8 @@ public final class RulesView implements View {
         Label path = new Label(model.filePath());
         path.getStyleClass().add(Styles.MUTED);
         filter.setId("rules-filter-text");
-        filter.setPromptText("Filter rule, metric, severity, state (Ctrl+F)");
+        filter.setPromptText("Filter rules (Ctrl+F)");
+        filter.setTooltip(new javafx.scene.control.Tooltip("Words to find in the rule, what it watches, severity, state or playbook"));
         filter.setPrefColumnCount(20);
         filter.setMinWidth(Region.USE_PREF_SIZE);
         filter.textProperty().addListener((o, a, b) -> showRules());
