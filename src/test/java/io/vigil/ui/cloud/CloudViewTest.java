@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import javafx.scene.Node;
@@ -171,13 +172,22 @@ class CloudViewTest {
         assertTrue(causes.contains("ml-prod") && causes.contains("BoxUsage:p4d.24xlarge"), causes);
 
         VBox alarms = robot.lookup("#cloud-alarms").queryAs(VBox.class);
-        assertTrue(((Label) alarms.getChildren().getFirst()).getText().contains("billing-over-2000 (billing)"),
+        VBox firstAlarm = (VBox) alarms.getChildren().getFirst();
+        assertTrue(((Label) firstAlarm.getChildren().getFirst()).getText().contains("billing-over-2000 (billing)"),
                 "billing alarms first");
+        String where = ((Label) firstAlarm.getChildren().get(1)).getText();
+        assertTrue(where.contains("AWS/Billing / EstimatedCharges") && where.contains("us-east-1"), where);
+
+        // At 960 px wide (narrower than a 1280 window's view) no figure, title or alarm line is cut.
+        List<io.vigil.ui.RenderedText.Cut> cut = new java.util.ArrayList<>();
+        robot.interact(() -> cut.addAll(io.vigil.ui.RenderedText.cutLabels(
+                (javafx.scene.Parent) robot.lookup("#cloud-view").query())));
+        assertTrue(cut.isEmpty(), "cut: " + cut);
 
         String requests = robot.lookup("#cloud-requests").queryAs(Label.class).getText();
         assertEquals("Cost Explorer requests today: 8 of 50 ($0.08)", requests);
         Label fresh = robot.lookup(".muted").match(n -> n instanceof Label l
-                && l.getText().startsWith("as of 16:02, AWS updates billing data ~3×/day")).queryAs(Label.class);
+                && l.getText().startsWith("as of 16:02:00, AWS updates billing data ~3×/day")).queryAs(Label.class);
         assertTrue(fresh != null, "freshness shown");
         assertFalse(robot.lookup("#cloud-guidance").query().isVisible());
 
