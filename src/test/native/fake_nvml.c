@@ -14,7 +14,9 @@
  *   FAKE_NVML_LOST_AFTER=N       ... after N good polls ...
  *   FAKE_NVML_LOST_FOR=M         ... for M polls (0 = forever); after that it answers again only
  *                                once the caller re-initialises (nvmlShutdown down to zero, then
- *                                nvmlInit_v2), as a GPU that fell off the bus needs a reset
+ *                                nvmlInit_v2), as a GPU that fell off the bus needs a reset.
+ *                                Init/shutdown are reference counted as in real NVML: a shutdown
+ *                                while another caller still holds a reference does not count
  *   FAKE_NVML_PROCS=g:pid:MiB[:from-to],...        compute processes; pid "self" = the caller's
  *                                pid; from-to = the polls (1-based, inclusive) during which the
  *                                process exists. Default "0:self:3072".
@@ -228,12 +230,19 @@ static nvmlReturn_t do_init_unlocked(void) {
     for (int i = 0; i < gpu_count; i++) {
         if (gpus[i].polls > polls_seen) polls_seen = gpus[i].polls;
     }
-    for (int i = 0; i < MAX_GPUS; i++) {
-        /* A shutdown then an init, after the lost window, brings the GPU back. */
-        if (gpus[i].lost_latched && gpus[i].shut_down && lost_for != 0 && polls_seen >= lost_after + lost_for) {
-            gpus[i].lost_latched = 0;
-            gpus[i].recovered = 1;
-            gpus[i].polls = polls_seen;
+    /* Like real NVML, init and shutdown are reference counted: only the init that takes the count
+     * from 0 to 1 really initialises the library, and only a real initialisation after a shutdown of
+     * the last reference, once the lost window is over, brings a lost GPU back. An extra reference
+     * (another thread's init) changes nothing, so a poller that re-initialises while some other
+     * holder keeps a reference gets its GPU back never. */
+    if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) {
+            if (gpus[i].lost_latched && gpus[i].shut_down && lost_for != 0 && polls_seen >= lost_after + lost_for) {
+                gpus[i].lost_latched = 0;
+                gpus[i].recovered = 1;
+                gpus[i].polls = polls_seen;
+            }
+            gpus[i].shut_down = 0; /* still lost: it needs another full shutdown + init */
         }
     }
     const char *procs = getenv("FAKE_NVML_PROCS");
@@ -275,11 +284,16 @@ EXPORT nvmlReturn_t nvmlInit_v2(void) { return do_init(); }
 EXPORT nvmlReturn_t nvmlInit(void) { return do_init(); }
 
 EXPORT nvmlReturn_t nvmlShutdown(void) {
-    if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
+    pthread_mutex_lock(&state_lock);
+    if (init_count == 0) { pthread_mutex_unlock(&state_lock); return NVML_ERROR_UNINITIALIZED; }
     init_count--;
-    for (int i = 0; i < MAX_GPUS; i++) {
-        if (gpus[i].lost_latched) gpus[i].shut_down = 1;
+    /* The library really shuts down only when the last reference goes. */
+    if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) {
+            if (gpus[i].lost_latched) gpus[i].shut_down = 1;
+        }
     }
+    pthread_mutex_unlock(&state_lock);
     return NVML_SUCCESS;
 }
 
@@ -689,12 +703,17 @@ EXPORT int fakeNvmlInjectXid(int gpu, unsigned long long xid) { return fakeNvmlI
 
 /* Fake-only: the driver goes away (unloaded, or the whole device lost): init references dropped. */
 EXPORT void fakeNvmlDriverReset(void) {
+    pthread_mutex_lock(&state_lock);
     pthread_mutex_lock(&ev_lock);
     init_count = 0;
+    for (int i = 0; i < MAX_GPUS; i++) {
+        if (gpus[i].lost_latched) gpus[i].shut_down = 1; /* as a last shutdown */
+    }
     driver_generation++;
     ev_count = 0;
     pthread_cond_broadcast(&ev_cond);
     pthread_mutex_unlock(&ev_lock);
+    pthread_mutex_unlock(&state_lock);
 }
 
 /* ---- MIG ---- */

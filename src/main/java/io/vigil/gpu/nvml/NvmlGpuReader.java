@@ -225,11 +225,24 @@ public final class NvmlGpuReader implements GpuReader {
     private void reinitialize() throws NvmlException {
         reinitBackoffMs = Math.min(reinitBackoffMs * 2, MAX_REINIT_BACKOFF_MS);
         nextReinitMillis = Long.MAX_VALUE;
-        if (initialized) {
-            nvml.shutdown();
-            initialized = false;
+        // NVML shuts down only when its last init reference goes: the event thread lets go of its
+        // own first, or this "re-initialisation" would re-initialise nothing (ADR 0130).
+        NvmlEventWatcher w = watcher;
+        if (w != null && !w.pause(w.pauseTimeout())) {
+            w.resume();
+            return; // stuck in a driver call: never shut down under it; the next lost poll retries
         }
-        initialize();
+        try {
+            if (initialized) {
+                nvml.shutdown();
+                initialized = false;
+            }
+            initialize();
+        } finally {
+            if (w != null) {
+                w.resume();
+            }
+        }
     }
 
     /** Thrown inside {@link #readGpu} when a call says the GPU is lost. */

@@ -205,6 +205,9 @@ public final class DesktopNotifier implements Notifier {
     public void closeAll() {
         closed = true;
         closeShown();
+        if (clip != null) {
+            clip.stop();
+        }
         if (owner != null) {
             owner.xProperty().removeListener(ownerMoved);
             owner.yProperty().removeListener(ownerMoved);

@@ -97,6 +97,29 @@ class NvmlDeepSignalsTest {
     }
 
     @Test
+    void theEventThreadLetsGoDuringTheReadersReinitAndArmsAgainAfterIt() throws Exception {
+        // GPU 1 is lost from its 2nd poll for 1 poll; it answers only after a real re-initialisation.
+        FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2", "FAKE_NVML_LOST_GPU", "1",
+                "FAKE_NVML_LOST_AFTER", "1", "FAKE_NVML_LOST_FOR", "1"));
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString(), java.time.Clock.systemUTC(),
+                Duration.ofMillis(200))) {
+            NvmlEventWatcher w = reader.eventWatcher();
+            await("armed", () -> w.state() == NvmlEventWatcher.State.ARMED);
+            long armsBefore = w.arms();
+            assertTrue(!reader.read(1_000).gpus().get(1).lost());
+            assertTrue(reader.read(2_000).gpus().get(1).lost());
+            // The re-initialisation 1 s later: the watcher's own reference must go too, or NVML
+            // never really shuts down and the GPU stays lost.
+            assertTrue(!reader.read(3_000).gpus().get(1).lost(), "back after the re-initialisation");
+            await("the watcher re-arms after the reader's re-init",
+                    () -> w.state() == NvmlEventWatcher.State.ARMED && w.arms() > armsBefore);
+            FakeNvml.injectXid(1, 31);
+            await("an XID after the re-init arrives", () -> reader.read(4_000).events().size() == 1);
+            assertEquals(UUID_1, reader.read(5_000).events().getFirst().uuid());
+        }
+    }
+
+    @Test
     void perProcessUtilizationAndEnergyAreRead() throws Exception {
         FakeNvml.configure(Map.of("FAKE_NVML_GPU_COUNT", "2", "FAKE_NVML_PROCS", "0:111:1000,0:222:2000",
                 "FAKE_NVML_PROC_UTIL", "0:111:3:1,0:222:91:40"));
