@@ -223,6 +223,7 @@ public final class VigilApp extends Application {
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
         shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
+        shell.shortcuts().onReload(this::pollSourcesNow); // F5 (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
@@ -661,6 +662,24 @@ public final class VigilApp extends Application {
     public void quit() {
         closeNotifier();
         Platform.exit();
+    }
+
+    /**
+     * F5: every source polls now instead of at its next period, except the AWS ones (Cost Explorer
+     * charges per request; the Cloud view has its own "Retry now"). On a background thread.
+     */
+    private void pollSourcesNow() {
+        Wiring w = wiring;
+        if (w == null) {
+            return;
+        }
+        java.util.function.Predicate<io.vigil.telemetry.Source> aws = s -> w.cloud()
+                .map(c -> s == c.cost() || s == c.cloudWatch()).orElse(false);
+        try {
+            uiBackground.execute(() -> w.scheduler().retryNow(aws.negate()));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // quitting
+        }
     }
 
     private void closeNotifier() {

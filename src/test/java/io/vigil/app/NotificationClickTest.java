@@ -107,6 +107,21 @@ class NotificationClickTest {
                 () -> robot.lookup("#alert-detail-title").queryLabeled().getText().contains("cpu-any-critical"));
         assertEquals(1, table.getSelectionModel().getSelectedItems().size());
         assertTrue(notifications().isEmpty(), "the clicked notification closed");
+
+        // Ctrl+F goes to the Alerts filter; a filter that hides the alert is cleared when its
+        // notification is clicked again.
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.F);
+        javafx.scene.Node focus = stage.getScene().getFocusOwner();
+        assertEquals("alerts-filter-text", focus == null ? null : focus.getId());
+        robot.write("no-such-alert");
+        Eventually.until("the filter hides it", Duration.ofSeconds(10), () -> table.getItems().isEmpty());
+        robot.clickOn("#nav-dashboard");
+        robot.interact(() -> app.notifier().show(alert));
+        robot.clickOn("#notification-" + alert.id());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("alerts", app.shell().currentId());
+        assertEquals(1, table.getSelectionModel().getSelectedItems().size(), "selected again, filter cleared");
+        assertEquals("", robot.lookup("#alerts-filter-text").queryAs(javafx.scene.control.TextField.class).getText());
     }
 
     @Test

@@ -520,8 +520,8 @@ public final class AlertsView implements View {
     // --- opened from a desktop notification (ui-shell) ---
 
     /**
-     * Selects the alert {@code id} and scrolls to it, widening the severity, state and source
-     * filters when they hide it. Returns false when the alert is not in the list (resolved and gone).
+     * Selects the alert {@code id} and scrolls to it, clearing the text filter and widening the
+     * severity, state and source filters when they hide it. Returns false when the alert is not in the list (resolved and gone).
      * FX thread.
      */
     public boolean select(long id) {
@@ -531,6 +531,7 @@ public final class AlertsView implements View {
         }
         AlertRow row = rows.get(id);
         if (row == null || !table.getItems().contains(row)) {
+            textFilter.clear();
             severityFilter.setValue("all severities");
             stateFilter.setValue("all states");
             sourceFilter.setValue("all sources");

@@ -162,6 +162,16 @@ public final class FleetView implements View {
         n.setManaged(visible);
     }
 
+    /** Esc wherever the focus is (the shell's shortcut): back from a node's detail to the grid. */
+    @Override
+    public boolean closePane() {
+        if (model.selectedNodeProperty().get() == null) {
+            return false;
+        }
+        model.closeNode();
+        return true;
+    }
+
     @Override
     public Node node() {
         page();

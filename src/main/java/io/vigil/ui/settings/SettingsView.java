@@ -151,7 +151,7 @@ public final class SettingsView implements View {
         List<String> parts = new ArrayList<>();
         if (!r.problems().isEmpty()) {
             parts.add("Reloaded with " + r.problems().size() + " problem" + (r.problems().size() == 1 ? "" : "s")
-                    + " (below): the affected sections keep their built-in defaults.");
+                    + " (below): nothing from the broken parts was applied.");
         }
         if (!r.appliedLive().isEmpty()) {
             parts.add("Applied now: " + String.join(", ", r.appliedLive()) + ".");

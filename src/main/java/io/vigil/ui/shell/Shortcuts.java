@@ -52,6 +52,7 @@ public final class Shortcuts {
     private final EventHandler<KeyEvent> pressed = this::onKeyPressed;
     private final EventHandler<KeyEvent> typed = this::onKeyTyped;
     private Runnable quit = Platform::exit;
+    private Runnable reloadSources = () -> { };
     private boolean hintsAdded;
 
     Shortcuts(Shell shell) {
@@ -75,6 +76,11 @@ public final class Shortcuts {
         this.quit = Objects.requireNonNull(quit);
     }
 
+    /** What F5 does besides the shown view's own reload: poll the local sources now (must not block). */
+    public void onReload(Runnable reloadSources) {
+        this.reloadSources = Objects.requireNonNull(reloadSources);
+    }
+
     /** Every shortcut, as the overlay lists it: the views first, in rail order. */
     public List<Shortcut> list() {
         List<Shortcut> all = new ArrayList<>();
@@ -83,7 +89,7 @@ public final class Shortcuts {
             all.add(new Shortcut(viewKey(i).getDisplayText(), "Open " + title(ids.get(i))));
         }
         all.add(new Shortcut(FILTER.getDisplayText(), "Focus the filter box (Alerts, Rules)"));
-        all.add(new Shortcut(RELOAD.getDisplayText(), "Reload the current view now"));
+        all.add(new Shortcut(RELOAD.getDisplayText(), "Read the sources and the current view now"));
         all.add(new Shortcut("Esc", "Close this overlay or the open pane"));
         all.add(new Shortcut(HELP.getDisplayText() + "  or  ?", "Show these shortcuts"));
         all.add(new Shortcut(QUIT.getDisplayText(), "Quit Vigil"));
@@ -136,6 +142,9 @@ public final class Shortcuts {
         } else if (RELOAD.match(e)) {
             if (current != null) {
                 current.reload();
+            }
+            reloadSources.run();
+            if (current != null) {
                 current.refresh();
             }
             e.consume();

@@ -69,6 +69,7 @@ class ShortcutsTest {
     private final FxRobot robot = new FxRobot();
     private final List<TestView> views = new ArrayList<>();
     private final AtomicInteger quits = new AtomicInteger();
+    private final AtomicInteger sourcePolls = new AtomicInteger();
     private Shell shell;
 
     @BeforeEach
@@ -83,6 +84,7 @@ class ShortcutsTest {
             }
             shell = new Shell(items, new StatusBar(List::of), new Label("header"));
             shell.shortcuts().onQuit(quits::incrementAndGet);
+            shell.shortcuts().onReload(sourcePolls::incrementAndGet);
             return (Parent) shell;
         });
         FxToolkit.setupStage(stage -> {
@@ -174,6 +176,7 @@ class ShortcutsTest {
         robot.push(KeyCode.F5);
         assertEquals(1, view("gpus").reloads.get());
         assertEquals(0, view("dashboard").reloads.get());
+        assertEquals(1, sourcePolls.get(), "the sources were asked to poll now");
         assertEquals(0, quits.get());
         robot.push(KeyCode.CONTROL, KeyCode.Q);
         assertEquals(1, quits.get());
