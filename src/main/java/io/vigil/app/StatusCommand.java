@@ -112,6 +112,8 @@ final class StatusCommand implements Callable<Integer> {
         report.put("sources", sources);
         // --- live cost: the estimate at the top level too, where a script looks first ---
         report.put("liveCost", wiring.liveCost().statusDetails().get("liveCost"));
+        // gpu-uuid: open exfiltration.suspected alerts and the newest evidence captures (SecurityStatus).
+        report.put("security", SecurityStatus.read(wiring.paths(), wiring.settings()));
         if (wiring.cloudOff()) {
             report.put("aws", "off (cloud.enabled: false): no AWS calls");
         }

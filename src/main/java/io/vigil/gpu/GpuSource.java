@@ -333,6 +333,8 @@ public final class GpuSource implements Source, AutoCloseable {
                 em.put("xid", e.xid());
                 em.put("meaning", row.meaning());
                 em.put("severity", row.critical() ? "critical" : "warning");
+                em.put("text", "GPU " + e.gpu() + " (" + e.uuid() + ") / " + table.describe(e.xid()));
+                em.put("advice", row.advice());
             }
             events.add(em);
         }

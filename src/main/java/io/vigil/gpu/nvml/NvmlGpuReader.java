@@ -166,6 +166,16 @@ public final class NvmlGpuReader implements GpuReader {
         this.infoSamples = scratch.allocate(PROCESS_UTILIZATION_INFO, infoCapacity);
     }
 
+    private volatile boolean perProcessUtilization = true;
+
+    /**
+     * Whether polls ask for per-process utilization (on by default). Off, GPU processes carry no SM
+     * or memory share: the baseline the poll benchmark compares against (docs/bench/gpu.md).
+     */
+    public void perProcessUtilization(boolean on) {
+        perProcessUtilization = on;
+    }
+
     /** Which per-process utilization call the last poll's samples came from. */
     public ProcessUtilizationApi processUtilizationApi() {
         return lastUtilizationApi;
@@ -401,7 +411,7 @@ public final class NvmlGpuReader implements GpuReader {
             readProcesses(dev, i, GpuProcess.Kind.GRAPHICS, procs, problems);
             GpuReading.Mig mig = mig(dev, i, problems);
             // Per-process samples are not given on MIG-enabled GPUs; don't ask.
-            if (!procs.isEmpty() && !mig.enabled().orElse(false)) {
+            if (perProcessUtilization && !procs.isEmpty() && !mig.enabled().orElse(false)) {
                 procs = withUtilization(dev, i, procs, problems);
             }
             return new GpuReading(i, names[i], uuids[i], false, util, memUtil, memUsed, memTotal, temp, power, limit,

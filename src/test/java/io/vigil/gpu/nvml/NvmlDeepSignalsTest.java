@@ -66,6 +66,9 @@ class NvmlDeepSignalsTest {
             Map<String, Object> event = ((List<Map<String, Object>>) source.statusDetails().get("events")).getFirst();
             assertEquals("GPU has fallen off the bus", event.get("meaning"));
             assertEquals("critical", event.get("severity"));
+            assertEquals(UUID_1, event.get("uuid"));
+            assertEquals("GPU 1 (" + UUID_1 + ") / XID 79: GPU has fallen off the bus", event.get("text"));
+            assertTrue(((String) event.get("advice")).contains("drain the node"), (String) event.get("advice"));
         }
     }
 
