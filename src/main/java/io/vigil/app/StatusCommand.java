@@ -110,6 +110,8 @@ final class StatusCommand implements Callable<Integer> {
             sources.add(s);
         }
         report.put("sources", sources);
+        // --- live cost: the estimate at the top level too, where a script looks first ---
+        report.put("liveCost", wiring.liveCost().statusDetails().get("liveCost"));
         if (wiring.cloudOff()) {
             report.put("aws", "off (cloud.enabled: false): no AWS calls");
         }
@@ -151,6 +153,13 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("  as of %s%s%n", TerminalText.time(String.valueOf(cost.get("asOf"))),
                         Boolean.TRUE.equals(cost.get("fromCache")) ? " (cached; --refresh reads AWS now)" : "");
             }
+        }
+        if (report.get("liveCost") instanceof Map<?, ?> live) {
+            out.println();
+            out.println("Spend now (live GPU estimate): " + (live.get("usdPerHour") == null ? "no GPU readings"
+                    : String.format(java.util.Locale.ROOT, "$%.2f/h", ((Number) live.get("usdPerHour")).doubleValue()))
+                    + "  (instance type " + Escaper.escape((live.get("instanceType") == null ? ""
+                            : live.get("instanceType") + ", ") + live.get("instanceTypeFrom")) + ")");
         }
         if (report.containsKey("aws")) {
             out.println();

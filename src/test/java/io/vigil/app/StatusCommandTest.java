@@ -128,4 +128,31 @@ class StatusCommandTest {
         assertEquals(0, code);
         assertTrue(out.toString().contains("status"), out.toString());
     }
+
+    // --- live cost ---
+    @Test
+    void statusJsonCarriesTheLiveCostEstimate() throws Exception {
+        io.vigil.gpu.nvml.FakeNvml.configure(java.util.Map.of("FAKE_NVML_GPU_COUNT", "2"));
+        System.setProperty("vigil.gpu.nvmlLibrary", io.vigil.gpu.nvml.FakeNvml.LIBRARY.toString());
+        System.setProperty("vigil.liveCost.instanceType", "g5.12xlarge");
+        try {
+            StringWriter out = new StringWriter();
+            Main.run(new String[] {"status", "--json"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+            JsonNode json = new ObjectMapper().readTree(out.toString());
+            JsonNode live = json.path("liveCost");
+            assertEquals("g5.12xlarge", live.path("instanceType").asText(), out.toString());
+            assertEquals("set by hand (liveCost.instanceType)", live.path("instanceTypeFrom").asText());
+            assertEquals(2, live.path("gpus").size(), out.toString());
+            double perGpu = 5.672 / 4;
+            // Price share of two GPUs plus their power (150-200 W) at the default 0.12 USD/kWh.
+            double usd = live.path("usdPerHour").asDouble();
+            assertTrue(usd > 2 * perGpu + 0.03 && usd < 2 * perGpu + 0.06, "usdPerHour: " + usd);
+            JsonNode source = source(json, "live-cost");
+            assertEquals("OK", source.path("health").asText(), out.toString());
+            assertEquals(usd, source.path("metrics").path("cost.live_per_hour").asDouble(), 0.001);
+        } finally {
+            System.clearProperty("vigil.gpu.nvmlLibrary");
+            System.clearProperty("vigil.liveCost.instanceType");
+        }
+    }
 }

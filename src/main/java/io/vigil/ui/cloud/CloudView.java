@@ -75,6 +75,8 @@ public final class CloudView implements View {
     private final VBox alarms = new VBox(6);
     private final VBox anomalies = new VBox(8);
     private CostSnapshot shownCost;
+    private final Label liveBridge = new Label();
+    private long bridgeShownAt = Long.MIN_VALUE;
     private BillingSnapshot shownBilling;
 
     /**
@@ -182,6 +184,12 @@ public final class CloudView implements View {
                 panel("Daily spend by service, last 30 days", barsFresh, io.vigil.ui.chart.DayLabels.under(bars)),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
+        // --- live cost: the bridge from Cost Explorer's figure to now ---
+        liveBridge.setId("cloud-live-bridge");
+        liveBridge.setWrapText(true);
+        liveBridge.getStyleClass().add(Styles.MUTED);
+        show(liveBridge, false);
+        content.getChildren().add(1, liveBridge);
         HBox bannerRow = new HBox(12, banner, retry);
         HBox.setHgrow(banner, Priority.ALWAYS);
         retryNowShown = retryNow != null;
@@ -240,6 +248,7 @@ public final class CloudView implements View {
 
     @Override
     public void refresh() {
+        refreshBridge();
         CostSnapshot c = model.cost();
         BillingSnapshot b = model.billing();
         if (c == shownCost && b == shownBilling) {
@@ -264,6 +273,22 @@ public final class CloudView implements View {
             shownBilling = b;
             showBilling(b);
         }
+    }
+
+    // --- live cost: the bridge line, once a second (it grows with the live estimate) ---
+    private void refreshBridge() {
+        long now = clock.millis();
+        if (now - bridgeShownAt < 1000 && now >= bridgeShownAt) {
+            return;
+        }
+        bridgeShownAt = now;
+        Optional<String> line = model.bridgeLine();
+        show(liveBridge, line.isPresent());
+        line.ifPresent(t -> {
+            if (!t.equals(liveBridge.getText())) {
+                liveBridge.setText(t);
+            }
+        });
     }
 
     private void showCost(CostSnapshot c) {

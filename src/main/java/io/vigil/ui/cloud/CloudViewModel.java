@@ -38,6 +38,16 @@ public final class CloudViewModel {
     private final DateTimeFormatter hhmm;
 
     public CloudViewModel(Supplier<CostSnapshot> cost, Supplier<BillingSnapshot> billing, ZoneId zone) {
+        this(cost, billing, zone, Optional::empty);
+    }
+
+    // --- live cost: the bridge from Cost Explorer's figure to now ---
+    private final Supplier<Optional<io.vigil.cost.CostBridge>> bridge;
+
+    /** @param bridge Cost Explorer's today plus the live estimate since it was read (empty: no line) */
+    public CloudViewModel(Supplier<CostSnapshot> cost, Supplier<BillingSnapshot> billing, ZoneId zone,
+                          Supplier<Optional<io.vigil.cost.CostBridge>> bridge) {
+        this.bridge = bridge;
         this.cost = cost;
         this.billing = billing;
         this.zone = zone;
@@ -138,6 +148,16 @@ public final class CloudViewModel {
             return b;
         }
         return c.or(() -> b);
+    }
+
+    /**
+     * "Cost Explorer today $41.20 as of 14:02 + live GPU estimate since then $12.31 = $53.51", with
+     * where the live data starts when Vigil was not watching since then; empty without both parts.
+     */
+    public Optional<String> bridgeLine() {
+        return bridge.get().map(b -> "Cost Explorer today " + usd(b.costExplorerTodayUsd()) + " as of "
+                + hhmm.format(b.asOf()) + " + live GPU estimate since then " + usd(b.liveSinceUsd()) + " = "
+                + usd(b.totalUsd()) + (b.covered() ? "" : " (live data only from " + hhmm.format(b.liveFrom()) + ")"));
     }
 
     static String usd(double v) {

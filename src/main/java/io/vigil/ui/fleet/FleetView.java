@@ -171,7 +171,14 @@ public final class FleetView implements View {
     @Override
     public void refresh() {
         model.refresh();
+        grid.refreshMarks(); // ui-severity: alert outlines on the heat grid
         page();
+    }
+
+    /** Outlines heat-grid cells by the open alerts about their GPUs (ui-severity). */
+    public FleetView alertMarks(Supplier<io.vigil.alerts.AlertMarks> marks) {
+        grid.setAlertMarks(marks);
+        return this;
     }
 
     private void page() {
