@@ -64,6 +64,8 @@ public final class GpuCard extends VBox {
     private static final Color SPARK = Color.web("#4fc3f7");
 
     private final int index;
+    /** The {@code gpu} label of this card's series: its UUID (ADR 0131), the index without one. */
+    private String seriesKey;
     private final Label name = new Label();
     private final Button flag = new Button();
     private final Label lostBadge = new Label("LOST");
@@ -206,6 +208,7 @@ public final class GpuCard extends VBox {
     }
 
     public void update(GpuReading g, String driverVersion) {
+        seriesKey = GpuMetrics.key(g.index(), g.uuid());
         set(name, "GPU " + g.index() + " · " + g.name());
         set(uuid, g.uuid());
         set(driver, driverVersion.isEmpty() ? "" : "Driver " + driverVersion);
@@ -297,6 +300,11 @@ public final class GpuCard extends VBox {
     }
 
     /** Each bar's sparkline from {@code points} (metric name → recent points of this GPU). */
+    /** The {@code gpu} label of the series shown on this card. */
+    public String seriesKey() {
+        return seriesKey == null ? Integer.toString(index) : seriesKey;
+    }
+
     public void showSparks(Function<String, SeriesPoints> points) {
         for (Map.Entry<String, String> e : BARS.entrySet()) {
             double max = switch (e.getKey()) {

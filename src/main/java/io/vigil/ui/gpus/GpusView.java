@@ -370,7 +370,7 @@ public final class GpusView implements View {
         temperatureChart.setData(from, to, perGpu(GpuMetrics.TEMPERATURE_C, gpus, temperatureChart.pointBudget()));
         powerChart.setData(from, to, perGpu(GpuMetrics.POWER_WATTS, gpus, powerChart.pointBudget()));
         for (GpuCard card : cardList) {
-            card.showSparks(metric -> model.sparkline(GpuMetrics.of(metric, card.index())));
+            card.showSparks(metric -> model.sparkline(GpuMetrics.of(metric, card.seriesKey())));
         }
     }
 
