@@ -68,11 +68,19 @@ public final class Main implements Callable<Integer> {
         return args;
     }
 
+    /**
+     * The version the build compiled into the module descriptor (maven-compiler-plugin passes javac the pom's
+     * version as --module-version); "(development build)" only when run from classes compiled without it (an IDE).
+     */
+    static String version() {
+        return java.util.Optional.ofNullable(Main.class.getModule().getDescriptor())
+                .flatMap(java.lang.module.ModuleDescriptor::rawVersion).orElse("(development build)");
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"Vigil " + (v == null ? "(development build)" : v)};
+            return new String[] {"Vigil " + version()};
         }
     }
 }

@@ -59,9 +59,17 @@ public final class VigilApp extends Application {
     private final Runnable onSmokeTestFrame;
     private final List<String> launchArguments;
     private FirstFrameProbe firstFrame;
+    /** When each start-up step happened, printed by {@code --smoke-test}. */
+    private final StartupSteps steps = new StartupSteps();
+    /** The current wiring's desktop notifier; closed before the toolkit exits. */
+    private DesktopNotifier notifier;
+    /** The current wiring's {@code ui:} settings. */
+    private UiSettings ui = UiSettings.defaults();
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    // --- ui-severity: one feed of alert marks per wiring, read by the header and the views ---
+    private java.util.function.Supplier<io.vigil.alerts.AlertMarks> alertMarks = io.vigil.alerts.AlertMarksFeed.none();
     private Stage stage;
     private AppPaths homePaths;
     static final double DEFAULT_DEMO_SPEED = 30;
@@ -84,7 +92,7 @@ public final class VigilApp extends Application {
     }
 
     public VigilApp(Supplier<Wiring> wiringFactory) {
-        this(wiringFactory, VigilApp::reportFirstFrameAndExit, null);
+        this(wiringFactory, null, null);
     }
 
     /**
@@ -124,6 +132,18 @@ public final class VigilApp extends Application {
             stage.setHeight(scene.getHeight());
         }
         stage.show();
+        // A minimized console draws nothing: the views are not refreshed until it is restored.
+        stage.iconifiedProperty().addListener((obs, was, now) -> {
+            if (ticker != null) {
+                ticker.pause(now);
+            }
+        });
+        // --- start-up steps and the window's own first frame (issue 12) ---
+        steps.mark("window shown");
+        if (args.contains("--smoke-test")) {
+            new FirstFrameProbe(() -> System.out.println("first frame in " + steps.mark("first frame") + " ms"))
+                    .start();
+        }
         Supplier<Wiring> factory = wiringFactory != null ? wiringFactory : () -> {
             OptionalDouble demoSpeed = demoSpeed(args);
             return demoSpeed.isPresent() ? scenarioWiring(AppPaths.fromSystem(), demoSpeed.getAsDouble())
@@ -179,24 +199,36 @@ public final class VigilApp extends Application {
     private Shell buildShell() {
         playbooksView = null;
 
+        // --- ui: section (issue 12: defaultWindow was documented and ignored) ---
+        List<String> uiProblems = new ArrayList<>();
+        ui = wiring.settings().section("ui", UiSettings.class, uiProblems::add);
+
         Label clockLabel = new Label();
         clockLabel.getStyleClass().add(Styles.MUTED);
         clockLabel.setId("header-clock");
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-        wiring.notifications().addNotifier(new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
-                wiring.alertSettings().sound(), stage));
-        Label openAlerts = new Label();
-        openAlerts.setId("header-open-alerts");
-        openAlerts.getStyleClass().add(Styles.MUTED);
+        // --- desktop notifications (ui-shell): inside the content area; a click opens the alert ---
+        closeNotifier();
+        alertsReal = null;
+        notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
+                stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
+        wiring.notifications().addNotifier(notifier);
+        // --- ui-severity: the header count counts open alerts only and opens the Alerts view ---
+        alertMarks = wiring.alertEngine().<java.util.function.Supplier<io.vigil.alerts.AlertMarks>>map(
+                e -> new io.vigil.alerts.AlertMarksFeed(e.alerts(), wiring.clock()))
+                .orElse(io.vigil.alerts.AlertMarksFeed.none());
+        io.vigil.ui.shell.AlertCount openAlerts = new io.vigil.ui.shell.AlertCount(alertMarks, this::openAlerts);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
+        shell.shortcuts().onReload(this::pollSourcesNow); // F5 (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
         }, () -> stage.setTitle("Vigil"));
-        for (String problem : wiring.problems()) {
+        for (String problem : java.util.stream.Stream.concat(wiring.problems().stream(), uiProblems.stream()).toList()) {
             Label banner = new Label(problem);
             banner.setWrapText(true);
             banner.getStyleClass().add(Styles.BANNER_WARNING);
@@ -204,18 +236,26 @@ public final class VigilApp extends Application {
             shell.addBanner(banner);
         }
         // ui.startView (e.g. -Dvigil.ui.startView=cloud) opens a view other than the dashboard first.
-        String startView = wiring.settings().tree().path("ui").path("startView").asText("");
+        String startView = ui.startView();
         if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
             shell.show(startView);
         }
-        double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
-        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), () -> {
-            clockLabel.setText(hhmmss.format(wiring.clock().instant()));
-            openAlerts.setText(openAlertsText());
+        frame = () -> {
+            // Only a changed text: an equal but new String still invalidates the label and lays out the header.
+            setIfChanged(clockLabel, hhmmss.format(wiring.clock().instant()));
+            openAlerts.refresh();
             shell.refresh();
-        });
+        };
+        ticker = new UiTicker(ui.refreshHz(), frame);
+        ticker.pause(stage.isIconified());
         ticker.start();
         return shell;
+    }
+
+    private static void setIfChanged(Label label, String text) {
+        if (!text.equals(label.getText())) {
+            label.setText(text);
+        }
     }
 
     /**
@@ -260,6 +300,7 @@ public final class VigilApp extends Application {
         if (ticker != null) {
             ticker.stop();
         }
+        closeNotifier(); // its pop-ups belong to the wiring going away (ui-shell)
         Wiring previous = wiring;
         wiring = null;
         if (previous != null) {
@@ -283,6 +324,7 @@ public final class VigilApp extends Application {
                 built.close();
                 return;
             }
+            steps.mark("wiring built");
             // Handed over through a reference: attach() or stop(), whichever comes first, owns it.
             handoff.set(built);
             Platform.runLater(() -> attach(args));
@@ -302,6 +344,7 @@ public final class VigilApp extends Application {
             homePaths = built.scenario().isPresent() ? AppPaths.fromSystem() : built.paths();
         }
         stage.getScene().setRoot(buildShell());
+        steps.mark("console attached");
         startAfterFirstPulse(stage.getScene(), built);
         applyLaunchArguments(args);
         // Ready once the new views have been through a layout pulse (skins built, lookups work).
@@ -327,31 +370,79 @@ public final class VigilApp extends Application {
                             + ". Showing " + shell.currentId() + ".");
                 }
             } else if (arg.equals("--smoke-test")) {
-                firstFrame = new FirstFrameProbe(onSmokeTestFrame);
+                firstFrame = new FirstFrameProbe(() -> {
+                    steps.mark("console frame");
+                    (onSmokeTestFrame != null ? onSmokeTestFrame : (Runnable) this::reportConsoleAndExit).run();
+                });
                 firstFrame.start();
             }
         }
     }
 
-    /** The default {@code --smoke-test} action: time from JVM start to the first frame, then a normal exit. */
-    private static void reportFirstFrameAndExit() {
-        long now = System.currentTimeMillis();
-        long ms = now - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("first frame in " + ms + " ms");
+    /**
+     * The default {@code --smoke-test} action at the console's first frame: prints the time from JVM
+     * start and the start-up steps, then exits normally. {@code -Dvigil.smokeTest.holdMs=N} keeps the
+     * console up to N ms longer, until a pop-up (a desktop notification) is showing: CI uses it to
+     * check that Vigil exits cleanly with a notification on screen.
+     */
+    private void reportConsoleAndExit() {
+        System.out.println("console in " + steps.steps().getLast().sinceJvmStartMs() + " ms");
+        System.err.println(steps.summary());
         System.out.flush();
-        // A normal exit: stop() closes the wiring (scheduler, roll-up flush, database) as on a user's quit.
-        Platform.exit();
+        long holdMs = Long.getLong("vigil.smokeTest.holdMs", 0);
+        if (holdMs <= 0) {
+            Platform.exit();
+            return;
+        }
+        long deadline = System.nanoTime() + holdMs * 1_000_000;
+        javafx.animation.Timeline poll = new javafx.animation.Timeline();
+        poll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(100), e -> {
+            if (!popups().isEmpty() || System.nanoTime() > deadline) {
+                poll.stop();
+                // A normal exit: stop() closes the pop-ups and the wiring as on a user's quit.
+                Platform.exit();
+            }
+        }));
+        poll.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        poll.play();
+    }
+
+    /** The windows showing besides the console's own (notifications, menus, tooltips). FX thread. */
+    private List<javafx.stage.Window> popups() {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w != stage && w.isShowing()).toList();
+    }
+
+    /**
+     * Hides every pop-up before the toolkit exits: a notification still showing when GTK tears the
+     * windows down threw "The view has already been closed" and at times crashed the JVM in
+     * GtkWindow._close (ADR 0603). FX thread; returns how many were closed.
+     */
+    int closePopups() {
+        List<javafx.stage.Window> open = popups();
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+        for (javafx.stage.Window w : open) {
+            w.hide();
+        }
+        return open.size();
     }
 
     private List<NavItem> navItems() {
         List<NavItem> items = new ArrayList<>();
-        items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
-                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground))));
+        items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> {
+            var model = new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks);
+            model.windowProperty().set(ui.chartWindow()); // ui.defaultWindow
+            return new DashboardView(model, this::openAlerts);
+        }));
+        // A replay's processes are not this machine's: their open files are not read from /proc.
+        var openFiles = wiring.scenario().isPresent() ? null : (java.util.function.IntFunction<List<java.nio.file.Path>>)
+                pid -> io.vigil.host.OpenFilesReader.forThisMachine().openUnder(pid, List.of(java.nio.file.Path.of("/")));
         items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
-                new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
-                        wiring.clock()), this::gpuProcessAction),
-                () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
-                () -> noGpuText(), this::startDemo)));
+                new GpusView(withWindow(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
+                        wiring.clock(), alertMarks, openFiles, uiBackground)), this::gpuProcessAction),
+                () -> wiring.gpu().latest().gpus().isEmpty(), "No NVIDIA GPU found",
+                () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
@@ -372,6 +463,11 @@ public final class VigilApp extends Application {
         return items;
     }
 
+    private GpusViewModel withWindow(GpusViewModel model) {
+        model.windowProperty().set(ui.chartWindow()); // ui.defaultWindow
+        return model;
+    }
+
     private String noGpuText() {
         String reason = wiring.scheduler().statuses().stream().filter(st -> st.sourceId().equals("gpu"))
                 .map(st -> st.health().reason()).findFirst().orElse("");
@@ -380,6 +476,11 @@ public final class VigilApp extends Application {
                 + "or through nvidia-smi when NVML cannot load. Install the NVIDIA driver, or point the environment "
                 + "variable VIGIL_NVML_LIB (setting gpu.nvmlLibrary) at the library. This view fills in by itself "
                 + "as soon as a GPU answers.";
+    }
+
+    /** "Start demo" on empty views, except inside the demo itself, where it would only restart it. */
+    private Runnable demoButtonAction() {
+        return wiring.scenario().isPresent() ? null : this::startDemo;
     }
 
     /** Alerts, or until the first one ever, what raises them and how to see one now. */
@@ -399,6 +500,7 @@ public final class VigilApp extends Application {
         });
         AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
                 wiring.clock(), uiBackground, this::runPlaybook));
+        alertsReal = real; // for openAlert (ui-shell)
         return new EmptyStateView("alerts", real, () -> {
             if (alerts.version() != startVersion || !alerts.open().isEmpty()) {
                 seenAny.set(true);
@@ -407,7 +509,7 @@ public final class VigilApp extends Application {
         }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
                 + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
                 + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
-                + "notification for critical ones. Edit the rules in the Rules view.", this::startDemo);
+                + "notification for critical ones. Edit the rules in the Rules view.", demoButtonAction());
     }
 
     /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
@@ -420,18 +522,11 @@ public final class VigilApp extends Application {
         openPlaybook(playbook, context);
     }
 
-    /** "2 critical · 1 warning" open alerts, for the header. */
-    private String openAlertsText() {
-        return wiring.alertEngine().map(e -> {
-            var counts = e.alerts().openCounts();
-            if (counts.isEmpty()) {
-                return "No open alerts";
-            }
-            List<String> parts = new ArrayList<>();
-            counts.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
-                    .forEach(c -> parts.add(c.getValue() + " " + c.getKey().name().toLowerCase(java.util.Locale.ROOT)));
-            return "Open alerts: " + String.join(" · ", parts);
-        }).orElse("");
+    /** Opens the Alerts view filtered (the header count, the Dashboard's alert strip). */
+    private void openAlerts(io.vigil.ui.shell.AlertsFilter filter) {
+        if (shell != null) {
+            new io.vigil.ui.shell.AlertsNavigation(shell).accept(filter);
+        }
     }
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
@@ -445,7 +540,7 @@ public final class VigilApp extends Application {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
                 () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
-                wiring.scenario().isPresent() ? null : this::startDemo);
+                wiring.scenario().isPresent() ? null : this::startDemo).alertMarks(alertMarks);
     }
 
     /** The built-in playbook the Cloud view's "Guardrails…" opens. */
@@ -453,32 +548,32 @@ public final class VigilApp extends Application {
 
     private View cloudView() {
         var cloud = wiring.cloud();
+        // AWS's sources, or the scenario's in the demo: the view reads the same snapshots (ADR 0850).
+        var readings = wiring.cloudReadings();
         CloudViewModel model = new CloudViewModel(
-                () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
-                () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
-                ZoneId.systemDefault());
+                () -> readings.map(r -> r.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
+                () -> readings.map(r -> r.billing().latest()).orElseGet(BillingSnapshot::empty),
+                ZoneId.systemDefault(),
+                // live cost: Cost Explorer's today bridged to now by the live estimate
+                () -> readings.flatMap(r -> io.vigil.cost.CostBridge.of(r.cost().latest(), wiring.liveCost().ledger(),
+                        wiring.clock().instant())));
         Wiring w = wiring;
         // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
         java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
                 ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
         CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
-                cloud.isEmpty() ? null : () -> {
-                    cloud.get().cost().requestRefresh();
-                    cloud.get().cloudWatch().requestRetry();
-                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                readings.isEmpty() ? null : () -> {
+                    readings.get().cost().requestRefresh();
+                    readings.get().billing().requestRetry();
+                    w.scheduler().retryNow(s -> s == readings.get().costSource() || s == readings.get().billingSource());
                 });
-        boolean replay = wiring.scenario().isPresent();
-        return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
-                replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
-                        ? "The replayed incident's spend, forecast, cost anomaly and billing alarm feed the Dashboard "
-                                + "tiles and the rules (see Alerts). This view shows Cost Explorer's own breakdown, which "
-                                + "needs an AWS account: leave the demo and configure one."
-                        : costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS SDK's default "
-                                + "credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
-                                + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
-                                + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
-                                + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
-                replay ? null : this::startDemo);
+        return new EmptyStateView("cloud", real, () -> readings.isEmpty() || costNeverAnswered(),
+                "No AWS data yet", () -> costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS "
+                        + "SDK's default credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
+                        + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
+                        + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
+                        + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
+                wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
     private boolean costNeverAnswered() {
@@ -509,7 +604,25 @@ public final class VigilApp extends Application {
             yaml = "(cannot print settings: " + e.getMessage() + ")";
         }
         AppPaths p = wiring.paths();
-        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+        // --- Open in editor, Reload, Restart sources (ui-shell) ---
+        SettingsReloader reloader = new SettingsReloader(p, wiring.settings(),
+                SettingsReloader.Live.of(wiring.settings(), wiring.alertSettings()), this::applyLive);
+        Runnable restart = wiring.scenario().isPresent() ? null
+                : () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=settings"));
+        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems(),
+                uiBackground, reloader::reload, io.vigil.ui.settings.FileOpener.forThisDesktop(), restart);
+    }
+
+    /** The part of a reloaded settings file that the running console takes at once. FX thread. */
+    private void applyLive(SettingsReloader.Live live) {
+        if (ticker != null && frame != null) {
+            ticker.stop();
+            ticker = new UiTicker(live.refreshHz(), frame);
+            ticker.start();
+        }
+        if (notifier != null) {
+            notifier.setEnabled(live.popups(), live.sound());
+        }
     }
 
     private View playbooksView() {
@@ -536,6 +649,61 @@ public final class VigilApp extends Application {
         }
     }
 
+    // --- keyboard quit and notifications (ui-shell) ---
+
+    private AlertsView alertsReal;
+    /** What the UI ticker runs each frame; kept to restart the ticker at another rate. */
+    private Runnable frame;
+
+    /**
+     * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs
+     * {@link #stop()}, which closes the wiring (scheduler, roll-up flush, database) as a window close does.
+     */
+    public void quit() {
+        closeNotifier();
+        Platform.exit();
+    }
+
+    /**
+     * F5: every source polls now instead of at its next period, except the AWS ones (Cost Explorer
+     * charges per request; the Cloud view has its own "Retry now"). On a background thread.
+     */
+    private void pollSourcesNow() {
+        Wiring w = wiring;
+        if (w == null) {
+            return;
+        }
+        java.util.function.Predicate<io.vigil.telemetry.Source> aws = s -> w.cloud()
+                .map(c -> s == c.cost() || s == c.cloudWatch()).orElse(false);
+        try {
+            uiBackground.execute(() -> w.scheduler().retryNow(aws.negate()));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // quitting
+        }
+    }
+
+    private void closeNotifier() {
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+    }
+
+    /** The console's desktop notifier, or null before the views are attached; for tests. */
+    public DesktopNotifier notifier() {
+        return notifier;
+    }
+
+    /** Shows {@code alert} selected in the Alerts view (a click on its notification). FX thread. */
+    public void openAlert(io.vigil.alerts.Alert alert) {
+        if (shell == null || !shell.viewIds().contains("alerts")) {
+            return;
+        }
+        shell.show("alerts");
+        if (alertsReal != null) {
+            alertsReal.select(alert.id()); // false when resolved and gone: the list is shown as it is
+        }
+    }
+
     /** The shell, for tests. */
     public Shell shell() {
         return shell;
@@ -552,7 +720,14 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
+        // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
+        // already been closed") and could crash GTK while it tore its windows down.
+        closeNotifier();
         stopped = true;
+        int closed = closePopups();
+        if (closed > 0 && firstFrame != null) {
+            System.err.println("smoke test: closed " + closed + " pop-up window(s) before exit");
+        }
         if (ticker != null) {
             ticker.stop();
         }

@@ -649,6 +649,11 @@ public final class Evaluator {
             }
             String name = gpuName(gpuLabel, gpuIndexNow);
             Map<String, String> identity = Map.of("gpu", gpuLabel);
+            if (idle(rule, id, gpuLabel, t)) {
+                // Watching another per-GPU value (its cost per hour, its power): an idle GPU has no load to explain.
+                out.add(new Observation(identity, Map.of(), name + " / idle", 0, id.toString()));
+                continue;
+            }
             List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, onGpu, host, inputs.signatures());
             boolean anyOnGpu = !onGpu.isEmpty();
             if (anyOnGpu && unknown.isEmpty()) {
@@ -682,6 +687,23 @@ public final class Evaluator {
             out.add(new Observation(identity, context, subject, util, id.toString()));
         }
         return out;
+    }
+
+    /** GPU utilization (average over the window) below which a GPU is idle for a non-utilization unexplained-load rule. */
+    static final double IDLE_GPU_PERCENT = 10;
+
+    /**
+     * For an {@code unexplained_gpu_load} rule on another metric than utilization (e.g.
+     * {@code gpu.cost_per_hour}), "idle" when the GPU's utilization averaged over the window is below
+     * {@link #IDLE_GPU_PERCENT} (or unknown); never for a rule that watches utilization itself.
+     */
+    private boolean idle(Rule rule, MetricId id, String gpuLabel, long t) {
+        if (id.name().equals(io.vigil.gpu.GpuMetrics.UTILIZATION)) {
+            return false;
+        }
+        double util = Reducer.AVG.apply(reader.read(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.UTILIZATION,
+                gpuLabel), t - rule.window().toMillis(), t));
+        return Double.isNaN(util) || util < IDLE_GPU_PERCENT;
     }
 
     /**
@@ -779,7 +801,7 @@ public final class Evaluator {
         for (SourceStatus s : inputs.sources().get()) {
             // Stale data is an alert; a source that has never answered (no driver, no AWS account) is
             // not set up here, which the status bar says without paging anyone.
-            double v = s.health().state() == HealthState.DOWN && s.lastSuccess() != null ? 1 : 0;
+            double v = s.health().state() == HealthState.DOWN && !s.neverPresent() ? 1 : 0;
             Map<String, String> context = s.health().reason().isEmpty() ? Map.of() : Map.of("reason", s.health().reason());
             out.add(new Observation(Map.of("source", s.sourceId()), context, "source " + s.displayName(), v, ""));
         }

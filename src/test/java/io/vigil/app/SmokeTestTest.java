@@ -119,12 +119,8 @@ class SmokeTestTest {
         assertTrue(message.contains("no view 'nope'") && message.contains("alerts"), message);
     }
 
-    /**
-     * The real entry point in its own JVM (headless glass, software rendering): the smoke test must
-     * end the process by itself with exit 0, after printing the line, and leave a closed database.
-     */
-    @Test
-    void mainSmokeTestPrintsTheFirstFrameLineAndExitsZero() throws Exception {
+    /** The real entry point in a forked JVM (headless glass, software rendering), with {@code args}. */
+    private Process fork(Path out, List<String> jvmOptions, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java,
                 "--module-path", System.getProperty("jdk.module.path"),
@@ -133,18 +129,67 @@ class SmokeTestTest {
                 "--class-path", System.getProperty("java.class.path", ""),
                 "--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc",
                 "-Dglass.platform=Headless", "-Dprism.order=sw", "-Djava.awt.headless=true",
-                "-Dvigil.config.dir=" + dir.resolve("fork-config"), "-Dvigil.data.dir=" + dir.resolve("fork-data"),
-                "-m", "io.vigil/io.vigil.app.Main", "--smoke-test", "--view", "settings"));
-        Path out = dir.resolve("out.txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+                "-Dvigil.config.dir=" + dir.resolve("fork-config"), "-Dvigil.data.dir=" + dir.resolve("fork-data")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-m", "io.vigil/io.vigil.app.Main"));
+        cmd.addAll(List.of(args));
+        // The working directory is the temporary one: a JVM crash would leave its hs_err_pid*.log there.
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+    }
+
+    private static String awaitExit(Process p, Path out) throws Exception {
+        boolean ended = p.waitFor(180, TimeUnit.SECONDS);
         if (!ended) {
             p.destroyForcibly();
         }
         String output = Files.readString(out);
         assertTrue(ended, "the smoke test ends by itself; output:\n" + output);
-        assertEquals(0, p.exitValue(), output);
+        return output;
+    }
+
+    /**
+     * The real entry point in its own JVM: the smoke test must end the process by itself with exit
+     * 0, after printing the window's first frame and the console's, and leave a closed database.
+     */
+    @Test
+    void mainSmokeTestPrintsTheFirstFrameLineAndExitsZero() throws Exception {
+        Path out = dir.resolve("out.txt");
+        String output = awaitExit(fork(out, List.of(), "--smoke-test", "--view", "settings"), out);
         assertTrue(Pattern.compile("(?m)^first frame in \\d+ ms$").matcher(output).find(), output);
+        assertTrue(Pattern.compile("(?m)^console in \\d+ ms$").matcher(output).find(), output);
+        assertTrue(Pattern.compile("(?m)^startup: window shown \\d+ ms .*console frame \\d+ ms$").matcher(output).find(),
+                output);
         assertTrue(Files.exists(dir.resolve("fork-data").resolve("vigil.db")), "the wiring opened the database");
+    }
+
+    /**
+     * Issue 12: a desktop notification up at exit made the smoke test fail ("The view has already
+     * been closed") and at times crashed the JVM in GTK. A rule that is critical at once raises a
+     * notification; the smoke test holds the console until the pop-up shows, then exits: exit 0, the
+     * pop-up was closed first, and no crash log.
+     */
+    @Test
+    void exitsCleanlyWithANotificationOnScreen() throws Exception {
+        Path config = Files.createDirectories(dir.resolve("fork-config"));
+        Files.writeString(config.resolve("rules.yaml"), """
+                rules:
+                  - id: always-critical
+                    description: Critical at once, so that a notification is up at exit.
+                    metric: host.cpu.percent
+                    reducer: last
+                    window: 5s
+                    condition: ">="
+                    critical: 0
+                """);
+        Path out = dir.resolve("out.txt");
+        Process p = fork(out, List.of("-Dvigil.smokeTest.holdMs=90000"), "--smoke-test");
+        String output = awaitExit(p, out);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(Pattern.compile("(?m)^smoke test: closed [1-9]\\d* pop-up window\\(s\\) before exit$")
+                .matcher(output).find(), "a notification was up at exit and was closed first:\n" + output);
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err_pid")), "no JVM crash log");
+        }
     }
 }
