@@ -7,7 +7,7 @@ public final class LiveCostMetrics {
 
     /**
      * One GPU's estimated cost, USD per hour: its share of the instance's on-demand price plus its power
-     * at the electricity price. Labels {@code gpu} (index) and {@code uuid}.
+     * at the electricity price. Labels {@code gpu} (the UUID, as every GPU series) and {@code uuid}.
      */
     public static final String GPU_COST_PER_HOUR = "gpu.cost_per_hour";
     /** The sum over this machine's GPUs, USD per hour. */
@@ -17,9 +17,13 @@ public final class LiveCostMetrics {
     private LiveCostMetrics() {
     }
 
-    /** {@code gpu.cost_per_hour{gpu="index",uuid="…"}}; without the uuid label when the reader gave none. */
+    /**
+     * {@code gpu.cost_per_hour{gpu="<UUID>",uuid="<UUID>"}}: keyed like every GPU series (ADR 0131), so
+     * a renumbering keeps the card's cost history and the unexplained-load rule finds its utilization
+     * and processes; the index only, without the uuid label, when the reader gave no UUID.
+     */
     public static MetricId gpu(int index, String uuid) {
         return uuid == null || uuid.isEmpty() ? MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index))
-                : MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index), "uuid", uuid);
+                : MetricId.of(GPU_COST_PER_HOUR, "gpu", io.vigil.gpu.GpuMetrics.key(index, uuid), "uuid", uuid);
     }
 }

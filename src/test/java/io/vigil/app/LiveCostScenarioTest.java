@@ -41,7 +41,8 @@ class LiveCostScenarioTest {
             AlertManager alerts = wiring.alertEngine().orElseThrow().alerts();
             alerts.addListener((alert, event) -> {
                 if (event.kind().equals("firing") && alert.ruleId().equals("unexplained-gpu-cost")) {
-                    fired.putIfAbsent(alert.labels().get("gpu"), Duration.between(scenario.start(), clock.instant()));
+                    // Keyed by UUID (ADR 0131); the index is shown in the "index" label.
+                    fired.putIfAbsent(alert.labels().get("index"), Duration.between(scenario.start(), clock.instant()));
                 }
             });
             double perGpu = 55.04 / 8; // p5.48xlarge, from the built-in price table
@@ -53,8 +54,8 @@ class LiveCostScenarioTest {
                 }
                 wiring.alertEngine().get().tick();
                 if (step == 6 * 30) { // 01:50: GPUs 2 and 3 idle at ~71 W, GPUs 0 and 1 training at ~555 W
-                    double idle = wiring.series().latest(MetricId.of(LiveCostMetrics.GPU_COST_PER_HOUR, "gpu", "2",
-                            "uuid", "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23"));
+                    double idle = wiring.series().latest(MetricId.of(LiveCostMetrics.GPU_COST_PER_HOUR, "gpu",
+                            "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23", "uuid", "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23"));
                     assertEquals(perGpu + 0.072 * 0.12, idle, 0.003, "price share + ~72 W at 0.12 USD/kWh");
                     double total = wiring.series().latest(LiveCostMetrics.LIVE_PER_HOUR_ID);
                     assertEquals(4 * perGpu + (0.56 + 0.552 + 0.072 + 0.070) * 0.12, total, 0.02);
