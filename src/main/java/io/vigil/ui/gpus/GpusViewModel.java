@@ -98,9 +98,18 @@ public final class GpusViewModel {
         return marks.getReadOnlyProperty();
     }
 
-    /** This machine's GPU {@code gpu}: fleet alerts carry a node and are not about it. */
-    private static Map<String, String> local(int gpu) {
-        return Map.of("gpu", Integer.toString(gpu), "node", AlertMarks.ABSENT);
+    /**
+     * This machine's GPU {@code gpu} (an index), by the key its series and alerts carry: its UUID
+     * (ADR 0131). Fleet alerts carry a node and are not about it.
+     */
+    private Map<String, String> local(int gpu) {
+        String key = Integer.toString(gpu);
+        for (io.vigil.gpu.GpuReading g : snapshot.gpus()) {
+            if (g.index() == gpu) {
+                key = io.vigil.gpu.GpuMetrics.key(g.index(), g.uuid());
+            }
+        }
+        return Map.of("gpu", key, "node", AlertMarks.ABSENT);
     }
 
     /** The worst alert of the rules on {@code metric} for GPU {@code gpu}. */
