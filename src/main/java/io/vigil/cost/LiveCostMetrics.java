@@ -17,9 +17,11 @@ public final class LiveCostMetrics {
     private LiveCostMetrics() {
     }
 
-    /** {@code gpu.cost_per_hour{gpu="index",uuid="…"}}; without the uuid label when the reader gave none. */
+    /**
+     * {@code gpu.cost_per_hour{gpu="<UUID>"}}: keyed like every GPU series (the UUID, the index only
+     * when the reader gives none; ADR 0131), so a rule joins it with the GPU's utilization and processes.
+     */
     public static MetricId gpu(int index, String uuid) {
-        return uuid == null || uuid.isEmpty() ? MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index))
-                : MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index), "uuid", uuid);
+        return io.vigil.gpu.GpuMetrics.of(GPU_COST_PER_HOUR, io.vigil.gpu.GpuMetrics.key(index, uuid));
     }
 }

@@ -98,19 +98,22 @@ public final class GpusViewModel {
         return marks.getReadOnlyProperty();
     }
 
-    /** This machine's GPU {@code gpu}: fleet alerts carry a node and are not about it. */
-    private static Map<String, String> local(int gpu) {
-        return Map.of("gpu", Integer.toString(gpu), "node", AlertMarks.ABSENT);
+    /**
+     * This machine's GPU by its series key (its UUID, ADR 0131; the index only without one): fleet
+     * alerts carry a node and are not about it.
+     */
+    private static Map<String, String> local(String gpuKey) {
+        return Map.of("gpu", gpuKey, "node", AlertMarks.ABSENT);
     }
 
-    /** The worst alert of the rules on {@code metric} for GPU {@code gpu}. */
-    public AlertMark metricMark(String metric, int gpu) {
-        return marks.get().forMetric(metric, local(gpu));
+    /** The worst alert of the rules on {@code metric} for the GPU keyed {@code gpuKey}. */
+    public AlertMark metricMark(String metric, String gpuKey) {
+        return marks.get().forMetric(metric, local(gpuKey));
     }
 
-    /** The worst alert about GPU {@code gpu} (any rule: its metrics, a miner on it, unexplained load). */
-    public AlertMark gpuMark(int gpu) {
-        return marks.get().forLabels(local(gpu));
+    /** The worst alert about the GPU keyed {@code gpuKey} (any rule: its metrics, a miner on it, unexplained load). */
+    public AlertMark gpuMark(String gpuKey) {
+        return marks.get().forLabels(local(gpuKey));
     }
 
     /** The worst alert about this process (by pid, on this machine). */
