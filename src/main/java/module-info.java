@@ -40,6 +40,7 @@ module io.vigil {
     exports io.vigil.inventory;
     exports io.vigil.cloud;
     exports io.vigil.fleet;
+    exports io.vigil.cost;
 
     opens io.vigil.app to info.picocli, com.fasterxml.jackson.databind, javafx.graphics;
     opens io.vigil.ui to javafx.graphics;
@@ -60,6 +61,7 @@ module io.vigil {
     opens io.vigil.ui.inventory to javafx.graphics;
     opens io.vigil.cloud to com.fasterxml.jackson.databind;
     opens io.vigil.fleet to com.fasterxml.jackson.databind;
+    opens io.vigil.cost to com.fasterxml.jackson.databind;
     opens io.vigil.ui.cloud to javafx.graphics;
     opens io.vigil.ui.fleet to javafx.graphics;
 }

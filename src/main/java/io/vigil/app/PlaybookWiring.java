@@ -51,6 +51,13 @@ final class PlaybookWiring {
     static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
                                  Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
                                  String dryRunOnlyReason) {
+        return build(paths, settings, db, clock, snapshots, signatures, problems, dryRunOnlyReason, null);
+    }
+
+    /** As above; {@code simulator} (a scenario replay's) lets the dry-run-only runner simulate runs. */
+    static PlaybookService build(AppPaths paths, Settings settings, Database db, Clock clock,
+                                 Supplier<HostSnapshot> snapshots, Signatures signatures, List<String> problems,
+                                 String dryRunOnlyReason, io.vigil.playbook.StepSimulator simulator) {
         try {
             // A bad value falls back to this section's defaults with a located message; playbooks stay on.
             PlaybookSettings ps = settings.section("playbooks", PlaybookSettings.class, problems::add);
@@ -78,7 +85,7 @@ final class PlaybookWiring {
             Runner runner = new Runner(actions, new ParameterBinder(roots, excluded), audit, new Redactor(), clock,
                     new Runner.Options(ps.tools(), evidence, ps.outputCapKiB() * 1024,
                             ps.defaultTimeout(), Duration.ofSeconds(3)),
-                    System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason);
+                    System.getProperty("user.name", "unknown"), hostName(), dryRunOnlyReason, simulator);
             return new PlaybookService(new PlaybookFile(), paths.configDir().resolve("playbooks"), runner, audit, actions);
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("Playbooks are unavailable: {}", e.getMessage());

@@ -65,7 +65,7 @@ final class TrustedFiles {
         Path config = paths.configDir();
         List<Path> files = new ArrayList<>(List.of(paths.settingsFile(), config.resolve("rules.yaml"),
                 config.resolve("workloads.yaml"), config.resolve(Signatures.ALLOW_FILE),
-                config.resolve(Signatures.MINER_FILE)));
+                config.resolve(Signatures.MINER_FILE), config.resolve(io.vigil.cost.GpuPricing.FILE)));
         Path playbooks = config.resolve("playbooks");
         if (Files.isDirectory(playbooks)) {
             files.add(playbooks);

@@ -68,6 +68,8 @@ public final class VigilApp extends Application {
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
+    // --- ui-severity: one feed of alert marks per wiring, read by the header and the views ---
+    private java.util.function.Supplier<io.vigil.alerts.AlertMarks> alertMarks = io.vigil.alerts.AlertMarksFeed.none();
     private Stage stage;
     private AppPaths homePaths;
     static final double DEFAULT_DEMO_SPEED = 30;
@@ -206,15 +208,22 @@ public final class VigilApp extends Application {
         clockLabel.setId("header-clock");
         DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-        notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(),
-                wiring.alertSettings().sound(), stage);
+        // --- desktop notifications (ui-shell): inside the content area; a click opens the alert ---
+        closeNotifier();
+        alertsReal = null;
+        notifier = new DesktopNotifier(wiring.alertSettings().desktopNotifications(), wiring.alertSettings().sound(),
+                stage, () -> shell == null ? null : shell.contentScreenBounds(), this::openAlert, Clock.systemDefaultZone());
         wiring.notifications().addNotifier(notifier);
-        Label openAlerts = new Label();
-        openAlerts.setId("header-open-alerts");
-        openAlerts.getStyleClass().add(Styles.MUTED);
+        // --- ui-severity: the header count counts open alerts only and opens the Alerts view ---
+        alertMarks = wiring.alertEngine().<java.util.function.Supplier<io.vigil.alerts.AlertMarks>>map(
+                e -> new io.vigil.alerts.AlertMarksFeed(e.alerts(), wiring.clock()))
+                .orElse(io.vigil.alerts.AlertMarksFeed.none());
+        io.vigil.ui.shell.AlertCount openAlerts = new io.vigil.ui.shell.AlertCount(alertMarks, this::openAlerts);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
+        shell.shortcuts().onReload(this::pollSourcesNow); // F5 (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
@@ -231,12 +240,13 @@ public final class VigilApp extends Application {
         if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
             shell.show(startView);
         }
-        ticker = new UiTicker(ui.refreshHz(), () -> {
+        frame = () -> {
             // Only a changed text: an equal but new String still invalidates the label and lays out the header.
             setIfChanged(clockLabel, hhmmss.format(wiring.clock().instant()));
-            setIfChanged(openAlerts, openAlertsText());
+            openAlerts.refresh();
             shell.refresh();
-        });
+        };
+        ticker = new UiTicker(ui.refreshHz(), frame);
         ticker.pause(stage.isIconified());
         ticker.start();
         return shell;
@@ -290,6 +300,7 @@ public final class VigilApp extends Application {
         if (ticker != null) {
             ticker.stop();
         }
+        closeNotifier(); // its pop-ups belong to the wiring going away (ui-shell)
         Wiring previous = wiring;
         wiring = null;
         if (previous != null) {
@@ -420,15 +431,18 @@ public final class VigilApp extends Application {
     private List<NavItem> navItems() {
         List<NavItem> items = new ArrayList<>();
         items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> {
-            var model = new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground);
+            var model = new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks);
             model.windowProperty().set(ui.chartWindow()); // ui.defaultWindow
-            return new DashboardView(model);
+            return new DashboardView(model, this::openAlerts);
         }));
+        // A replay's processes are not this machine's: their open files are not read from /proc.
+        var openFiles = wiring.scenario().isPresent() ? null : (java.util.function.IntFunction<List<java.nio.file.Path>>)
+                pid -> io.vigil.host.OpenFilesReader.forThisMachine().openUnder(pid, List.of(java.nio.file.Path.of("/")));
         items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
                 new GpusView(withWindow(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
-                        wiring.clock())), this::gpuProcessAction),
-                () -> wiring.gpu().latest().gpus().isEmpty(), "No GPU to show",
-                () -> noGpuText(), this::startDemo)));
+                        wiring.clock(), alertMarks, openFiles, uiBackground)), this::gpuProcessAction),
+                () -> wiring.gpu().latest().gpus().isEmpty(), "No NVIDIA GPU found",
+                () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
         items.add(new NavItem("fleet", "Fleet", Icons.FLEET, this::fleetView));
         items.add(new NavItem("cloud", "Cloud cost", Icons.CLOUD, this::cloudView));
@@ -464,6 +478,11 @@ public final class VigilApp extends Application {
                 + "as soon as a GPU answers.";
     }
 
+    /** "Start demo" on empty views, except inside the demo itself, where it would only restart it. */
+    private Runnable demoButtonAction() {
+        return wiring.scenario().isPresent() ? null : this::startDemo;
+    }
+
     /** Alerts, or until the first one ever, what raises them and how to see one now. */
     private View alertsView() {
         var alerts = wiring.alertEngine().get().alerts();
@@ -481,6 +500,7 @@ public final class VigilApp extends Application {
         });
         AlertsView real = new AlertsView(new AlertsViewModel(alerts, wiring.series(), wiring.rollups(),
                 wiring.clock(), uiBackground, this::runPlaybook));
+        alertsReal = real; // for openAlert (ui-shell)
         return new EmptyStateView("alerts", real, () -> {
             if (alerts.version() != startVersion || !alerts.open().isEmpty()) {
                 seenAny.set(true);
@@ -489,7 +509,7 @@ public final class VigilApp extends Application {
         }, "No alerts yet", () -> "Nothing has fired. " + wiring.ruleRepository().rules().size()
                 + " rules from " + wiring.ruleRepository().file() + " are evaluated every second against every "
                 + "source (GPU, host, cloud, inventory); an alert appears here the moment one fires, with a desktop "
-                + "notification for critical ones. Edit the rules in the Rules view.", this::startDemo);
+                + "notification for critical ones. Edit the rules in the Rules view.", demoButtonAction());
     }
 
     /** Suspend / Kill / Triage… on a GPU process row: opens the matching playbook with the row as context. */
@@ -502,18 +522,11 @@ public final class VigilApp extends Application {
         openPlaybook(playbook, context);
     }
 
-    /** "2 critical · 1 warning" open alerts, for the header. */
-    private String openAlertsText() {
-        return wiring.alertEngine().map(e -> {
-            var counts = e.alerts().openCounts();
-            if (counts.isEmpty()) {
-                return "No open alerts";
-            }
-            List<String> parts = new ArrayList<>();
-            counts.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
-                    .forEach(c -> parts.add(c.getValue() + " " + c.getKey().name().toLowerCase(java.util.Locale.ROOT)));
-            return "Open alerts: " + String.join(" · ", parts);
-        }).orElse("");
+    /** Opens the Alerts view filtered (the header count, the Dashboard's alert strip). */
+    private void openAlerts(io.vigil.ui.shell.AlertsFilter filter) {
+        if (shell != null) {
+            new io.vigil.ui.shell.AlertsNavigation(shell).accept(filter);
+        }
     }
 
     /** "Run playbook…" on an alert: the alert's labels are the run's context. */
@@ -527,7 +540,7 @@ public final class VigilApp extends Application {
         return io.vigil.ui.fleet.FleetView.create(() -> wiring.fleet(), wiring.clock(), uiBackground,
                 form -> FleetSettingsFile.write(homePaths.settingsFile(), form).toString(),
                 () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=fleet")),
-                wiring.scenario().isPresent() ? null : this::startDemo);
+                wiring.scenario().isPresent() ? null : this::startDemo).alertMarks(alertMarks);
     }
 
     /** The built-in playbook the Cloud view's "Guardrails…" opens. */
@@ -535,32 +548,32 @@ public final class VigilApp extends Application {
 
     private View cloudView() {
         var cloud = wiring.cloud();
+        // AWS's sources, or the scenario's in the demo: the view reads the same snapshots (ADR 0850).
+        var readings = wiring.cloudReadings();
         CloudViewModel model = new CloudViewModel(
-                () -> cloud.map(c -> c.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
-                () -> cloud.map(c -> c.cloudWatch().latest()).orElseGet(BillingSnapshot::empty),
-                ZoneId.systemDefault());
+                () -> readings.map(r -> r.cost().latest()).orElseGet(() -> CostSnapshot.empty(0, 0)),
+                () -> readings.map(r -> r.billing().latest()).orElseGet(BillingSnapshot::empty),
+                ZoneId.systemDefault(),
+                // live cost: Cost Explorer's today bridged to now by the live estimate
+                () -> readings.flatMap(r -> io.vigil.cost.CostBridge.of(r.cost().latest(), wiring.liveCost().ledger(),
+                        wiring.clock().instant())));
         Wiring w = wiring;
         // Guardrails change the account, so the button opens the audited aws-guardrails playbook run.
         java.util.Optional<Runnable> openGuardrails = cloud.isPresent() && wiring.playbooks().isPresent()
                 ? java.util.Optional.<Runnable>of(() -> openPlaybook(GUARDRAILS_PLAYBOOK, Map.of())) : java.util.Optional.empty();
         CloudView real = new CloudView(model, openGuardrails, wiring.clock(), uiBackground,
-                cloud.isEmpty() ? null : () -> {
-                    cloud.get().cost().requestRefresh();
-                    cloud.get().cloudWatch().requestRetry();
-                    w.scheduler().retryNow(s -> s == cloud.get().cost() || s == cloud.get().cloudWatch());
+                readings.isEmpty() ? null : () -> {
+                    readings.get().cost().requestRefresh();
+                    readings.get().billing().requestRetry();
+                    w.scheduler().retryNow(s -> s == readings.get().costSource() || s == readings.get().billingSource());
                 });
-        boolean replay = wiring.scenario().isPresent();
-        return new EmptyStateView("cloud", real, () -> cloud.isEmpty() || costNeverAnswered(),
-                replay ? "AWS spend in the demo" : "No AWS data yet", () -> replay
-                        ? "The replayed incident's spend, forecast, cost anomaly and billing alarm feed the Dashboard "
-                                + "tiles and the rules (see Alerts). This view shows Cost Explorer's own breakdown, which "
-                                + "needs an AWS account: leave the demo and configure one."
-                        : costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS SDK's default "
-                                + "credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
-                                + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
-                                + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
-                                + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
-                replay ? null : this::startDemo);
+        return new EmptyStateView("cloud", real, () -> readings.isEmpty() || costNeverAnswered(),
+                "No AWS data yet", () -> costReason() + "\n\nVigil reads AWS Cost Explorer and CloudWatch with the AWS "
+                        + "SDK's default credentials (environment, ~/.aws profiles, SSO); pick the profile and region in "
+                        + "settings.yaml (cloud:) or with AWS_PROFILE / AWS_REGION. It needs read-only IAM access: "
+                        + "ce:GetCostAndUsage, ce:GetCostForecast, ce:GetAnomalies, ce:GetAnomalyMonitors, "
+                        + "cloudwatch:GetMetricData, cloudwatch:DescribeAlarms. Vigil stores no secret.",
+                wiring.scenario().isPresent() ? null : this::startDemo);
     }
 
     private boolean costNeverAnswered() {
@@ -591,7 +604,25 @@ public final class VigilApp extends Application {
             yaml = "(cannot print settings: " + e.getMessage() + ")";
         }
         AppPaths p = wiring.paths();
-        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems());
+        // --- Open in editor, Reload, Restart sources (ui-shell) ---
+        SettingsReloader reloader = new SettingsReloader(p, wiring.settings(),
+                SettingsReloader.Live.of(wiring.settings(), wiring.alertSettings()), this::applyLive);
+        Runnable restart = wiring.scenario().isPresent() ? null
+                : () -> switchTo(() -> Wiring.forDesktop(homePaths, Clock.systemDefaultZone()), List.of("--view=settings"));
+        return new SettingsView(p.configDir(), p.dataDir(), p.settingsFile(), p.databaseFile(), yaml, wiring.problems(),
+                uiBackground, reloader::reload, io.vigil.ui.settings.FileOpener.forThisDesktop(), restart);
+    }
+
+    /** The part of a reloaded settings file that the running console takes at once. FX thread. */
+    private void applyLive(SettingsReloader.Live live) {
+        if (ticker != null && frame != null) {
+            ticker.stop();
+            ticker = new UiTicker(live.refreshHz(), frame);
+            ticker.start();
+        }
+        if (notifier != null) {
+            notifier.setEnabled(live.popups(), live.sound());
+        }
     }
 
     private View playbooksView() {
@@ -618,6 +649,61 @@ public final class VigilApp extends Application {
         }
     }
 
+    // --- keyboard quit and notifications (ui-shell) ---
+
+    private AlertsView alertsReal;
+    /** What the UI ticker runs each frame; kept to restart the ticker at another rate. */
+    private Runnable frame;
+
+    /**
+     * Ctrl+Q: the orderly exit. Notifications close first, then {@link Platform#exit()} runs
+     * {@link #stop()}, which closes the wiring (scheduler, roll-up flush, database) as a window close does.
+     */
+    public void quit() {
+        closeNotifier();
+        Platform.exit();
+    }
+
+    /**
+     * F5: every source polls now instead of at its next period, except the AWS ones (Cost Explorer
+     * charges per request; the Cloud view has its own "Retry now"). On a background thread.
+     */
+    private void pollSourcesNow() {
+        Wiring w = wiring;
+        if (w == null) {
+            return;
+        }
+        java.util.function.Predicate<io.vigil.telemetry.Source> aws = s -> w.cloud()
+                .map(c -> s == c.cost() || s == c.cloudWatch()).orElse(false);
+        try {
+            uiBackground.execute(() -> w.scheduler().retryNow(aws.negate()));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // quitting
+        }
+    }
+
+    private void closeNotifier() {
+        if (notifier != null) {
+            notifier.closeAll();
+        }
+    }
+
+    /** The console's desktop notifier, or null before the views are attached; for tests. */
+    public DesktopNotifier notifier() {
+        return notifier;
+    }
+
+    /** Shows {@code alert} selected in the Alerts view (a click on its notification). FX thread. */
+    public void openAlert(io.vigil.alerts.Alert alert) {
+        if (shell == null || !shell.viewIds().contains("alerts")) {
+            return;
+        }
+        shell.show("alerts");
+        if (alertsReal != null) {
+            alertsReal.select(alert.id()); // false when resolved and gone: the list is shown as it is
+        }
+    }
+
     /** The shell, for tests. */
     public Shell shell() {
         return shell;
@@ -634,6 +720,9 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
+        // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
+        // already been closed") and could crash GTK while it tore its windows down.
+        closeNotifier();
         stopped = true;
         int closed = closePopups();
         if (closed > 0 && firstFrame != null) {

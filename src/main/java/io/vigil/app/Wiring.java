@@ -83,7 +83,10 @@ public final class Wiring implements AutoCloseable {
 
     private final Scenario scenario;
     private final InventorySource inventory;
+    private final io.vigil.cost.LiveCostSource liveCost;
     private CloudServices cloud;
+    /** What the Cloud view reads: the AWS sources, or the scenario's in a replay; null when neither. */
+    private io.vigil.cloud.CloudReadings cloudReadings;
     private boolean cloudOff;
     private Database cloudBudgetDatabase;
     // --- fleet (Prometheus when configured, or the demo's fleet in a scenario replay; else null) ---
@@ -148,6 +151,9 @@ public final class Wiring implements AutoCloseable {
                         gpuSettings.period())
                 : new GpuSource(List.of(() -> new ScenarioGpuReader(scenario)), gpuSettings.period());
         scheduler.register(gpu);
+        // --- live cost: each GPU's share of the instance price plus its energy (docs/live-cost.md) ---
+        this.liveCost = liveCostSource(settings, paths, scenario, gpu, gpuSettings.period(), problems);
+        scheduler.register(liveCost);
 
         Database db = null;
         RollupStore roll = null;
@@ -173,9 +179,14 @@ public final class Wiring implements AutoCloseable {
         Signatures signatures = persistent ? Signatures.load(paths.configDir()) : Signatures.builtIn();
         this.playbooks = db == null ? null : PlaybookWiring.build(paths, settings, db, clock, this::hostSnapshot,
                 signatures, problems,
-                scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'");
-        // A scenario replay leaves the inventory out: it would probe this machine's services and docker.
-        this.inventory = scenario != null ? null : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
+                scenario == null ? null : "this console is replaying the scenario '" + scenario.name() + "'",
+                scenario == null ? null : new io.vigil.scenario.ScenarioStepSimulator(scenario, clock));
+        // A scenario replay takes the scenario's inventory: probes, docker and model files from the
+        // recording, never this machine's (ADR 0850).
+        this.inventory = scenario != null
+                ? io.vigil.scenario.ScenarioInventory.create(scenario, clock, processes::latest,
+                        inventorySettings(settings, problems))
+                : InventoryFactory.create(processes::latest, Optional.ofNullable(db),
                 paths.configDir(), AppPaths.home(System.getenv(), Map.of("user.home", System.getProperty("user.home", "."))),
                 inventorySettings(settings, problems), clock);
         if (inventory != null) {
@@ -187,11 +198,14 @@ public final class Wiring implements AutoCloseable {
                 playbooks.actions().register(new AwsGuardrailAction(cloud.guardrails()));
             }
         } else {
-            // A replay never calls AWS: the scenario's cost and billing stand in for both sources.
-            scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
-                    io.vigil.scenario.ScenarioCloudSource.Kind.COST, Duration.ofMinutes(5)));
-            scheduler.register(new io.vigil.scenario.ScenarioCloudSource(scenario,
-                    io.vigil.scenario.ScenarioCloudSource.Kind.CLOUDWATCH, Duration.ofMinutes(5)));
+            // A replay never calls AWS: the scenario's cost and billing stand in for both sources,
+            // behind the same readings the Cloud view takes from AWS (ADR 0850).
+            var costs = new io.vigil.scenario.ScenarioCostSource(scenario, Duration.ofMinutes(5),
+                    settings.section("cloud", CloudSettings.class, p -> { }).costExplorer().dailyRequestBudget());
+            var billing = new io.vigil.scenario.ScenarioBillingSource(scenario, Duration.ofMinutes(5));
+            scheduler.register(costs);
+            scheduler.register(billing);
+            cloudReadings = new io.vigil.cloud.CloudReadings(costs, billing);
         }
         // --- fleet: a scenario replay has its own fleet, so the Fleet view is never empty in the demo ---
         if (scenario != null) {
@@ -317,6 +331,7 @@ public final class Wiring implements AutoCloseable {
                     new RequestBudget(budgetDb, clock, cloudSettings.costExplorer().dailyRequestBudget()));
             scheduler.register(cloud.cost());
             scheduler.register(cloud.cloudWatch());
+            cloudReadings = new io.vigil.cloud.CloudReadings(cloud.cost(), cloud.cloudWatch());
         } catch (StoreException | IllegalArgumentException e) {
             LOG.error("AWS cost sources disabled: {}", e.getMessage());
             problems.add("AWS cost sources disabled: " + e.getMessage());
@@ -358,7 +373,7 @@ public final class Wiring implements AutoCloseable {
      * The full graph driven by a recorded scenario instead of this machine: the scenario's readers and
      * an accelerated clock, everything downstream unchanged. It keeps its own config and data folders
      * ({@code demo/} inside the usual ones), starts from an empty database each time, and its
-     * playbooks can only dry-run.
+     * playbooks only dry-run or simulate (ADR 0851).
      */
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
@@ -471,7 +486,30 @@ public final class Wiring implements AutoCloseable {
         return gpu;
     }
 
-    /** The inventory source; null in a scenario replay. */
+    // --- live cost ---
+    /**
+     * The live cost source on {@code gpu}'s readings: a scenario's instance type, else the settings'
+     * (set by hand, or the EC2 instance metadata asked on a poll thread, never here).
+     */
+    private static io.vigil.cost.LiveCostSource liveCostSource(Settings settings, AppPaths paths, Scenario scenario,
+                                                               GpuSource gpu, Duration period, List<String> problems) {
+        io.vigil.cost.LiveCostSettings cfg = settings.section("liveCost", io.vigil.cost.LiveCostSettings.class, problems::add);
+        io.vigil.cost.GpuPricing pricing = io.vigil.cost.GpuPricing.load(paths.configDir());
+        pricing.problem().ifPresent(p -> problems.add("GPU prices: " + p));
+        if (scenario != null) {
+            Optional<String> type = scenario.instanceType().isEmpty() ? Optional.empty() : Optional.of(scenario.instanceType());
+            return new io.vigil.cost.LiveCostSource(gpu::latest, pricing, type, "the scenario's recorded machine",
+                    Optional.empty(), cfg.electricityUsdPerKwh(), period);
+        }
+        return io.vigil.cost.LiveCostSource.create(gpu::latest, pricing, cfg, System.getenv(), period);
+    }
+
+    /** The live cost estimate (GPU-hours and energy priced). */
+    public io.vigil.cost.LiveCostSource liveCost() {
+        return liveCost;
+    }
+
+    /** The inventory source: this machine's, or the scenario's in a replay. */
     public InventorySource inventory() {
         return inventory;
     }
@@ -542,7 +580,7 @@ public final class Wiring implements AutoCloseable {
         List<io.vigil.rules.GpuProcessObservation> out = new ArrayList<>();
         for (io.vigil.gpu.GpuReading g : gpu.latest().gpus()) {
             for (io.vigil.gpu.GpuProcess p : g.processes()) {
-                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent()));
+                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent(), g.uuid()));
             }
         }
         return out;
@@ -556,6 +594,11 @@ public final class Wiring implements AutoCloseable {
 
     public Optional<CloudServices> cloud() {
         return Optional.ofNullable(cloud);
+    }
+
+    /** The cost and billing readings for the Cloud view: AWS's, or the scenario's in a replay; empty when off. */
+    public Optional<io.vigil.cloud.CloudReadings> cloudReadings() {
+        return Optional.ofNullable(cloudReadings);
     }
 
     /** The fleet source (Prometheus, or the demo's fleet in a scenario replay); empty when none is configured. */

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
  * <p>Thread-safety: {@link #poll} runs on one thread at a time; {@link #latest()} and
  * {@link #statusDetails()} may be called from any thread.
  */
-public final class CloudWatchSource implements Source {
+public final class CloudWatchSource implements Source, BillingReadings {
 
     static final String BILLING_NAMESPACE = "AWS/Billing";
     static final String ESTIMATED_CHARGES = "EstimatedCharges";
@@ -59,6 +59,7 @@ public final class CloudWatchSource implements Source {
     }
 
     /** "Retry now": the next poll sends even if refused credentials have not changed on disk. */
+    @Override
     public void requestRetry() {
         gate.reset();
     }
@@ -83,6 +84,7 @@ public final class CloudWatchSource implements Source {
         return Duration.ofMinutes(2);
     }
 
+    @Override
     public BillingSnapshot latest() {
         return latest;
     }

@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.costexplorer.model.RootCause;
  * <p>Thread-safety: {@link #poll} runs on one thread at a time (the scheduler's promise);
  * {@link #latest()} and {@link #statusDetails()} may be called from any thread.
  */
-public final class CostExplorerSource implements Source {
+public final class CostExplorerSource implements Source, CostReadings {
 
     /** Days re-read at every poll: AWS still revises the last two days' estimates. */
     static final int RECENT_DAYS = 3;
@@ -125,6 +125,7 @@ public final class CostExplorerSource implements Source {
     }
 
     /** The next poll reads AWS whatever the cache holds ("Retry now", {@code vigil status --refresh}). */
+    @Override
     public void requestRefresh() {
         refreshRequested = true;
         gate.reset();
@@ -158,6 +159,7 @@ public final class CostExplorerSource implements Source {
     }
 
     /** The newest snapshot; never null. */
+    @Override
     public CostSnapshot latest() {
         return latest;
     }

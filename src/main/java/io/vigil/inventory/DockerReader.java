@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>An absent CLI, an unreachable daemon or a hung command yields {@link DockerReport#notAvailable}
  * with the reason; nothing is thrown. Thread-safe.
  */
-public final class DockerReader {
+public final class DockerReader implements ContainerReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +37,7 @@ public final class DockerReader {
         this.timeout = timeout;
     }
 
+    @Override
     public DockerReport read() {
         Result ps = run(List.of(docker, "ps", "--no-trunc", "--format", "{{json .}}"));
         if (ps.problem != null) {

@@ -43,11 +43,11 @@ public final class InventorySource implements Source {
     private final Supplier<HostSnapshot> host;
     private final WorkloadClassifier classifier;
     private final WorkloadCatalog catalog;
-    private final ServiceProber prober;
-    private final DockerReader docker;
+    private final ServiceProbe prober;
+    private final ContainerReader docker;
     private final Optional<BaselineManager> baselines;
     private final String baselinesUnavailable;
-    private final ModelFileScanner modelFiles;
+    private final RecentModelFiles modelFiles;
     private final List<Path> watchedRoots;
     private final InventorySettings settings;
     private final Clock clock;
@@ -63,8 +63,8 @@ public final class InventorySource implements Source {
      * @param baselinesUnavailable why there is none (shown in the Integrity section)
      */
     public InventorySource(Supplier<HostSnapshot> host, WorkloadCatalog catalog, WorkloadClassifier classifier,
-                           ServiceProber prober, DockerReader docker, Optional<BaselineManager> baselines,
-                           String baselinesUnavailable, ModelFileScanner modelFiles, List<Path> watchedRoots,
+                           ServiceProbe prober, ContainerReader docker, Optional<BaselineManager> baselines,
+                           String baselinesUnavailable, RecentModelFiles modelFiles, List<Path> watchedRoots,
                            InventorySettings settings, Clock clock) {
         this.host = host;
         this.catalog = catalog;

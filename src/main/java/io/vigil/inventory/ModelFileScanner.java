@@ -20,7 +20,7 @@ import java.util.Set;
  * here (a loop cannot trap it), and at most {@code maxEntries} entries are visited per scan so a
  * huge tree cannot make a poll overrun. Thread-safe (stateless).
  */
-public final class ModelFileScanner {
+public final class ModelFileScanner implements RecentModelFiles {
 
     static final Set<String> EXTENSIONS = Set.of(".bin", ".safetensors", ".pt", ".pth", ".onnx", ".gguf", ".ckpt", ".h5");
 
@@ -34,6 +34,7 @@ public final class ModelFileScanner {
     public record Result(List<RecentModelFile> files, boolean truncated, List<String> problems) {
     }
 
+    @Override
     public Result recentlyModified(List<Path> roots, Duration window, Instant now) {
         long since = now.minus(window).toEpochMilli();
         List<RecentModelFile> out = new ArrayList<>();

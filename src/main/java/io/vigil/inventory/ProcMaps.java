@@ -23,6 +23,11 @@ public final class ProcMaps {
         this.procRoot = procRoot;
     }
 
+    /** No maps at all (a scenario replay's processes are not on this machine): classify by command line. */
+    public static ProcMaps none() {
+        return new ProcMaps(null);
+    }
+
     /** The system's {@code /proc}. */
     public static ProcMaps system() {
         return new ProcMaps(Path.of("/proc"));
@@ -30,6 +35,9 @@ public final class ProcMaps {
 
     /** Distinct paths of mapped shared libraries of {@code pid}; empty when unreadable or not Linux. */
     public Set<String> libraries(int pid) {
+        if (procRoot == null) {
+            return Set.of();
+        }
         Path maps = procRoot.resolve(Integer.toString(pid)).resolve("maps");
         Set<String> out = new LinkedHashSet<>();
         try (BufferedReader r = Files.newBufferedReader(maps, StandardCharsets.UTF_8)) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread-safe; probes may run concurrently.
  */
-public final class ServiceProber implements AutoCloseable {
+public final class ServiceProber implements ServiceProbe {
 
     static final long MAX_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +48,7 @@ public final class ServiceProber implements AutoCloseable {
     }
 
     /** Probes {@code port} as a {@code kind} service bound to {@code bindAddress}. */
+    @Override
     public ProbeResult probe(ProbeKind kind, String bindAddress, int port) {
         BindScope scope = BindScope.of(bindAddress);
         if (scope == BindScope.SPECIFIC) {

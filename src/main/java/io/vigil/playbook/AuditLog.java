@@ -104,6 +104,9 @@ public final class AuditLog {
 
     private final Anchoring anchoring;
     private volatile AuditKey key;
+    /** Told after each committed entry (in this process); entries from another process are seen by {@link #headSeq()}. */
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> changeListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AuditLog(Database database, Clock clock) throws StoreException {
         this(database, clock, Anchoring.besides(database.file()));
@@ -235,6 +238,37 @@ public final class AuditLog {
         if (kind.equals("run_finished") || written.seq() % anchoring.anchorEvery() == 0) {
             anchor(written, kind.equals("run_finished") ? "run-end" : "every-" + anchoring.anchorEvery());
         }
+        for (Runnable l : changeListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException ex) {
+                LOG.warn("Audit change listener failed: {}", ex.toString());
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} after each entry this process commits, on the writing thread: it must
+     * only note the change (a view reloads on its own thread). Runs written by another process (the
+     * command line) are seen by comparing {@link #headSeq()}.
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    public void removeChangeListener(Runnable listener) {
+        changeListeners.remove(listener);
+    }
+
+    /** The sequence number of the newest entry, 0 when empty: one indexed read, cheap enough to poll. */
+    public long headSeq() throws StoreException {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_log");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     /**

@@ -74,6 +74,9 @@ public final class Runner {
     private final String host;
     private final SecureRandom random = new SecureRandom();
     private final String dryRunOnlyReason;
+    private final StepSimulator simulator;
+    /** The label every simulated step and run carries, in output, audit and view. */
+    public static final String SIMULATED = "SIMULATED — demo";
 
     public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, Redactor redactor, Clock clock,
                   Options options, String user, String host) {
@@ -87,6 +90,19 @@ public final class Runner {
      */
     public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, Redactor redactor, Clock clock,
                   Options options, String user, String host, String dryRunOnlyReason) {
+        this(actions, binder, audit, redactor, clock, options, user, host, dryRunOnlyReason, null);
+    }
+
+    /**
+     * A dry-run-only runner that can also {@link #simulate} runs with {@code simulator} (a scenario
+     * replay shows what each step would do; nothing runs).
+     */
+    public Runner(ActionRegistry actions, ParameterBinder binder, AuditLog audit, Redactor redactor, Clock clock,
+                  Options options, String user, String host, String dryRunOnlyReason, StepSimulator simulator) {
+        if (simulator != null && dryRunOnlyReason == null) {
+            throw new IllegalArgumentException("only a dry-run-only runner simulates");
+        }
+        this.simulator = simulator;
         this.dryRunOnlyReason = dryRunOnlyReason;
         this.actions = actions;
         this.binder = binder;
@@ -232,6 +248,98 @@ public final class Runner {
             handle.future().complete(result);
         });
         return handle;
+    }
+
+    /** Whether {@link #simulate} is possible here (a scenario replay). */
+    public boolean simulates() {
+        return simulator != null;
+    }
+
+    /**
+     * Simulates {@code plan} on its own thread: for each step the listener gets what it would do and
+     * the simulator's plausible output, every line labelled {@value #SIMULATED}; nothing is started,
+     * signalled or written outside the audit log. The run is audited as {@link RunStatus#SIMULATED}
+     * in this runner's chain (a replay's own database; ADR 0851). Destructive steps still need
+     * {@code destructiveConfirmed}, as a real run would.
+     */
+    public RunHandle simulate(RunPlan plan, RunListener listener, boolean destructiveConfirmed) throws PlaybookException {
+        if (simulator == null) {
+            throw new PlaybookException("Nothing was run: this console does not simulate runs.");
+        }
+        if (plan.destructive() && !destructiveConfirmed) {
+            throw new PlaybookException(plan.playbook().id() + " has destructive steps; nothing was simulated. "
+                    + "Confirm them to run the simulation.");
+        }
+        try {
+            audit.runStarted(plan, user, host, SIMULATED + ": nothing runs on this machine (" + dryRunOnlyReason + ")");
+        } catch (StoreException e) {
+            throw new PlaybookException("Nothing was simulated: the audit log cannot be written (" + e.getMessage() + ")", e);
+        }
+        RunHandle handle = new RunHandle(plan.runId(), options.killGrace());
+        Thread.ofVirtual().name("playbook-simulated-" + plan.runId()).start(() -> {
+            RunResult result;
+            try {
+                result = simulateSteps(plan, listener, handle);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Simulated run {} failed unexpectedly", plan.runId(), e);
+                result = new RunResult(plan.runId(), plan.playbook().id(), RunStatus.FAILED, clock.instant(),
+                        Duration.ZERO, List.of(), "internal error: " + e);
+            }
+            handle.future().complete(result);
+        });
+        return handle;
+    }
+
+    private RunResult simulateSteps(RunPlan plan, RunListener listener, RunHandle handle) {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        List<StepResult> results = new ArrayList<>();
+        RunStatus status = RunStatus.SIMULATED;
+        String message = SIMULATED + ": nothing ran on this machine; " + plan.steps().size() + " steps shown";
+        for (PlannedStep ps : plan.steps()) {
+            if (handle.cancelled()) {
+                status = RunStatus.CANCELLED;
+                message = "cancelled before step " + (ps.index() + 1);
+                break;
+            }
+            safe(() -> listener.stepStarted(ps));
+            long s0 = System.nanoTime();
+            StepSimulator.SimulatedStep sim = simulator.simulate(plan, ps);
+            List<String> lines = new ArrayList<>();
+            lines.add("[" + SIMULATED + "] nothing runs on this machine; on the scenario's host this step would "
+                    + sim.action());
+            sim.lines().forEach(l -> lines.add("[" + SIMULATED + "] " + l));
+            StringBuilder out = new StringBuilder();
+            for (String l : lines) {
+                String clean = Escaper.escape(redactor.redact(l));
+                out.append(clean).append('\n');
+                safe(() -> listener.output(ps.index(), clean));
+            }
+            String text = out.toString();
+            StepResult r = new StepResult(ps.index(), ps.step().name(),
+                    sim.exitCode() == 0 ? StepStatus.SUCCEEDED : StepStatus.FAILED, OptionalInt.of(sim.exitCode()),
+                    Duration.ofNanos(System.nanoTime() - s0), ps.argv().isEmpty() ? List.of() : List.of(ps.argv()), text,
+                    PlaybookFile.sha256(text.getBytes(StandardCharsets.UTF_8)), false, SIMULATED);
+            results.add(r);
+            try {
+                audit.stepFinished(plan, user, host, r);
+            } catch (StoreException e) {
+                safe(() -> listener.stepFinished(r));
+                status = RunStatus.FAILED;
+                message = "stopped: the audit log cannot be written (" + e.getMessage() + ")";
+                break;
+            }
+            safe(() -> listener.stepFinished(r));
+        }
+        RunResult result = new RunResult(plan.runId(), plan.playbook().id(), status, started,
+                Duration.ofNanos(System.nanoTime() - t0), results, message);
+        try {
+            audit.runFinished(plan, user, host, result);
+        } catch (StoreException e) {
+            LOG.error("Audit write failed at the end of simulated run {}: {}", plan.runId(), e.getMessage());
+        }
+        safe(() -> listener.runFinished(result));
+        return result;
     }
 
     /** Whether this runner refuses real runs (see the constructor); empty when it runs for real. */

@@ -57,6 +57,35 @@ public record Curve(long[] offsetsMillis, double[] values, double jitter, long s
         return base + unit * jitter;
     }
 
+    /**
+     * The area under the curve without its jitter from offset 0 to {@code toMillis}, in value ×
+     * milliseconds (for a power curve in watts: millijoules). Exact for the straight-line segments.
+     */
+    public double integralFromZero(long toMillis) {
+        if (toMillis <= 0) {
+            return 0;
+        }
+        double area = 0;
+        long t = 0;
+        double v = base(0);
+        for (int i = 0; i < offsetsMillis.length && offsetsMillis[i] < toMillis; i++) {
+            if (offsetsMillis[i] > t) {
+                double next = values[i];
+                area += (v + next) / 2 * (offsetsMillis[i] - t);
+                t = offsetsMillis[i];
+            }
+            v = values[i];
+        }
+        double end = base(toMillis);
+        area += (v + end) / 2 * (toMillis - t);
+        return area;
+    }
+
+    /** The value at {@code offsetMillis} without jitter. */
+    private double base(long offsetMillis) {
+        return new Curve(offsetsMillis, values, 0, 0).at(offsetMillis);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Curve c && Arrays.equals(offsetsMillis, c.offsetsMillis) && Arrays.equals(values, c.values)

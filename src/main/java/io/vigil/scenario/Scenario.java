@@ -10,13 +10,20 @@ import java.util.Optional;
 /**
  * A recorded incident to replay through the real pipeline: curves for metrics, the processes,
  * sockets and cloud events that exist at each moment. Offsets are from {@link #start()}; the
- * scenario loops after {@link #length()}. Immutable.
+ * scenario loops after {@link #length()}. {@code instanceType} is the recorded machine's EC2 instance
+ * type (priced by the live cost estimate; empty when the scenario does not say). Immutable.
  */
 public record Scenario(String name, String description, Instant start, Duration length,
                        Map<MetricId, Curve> series, List<GpuSpec> gpus, List<ScenarioProcess> processes,
-                       List<ScenarioSocket> sockets, List<CostAnomaly> anomalies, List<Alarm> alarms) {
+                       List<ScenarioSocket> sockets, List<CostAnomaly> anomalies, List<Alarm> alarms,
+                       CostHistory costs, List<ServiceAnswer> serviceAnswers, List<Container> containers,
+                       List<ModelFile> modelFiles, String instanceType) {
 
     public Scenario {
+        instanceType = instanceType == null ? "" : instanceType;
+        serviceAnswers = List.copyOf(serviceAnswers);
+        containers = List.copyOf(containers);
+        modelFiles = List.copyOf(modelFiles);
         series = Map.copyOf(series);
         gpus = List.copyOf(gpus);
         processes = List.copyOf(processes);
@@ -55,6 +62,39 @@ public record Scenario(String name, String description, Instant start, Duration 
     public record Alarm(String name, String metric, double threshold, Duration from, Duration to) {
     }
 
+    /**
+     * Cost Explorer's daily spend by service before the incident, USD per day ({@code baselineUsd});
+     * {@code jitter} is a deterministic ± fraction per day; today's spend above the other services'
+     * share goes to {@code incidentService}. Empty services: no cost history.
+     */
+    public record CostHistory(Map<String, Double> baselineUsd, double jitter, String incidentService) {
+        public CostHistory {
+            baselineUsd = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(baselineUsd));
+        }
+
+        public static final CostHistory NONE = new CostHistory(Map.of(), 0, "");
+    }
+
+    /**
+     * How the scenario host's AI service on {@code port} answers the inventory's loopback probe:
+     * {@code outcome} is an {@code io.vigil.inventory.ProbeOutcome} name, {@code detail} what was seen.
+     */
+    public record ServiceAnswer(int port, String outcome, String detail) {
+    }
+
+    /** A container running during {@code [from, to)} as {@code docker inspect} would describe it. */
+    public record Container(String id, String name, String image, Map<String, String> labels, boolean gpu,
+                            List<String> risks, Duration from, Duration to) {
+        public Container {
+            labels = Map.copyOf(labels);
+            risks = List.copyOf(risks);
+        }
+    }
+
+    /** A model file written at offset {@code modified}. */
+    public record ModelFile(String path, long sizeBytes, Duration modified) {
+    }
+
     /** Where {@code now} falls in the loop, as an offset from the start. */
     public long offsetMillis(Instant now) {
         long delta = now.toEpochMilli() - start.toEpochMilli();
@@ -63,6 +103,11 @@ public record Scenario(String name, String description, Instant start, Duration 
 
     public Optional<Curve> curve(MetricId metric) {
         return Optional.ofNullable(series.get(metric));
+    }
+
+    /** The scenario's own instant for {@code now}: the start plus the offset in the loop. */
+    public Instant virtualNow(Instant now) {
+        return start.plusMillis(offsetMillis(now));
     }
 
     static boolean alive(Duration from, Duration to, long offsetMillis) {

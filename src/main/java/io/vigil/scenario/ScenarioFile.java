@@ -58,8 +58,27 @@ public final class ScenarioFile {
 
     record RawScenario(String name, String description, String start, String length, Map<String, RawCurve> series,
                        List<RawGpu> gpus, List<RawProcess> processes, List<RawSocket> sockets,
-                       List<RawAnomaly> anomalies, List<RawAlarm> alarms) {
+                       List<RawAnomaly> anomalies, List<RawAlarm> alarms, RawCosts costs,
+                       List<RawServiceAnswer> serviceAnswers, List<RawContainer> containers,
+                       List<RawModelFile> modelFiles, String instanceType) {
     }
+
+    record RawCosts(Map<String, Double> baselineUsd, Double jitter, String incidentService) {
+    }
+
+    record RawServiceAnswer(int port, String outcome, String detail) {
+    }
+
+    record RawContainer(String id, String name, String image, Map<String, String> labels, Boolean gpu,
+                        List<String> risks, String from, String to) {
+    }
+
+    record RawModelFile(String path, double sizeGiB, String modified) {
+    }
+
+    /** The probe outcomes a scenario may give (io.vigil.inventory.ProbeOutcome, kept as text here). */
+    private static final List<String> OUTCOMES = List.of("OPEN", "AUTH_REQUIRED", "TIMEOUT", "UNREACHABLE", "UNKNOWN",
+            "NOT_PROBED");
 
     public static Scenario builtInDemo() throws ScenarioException {
         try (InputStream in = ScenarioFile.class.getResourceAsStream(BUILT_IN_DEMO)) {
@@ -177,8 +196,45 @@ public final class ScenarioFile {
             alarms.add(new Scenario.Alarm(a.name(), a.metric(), a.threshold(), duration(a.from(), file, path + ".from"),
                     duration(or(a.to(), raw.length()), file, path + ".to")));
         }
+        Scenario.CostHistory costs = Scenario.CostHistory.NONE;
+        if (raw.costs() != null) {
+            RawCosts c = raw.costs();
+            require(c.baselineUsd() != null && !c.baselineUsd().isEmpty(), file, "costs.baselineUsd",
+                    "service: USD per day, for at least one service");
+            String incident = or(c.incidentService(), c.baselineUsd().keySet().iterator().next());
+            require(c.baselineUsd().containsKey(incident), file, "costs.incidentService",
+                    "one of the services in costs.baselineUsd " + c.baselineUsd().keySet());
+            double jitter = c.jitter() == null ? 0 : c.jitter();
+            require(jitter >= 0 && jitter < 1, file, "costs.jitter", "a fraction from 0 to below 1");
+            costs = new Scenario.CostHistory(c.baselineUsd(), jitter, incident);
+        }
+        List<Scenario.ServiceAnswer> answers = new ArrayList<>();
+        i = 0;
+        for (RawServiceAnswer a : list(raw.serviceAnswers())) {
+            String path = "serviceAnswers[" + i++ + "]";
+            String outcome = or(a.outcome(), "").trim().toUpperCase(Locale.ROOT);
+            require(OUTCOMES.contains(outcome), file, path + ".outcome", "one of " + OUTCOMES);
+            answers.add(new Scenario.ServiceAnswer(a.port(), outcome, or(a.detail(), "")));
+        }
+        List<Scenario.Container> containers = new ArrayList<>();
+        i = 0;
+        for (RawContainer c : list(raw.containers())) {
+            String path = "containers[" + i++ + "]";
+            require(c.name() != null && c.image() != null, file, path, "name and image");
+            containers.add(new Scenario.Container(or(c.id(), Integer.toHexString(c.name().hashCode())), c.name(),
+                    c.image(), c.labels() == null ? Map.of() : c.labels(), Boolean.TRUE.equals(c.gpu()), list(c.risks()),
+                    duration(or(c.from(), "0s"), file, path + ".from"), duration(or(c.to(), raw.length()), file, path + ".to")));
+        }
+        List<Scenario.ModelFile> modelFiles = new ArrayList<>();
+        i = 0;
+        for (RawModelFile m : list(raw.modelFiles())) {
+            String path = "modelFiles[" + i++ + "]";
+            require(m.path() != null && m.path().startsWith("/"), file, path + ".path", "an absolute path");
+            modelFiles.add(new Scenario.ModelFile(m.path(), (long) (m.sizeGiB() * GIB),
+                    duration(m.modified(), file, path + ".modified")));
+        }
         return new Scenario(raw.name(), or(raw.description(), ""), start, length, series, gpus, processes, sockets,
-                anomalies, alarms);
+                anomalies, alarms, costs, answers, containers, modelFiles, or(raw.instanceType(), "").strip());
     }
 
     private static String lineOfKey(byte[] yaml, String key) {

@@ -14,7 +14,8 @@ import java.util.OptionalLong;
 /**
  * The GPUs of a scenario, behind the same {@link GpuReader} interface as NVML: readings come from
  * the scenario's {@code gpu.*{gpu="N"}} curves (a metric without a curve is "n/a", as an
- * unsupported NVML reading is) and its processes' GPU memory.
+ * unsupported NVML reading is) and its processes' GPU memory; the energy counter is the power curve
+ * integrated over the loop so far.
  */
 public final class ScenarioGpuReader implements GpuReader {
 
@@ -48,9 +49,20 @@ public final class ScenarioGpuReader implements GpuReader {
                     OptionalDouble.of(g.powerLimitWatts()), l("gpu.clock.sm_mhz", g, offset),
                     l("gpu.clock.memory_mhz", g, offset), d("gpu.fan_percent", g, offset),
                     l("gpu.throttle_reasons", g, offset), OptionalLong.of(0), OptionalLong.of(0),
-                    OptionalLong.of(0), OptionalLong.of(0), processes));
+                    OptionalLong.of(0), OptionalLong.of(0), processes, energy(g, offset), GpuReading.Mig.UNKNOWN));
         }
         return new GpuSnapshot(epochMillis, name(), "scenario", gpus, List.of());
+    }
+
+    /**
+     * The energy counter as the driver keeps it: the power curve (without its jitter) integrated from
+     * the start of the loop, in millijoules. It starts again at 0 when the scenario loops, as a
+     * counter does when the driver reloads.
+     */
+    private OptionalLong energy(Scenario.GpuSpec g, long offset) {
+        return scenario.curve(MetricId.of("gpu.power_watts", "gpu", Integer.toString(g.index())))
+                .map(c -> OptionalLong.of(Math.max(0, Math.round(c.integralFromZero(offset)))))
+                .orElse(OptionalLong.empty());
     }
 
     private OptionalDouble d(String metric, Scenario.GpuSpec g, long offset) {

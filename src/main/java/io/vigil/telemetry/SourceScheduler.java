@@ -176,7 +176,11 @@ public final class SourceScheduler implements AutoCloseable {
             slot.running = null;
             if (failure == null) {
                 slot.failures = 0;
-                slot.lastSuccess = finished;
+                // A poll that answers DOWN (no driver, no account) did not read anything: a source that
+                // has only ever answered DOWN was never present here, which source-down stays quiet about.
+                if (result.health().state() != HealthState.DOWN) {
+                    slot.lastSuccess = finished;
+                }
                 if (!slot.timedOut) {
                     slot.nextDue = slot.startedAt.plus(slot.source.period());
                     if (slot.nextDue.isBefore(finished)) {

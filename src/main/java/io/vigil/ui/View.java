@@ -18,4 +18,26 @@ public interface View {
 
     default void onHide() {
     }
+
+    // --- keyboard shortcuts (io.vigil.ui.shell.Shortcuts) ---
+
+    /** Ctrl+F: moves the keyboard focus to this view's filter box, where it has one. FX thread. */
+    default void focusFilter() {
+    }
+
+    /**
+     * F5: fetches this view's data again now instead of at its next poll (the periodic
+     * {@link #refresh()} only copies what is already there). FX thread; any I/O goes to a background
+     * thread.
+     */
+    default void reload() {
+    }
+
+    /**
+     * Esc: closes this view's open side pane or detail, if any. Returns whether one was closed (so
+     * that Esc otherwise reaches the focused control). FX thread.
+     */
+    default boolean closePane() {
+        return false;
+    }
 }

@@ -85,8 +85,14 @@ class StatusCommandTest {
                 Main.run(new String[] {"status"}, new PrintWriter(second), new PrintWriter(new StringWriter()));
                 assertEquals(paid, aws.requests().stream().filter(r -> r.path().equals("/")).count(),
                         "the second run pays for nothing: " + aws.requests());
-                assertTrue(second.toString().contains("as of " + cost1.path("cost").path("asOf").asText()
+                assertTrue(second.toString().contains("as of " + TerminalText.time(cost1.path("cost").path("asOf").asText())
                         + " (cached"), second.toString());
+                // Text output reads in units: bytes with a binary prefix, money as "$1,521.25"; JSON keeps raw numbers.
+                String text = second.toString();
+                assertTrue(text.lines().anyMatch(l -> l.matches("\\s+host\\.memory\\.total_bytes\\s+[\\d.]+ GiB")), text);
+                assertTrue(text.lines().anyMatch(l -> l.matches("\\s+cost\\.mtd\\s+\\$[\\d,]+\\.\\d\\d")), text);
+                assertTrue(text.lines().noneMatch(l -> l.matches("\\s+host\\.memory\\.total_bytes\\s+\\d{6,}")), text);
+                assertTrue(cost1.path("metrics").path("cost.mtd").isNumber(), "JSON keeps the raw number: " + first);
 
                 StringWriter third = new StringWriter();
                 Main.run(new String[] {"status", "--json", "--refresh"}, new PrintWriter(third),
@@ -121,5 +127,33 @@ class StatusCommandTest {
         int code = Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
         assertEquals(0, code);
         assertTrue(out.toString().contains("status"), out.toString());
+    }
+
+    // --- live cost ---
+    @Test
+    void statusJsonCarriesTheLiveCostEstimate() throws Exception {
+        io.vigil.gpu.nvml.FakeNvml.configure(java.util.Map.of("FAKE_NVML_GPU_COUNT", "2"));
+        System.setProperty("vigil.gpu.nvmlLibrary", io.vigil.gpu.nvml.FakeNvml.LIBRARY.toString());
+        System.setProperty("vigil.liveCost.instanceType", "g5.12xlarge");
+        try {
+            StringWriter out = new StringWriter();
+            Main.run(new String[] {"status", "--json"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+            JsonNode json = new ObjectMapper().readTree(out.toString());
+            JsonNode live = json.path("liveCost");
+            assertEquals("g5.12xlarge", live.path("instanceType").asText(), out.toString());
+            assertEquals("set by hand (liveCost.instanceType)", live.path("instanceTypeFrom").asText());
+            assertEquals(2, live.path("gpus").size(), out.toString());
+            double perGpu = 5.672 / 4;
+            // Price share of two GPUs plus their power at the default 0.12 USD/kWh: the readings say 150 + 200 W;
+            // the energy counter (one second of that per poll, over the real time between the two polls) less.
+            double usd = live.path("usdPerHour").asDouble();
+            assertTrue(usd > 2 * perGpu + 0.001 && usd <= 2 * perGpu + 0.350246 * 0.12 + 1e-4, "usdPerHour: " + usd);
+            JsonNode source = source(json, "live-cost");
+            assertEquals("OK", source.path("health").asText(), out.toString());
+            assertEquals(usd, source.path("metrics").path("cost.live_per_hour").asDouble(), 0.001);
+        } finally {
+            System.clearProperty("vigil.gpu.nvmlLibrary");
+            System.clearProperty("vigil.liveCost.instanceType");
+        }
     }
 }

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -32,7 +31,13 @@ import org.slf4j.LoggerFactory;
  * its set, drops its reference and re-arms with backoff (1 s doubling to 30 s) until NVML answers
  * again. Each event goes to the sink on the watcher thread; the sink must be quick and thread-safe.
  *
- * <p>{@link #state()} and {@link #reason()} are safe from any thread.
+ * <p>NVML counts init references and only really shuts down when the last one is dropped, so the
+ * poller's re-initialisation after a lost GPU would re-initialise nothing while this thread holds a
+ * reference. The poller owns that cycle: {@link #pause(Duration)} makes the thread leave its wait,
+ * free its set and drop its reference, and park until {@link #resume()} (ADR 0130).
+ *
+ * <p>{@link #state()}, {@link #reason()}, {@link #pause(Duration)} and {@link #resume()} are safe
+ * from any thread.
  */
 public final class NvmlEventWatcher implements AutoCloseable {
 
@@ -56,16 +61,21 @@ public final class NvmlEventWatcher implements AutoCloseable {
             | XidEvent.Kind.DOUBLE_BIT_ECC.mask();
 
     /** Where the watcher is. */
-    public enum State { STARTING, ARMED, DOWN, STOPPED }
+    public enum State { STARTING, ARMED, DOWN, PAUSED, STOPPED }
 
     private final Nvml nvml;
     private final Consumer<XidEvent> sink;
     private final Clock clock;
     private final int waitMs;
     private final AtomicLong seq;
-    private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
+    /** Guards the pause hand-shake and wakes the backoff wait. */
+    private final Object gate = new Object();
     private volatile boolean stop;
+    /** The owner asked the thread to let go of NVML (written under {@link #gate}). */
+    private volatile boolean pauseRequested;
+    /** The thread holds no set and no init reference and waits for {@link #resume()} (under gate). */
+    private boolean parked;
     private volatile State state = State.STARTING;
     private volatile String reason = "starting";
     private volatile long arms;
@@ -108,6 +118,10 @@ public final class NvmlEventWatcher implements AutoCloseable {
             MemorySegment u32 = arena.allocate(JAVA_INT);
             MemorySegment text = arena.allocate(96);
             while (!stop) {
+                if (parkWhileAsked()) {
+                    backoff = 1000;
+                    continue;
+                }
                 Armed armed = arm(setOut, deviceOut, u32, text);
                 if (armed == null) {
                     state = State.DOWN;
@@ -188,7 +202,7 @@ public final class NvmlEventWatcher implements AutoCloseable {
     }
 
     private void waitLoop(Armed armed, MemorySegment data) {
-        while (!stop) {
+        while (!stop && !pauseRequested) {
             int rc = nvml.eventSetWait(armed.set(), data, waitMs);
             if (rc == NvmlReturn.TIMEOUT) {
                 continue;
@@ -220,13 +234,82 @@ public final class NvmlEventWatcher implements AutoCloseable {
         }
     }
 
-    /** Waits {@code ms} or until closed; true when closed. */
+    /** Waits {@code ms}, or until closed or asked to pause; true when closed. */
     private boolean await(long ms) {
-        try {
-            return stopping.await(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        synchronized (gate) {
+            try {
+                for (long left; !stop && !pauseRequested && (left = deadline - System.nanoTime()) > 0; ) {
+                    TimeUnit.NANOSECONDS.timedWait(gate, left);
+                }
+            } catch (InterruptedException e) {
+                return true;
+            }
+            return stop;
+        }
+    }
+
+    /**
+     * Called between arms, when the thread holds no set and no init reference: parks while the owner
+     * re-initialises NVML. Returns whether it parked.
+     */
+    private boolean parkWhileAsked() {
+        synchronized (gate) {
+            if (!pauseRequested) {
+                return false;
+            }
+            parked = true;
+            state = State.PAUSED;
+            reason = "paused while NVML re-initialises";
+            gate.notifyAll();
+            try {
+                while (pauseRequested && !stop) {
+                    gate.wait();
+                }
+            } catch (InterruptedException e) {
+                stop = true;
+            } finally {
+                parked = false;
+            }
             return true;
         }
+    }
+
+    /**
+     * Asks the thread to leave its wait, free its event set, drop its NVML init reference and park,
+     * and waits up to {@code timeout} (about one event wait) until it has. Returns true when it holds
+     * nothing (parked or ended): the caller may shut NVML down and must then call {@link #resume()}.
+     * False when it is stuck in a driver call: the caller must not shut down under it, and should
+     * still call {@link #resume()} to cancel the request.
+     */
+    public boolean pause(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (gate) {
+            pauseRequested = true;
+            gate.notifyAll();
+            try {
+                for (long left; !parked && thread.isAlive() && (left = deadline - System.nanoTime()) > 0; ) {
+                    // Bounded so a thread that ends without parking (stopped, failed) is noticed.
+                    TimeUnit.NANOSECONDS.timedWait(gate, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return parked || !thread.isAlive();
+        }
+    }
+
+    /** Lets a paused thread take a fresh init reference and arm again. */
+    public void resume() {
+        synchronized (gate) {
+            pauseRequested = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** How long {@link #pause(Duration)} should be given: the thread notices at the end of a wait. */
+    public Duration pauseTimeout() {
+        return Duration.ofMillis(waitMs * 3L + 2000);
     }
 
     /**
@@ -234,8 +317,10 @@ public final class NvmlEventWatcher implements AutoCloseable {
      * in a hung driver call is left behind (it is a daemon).
      */
     public boolean stop() {
-        stop = true;
-        stopping.countDown();
+        synchronized (gate) {
+            stop = true;
+            gate.notifyAll();
+        }
         try {
             thread.join(Duration.ofMillis(waitMs * 3L + 2000));
         } catch (InterruptedException e) {

@@ -4,6 +4,9 @@ import io.vigil.alerts.Alert;
 import io.vigil.alerts.AlertEvent;
 import io.vigil.alerts.AlertExport;
 import io.vigil.rules.RuleFile;
+import io.vigil.text.Durations;
+import io.vigil.text.Unit;
+import io.vigil.ui.Tables;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import io.vigil.ui.chart.ChartSeries;
@@ -24,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import javafx.beans.property.SimpleStringProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -35,7 +37,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
+import javafx.geometry.Orientation;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -51,8 +54,11 @@ import javafx.stage.FileChooser;
  */
 public final class AlertsView implements View {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+    /** Style classes a row takes from its alert's state, so handled alerts look apart from open ones. */
+    static final String ROW_ACKNOWLEDGED = "alert-row-acknowledged";
+    static final String ROW_SILENCED = "alert-row-silenced";
+    static final String ROW_RESOLVED = "alert-row-resolved";
+    static final String SEVERITY_CHIP = "severity-chip";
     static final List<String> SILENCE_CHOICES = List.of("15m", "1h", "4h", "1d", "until…");
 
     private final AlertsViewModel model;
@@ -64,6 +70,7 @@ public final class AlertsView implements View {
     private final ComboBox<String> severityFilter = new ComboBox<>();
     private final ComboBox<String> stateFilter = new ComboBox<>();
     private final ComboBox<String> sourceFilter = new ComboBox<>();
+    private final TextField textFilter = new TextField();
     private final Label message = new Label();
     private final Label detailTitle = new Label("Select an alert");
     private final Label detailLabels = new Label();
@@ -78,6 +85,8 @@ public final class AlertsView implements View {
     private List<Alert> all = List.of();
     private long shownMessage;
     private AlertsViewModel.Detail shownDetail;
+    /** The selected alert's snapshot the header was last drawn from. */
+    private Alert shownHeader;
     private long shownVersion = -1;
     private int shownCount = -1;
 
@@ -93,23 +102,45 @@ public final class AlertsView implements View {
         severityFilter.getItems().setAll("all severities", "critical", "warning", "info");
         severityFilter.setValue("all severities");
         stateFilter.setId("alerts-filter-state");
-        stateFilter.getItems().setAll("open", "all states", "pending", "firing", "acknowledged", "resolved");
-        stateFilter.setValue("open");
+        for (AlertsViewModel.StateFilter f : AlertsViewModel.StateFilter.values()) {
+            stateFilter.getItems().add(f.label);
+        }
+        stateFilter.setValue(AlertsViewModel.StateFilter.UNRESOLVED.label);
         sourceFilter.setId("alerts-filter-source");
         sourceFilter.getItems().setAll("all sources");
         sourceFilter.setValue("all sources");
         for (ComboBox<String> c : List.of(severityFilter, stateFilter, sourceFilter)) {
             c.valueProperty().addListener((o, a, b) -> applyFilter());
         }
-        Button csv = new Button("Export CSV…");
+        textFilter.setId("alerts-filter-text");
+        textFilter.setPromptText("Filter alerts (Ctrl+F)");
+        textFilter.setTooltip(new javafx.scene.control.Tooltip("Words to find in the rule, subject, labels, state, severity or source"));
+        textFilter.setPrefColumnCount(20);
+        textFilter.textProperty().addListener((o, a, b) -> applyFilter());
+        Button clearFilter = new Button("✕");
+        clearFilter.setId("alerts-filter-clear");
+        clearFilter.getStyleClass().add("filter-clear");
+        clearFilter.setTooltip(new javafx.scene.control.Tooltip("Clear the filter"));
+        clearFilter.setOnAction(e -> textFilter.clear());
+        clearFilter.disableProperty().bind(textFilter.textProperty().isEmpty());
+        HBox filterBox = new HBox(2, textFilter, clearFilter);
+        filterBox.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.control.MenuItem csv = new javafx.scene.control.MenuItem("Export CSV…");
         csv.setId("alerts-export-csv");
         csv.setOnAction(e -> export(false));
-        Button json = new Button("Export JSON…");
+        javafx.scene.control.MenuItem json = new javafx.scene.control.MenuItem("Export JSON…");
         json.setId("alerts-export-json");
         json.setOnAction(e -> export(true));
+        javafx.scene.control.MenuButton exportMenu = new javafx.scene.control.MenuButton("Export", null, csv, json);
+        exportMenu.setId("alerts-export");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(10, title, spacer, severityFilter, stateFilter, sourceFilter, csv, json);
+        HBox head = new HBox(10, title, filterBox, spacer, severityFilter, stateFilter, sourceFilter, exportMenu);
+        for (Node n : head.getChildren()) {
+            if (n instanceof Region r && n != spacer) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        }
         head.setAlignment(Pos.CENTER_LEFT);
 
         buildTable();
@@ -117,8 +148,10 @@ public final class AlertsView implements View {
         ScrollPane detailScroll = new ScrollPane(detailBox);
         detailScroll.setFitToWidth(true);
         detailScroll.getStyleClass().add("view-scroll");
+        // The list above the detail: at 1280 px the table gets the full width, so no column is cut.
         SplitPane split = new SplitPane(table, detailScroll);
-        split.setDividerPositions(0.55);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
         message.setId("alerts-message");
         message.getStyleClass().add(Styles.MUTED);
@@ -127,48 +160,87 @@ public final class AlertsView implements View {
 
     private void buildTable() {
         table.setId("alerts-table");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        TableColumn<AlertRow, String> sev = column("Severity", 80, a -> a.severity().name().toLowerCase(Locale.ROOT));
-        sev.setCellFactory(c -> new TableCell<>() {
+        TableColumn<AlertRow, String> sev = Tables.fitted("Severity", r -> r.alert.severity().name().toLowerCase(Locale.ROOT));
+        sev.setCellFactory(c -> new SeverityChipCell<>());
+        SeverityChipCell.measure(sev);
+        table.getColumns().add(sev);
+        table.getColumns().add(Tables.fitted("State", r -> AlertsViewModel.stateText(r.alert, model.now())));
+        table.getColumns().add(Tables.fitted("Rule", r -> r.alert.ruleId()));
+        table.getColumns().add(Tables.fitted("Value", r -> valueText(r.alert)));
+        table.getColumns().add(Tables.fitted("Since", r -> Durations.moment(r.alert.since(), model.now(), ZoneId.systemDefault())));
+        table.getColumns().add(Tables.flex("Subject", 160, r -> r.alert.subject()));
+        Tables.constrain(table);
+        table.setRowFactory(t -> new TableRow<>() {
             @Override
-            protected void updateItem(String item, boolean empty) {
+            protected void updateItem(AlertRow item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : item);
-                getStyleClass().removeAll("severity-critical", "severity-warning", "severity-info");
+                getStyleClass().removeAll(ROW_ACKNOWLEDGED, ROW_SILENCED, ROW_RESOLVED);
                 if (!empty && item != null) {
-                    getStyleClass().add("severity-" + item);
+                    String style = rowStyle(item.alert, model.now());
+                    if (style != null) {
+                        getStyleClass().add(style);
+                    }
                 }
             }
         });
-        table.getColumns().add(sev);
-        table.getColumns().add(column("Rule", 170, Alert::ruleId));
-        table.getColumns().add(column("Subject", 200, Alert::subject));
-        table.getColumns().add(column("Value", 70, a -> AlertExport.value(a.value())));
-        table.getColumns().add(column("Since", 120, a -> since(a.since())));
-        table.getColumns().add(column("State", 130, a -> a.state().name().toLowerCase(Locale.ROOT)
-                + (a.silenced(model.now()) ? " (silenced)" : "")));
         table.setPlaceholder(new Label("No alerts match. Rules raise alerts here."));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (updatingRows) {
                 return;
             }
-            model.select(b == null ? null : b.alert);
-            showDetailHeader(b == null ? null : b.alert);
+            showDetail();
         });
     }
 
-    /** Time of day for today's alerts, date and time for older ones. */
-    private String since(Instant t) {
-        ZoneId zone = ZoneId.systemDefault();
-        boolean today = LocalDate.ofInstant(t, zone).equals(LocalDate.ofInstant(model.now(), zone));
-        return today ? DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t) : TIME.format(t);
+    /** The row style for an alert: silenced and acknowledged ones are muted, resolved ones more so. */
+    static String rowStyle(Alert a, Instant now) {
+        if (a.state() == io.vigil.alerts.AlertState.RESOLVED) {
+            return ROW_RESOLVED;
+        }
+        if (a.silenced(now)) {
+            return ROW_SILENCED;
+        }
+        return a.state() == io.vigil.alerts.AlertState.ACKNOWLEDGED ? ROW_ACKNOWLEDGED : null;
     }
 
-    private TableColumn<AlertRow, String> column(String title, double width, java.util.function.Function<Alert, String> f) {
-        TableColumn<AlertRow, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cd -> new SimpleStringProperty(f.apply(cd.getValue().alert)));
-        return c;
+    /** The alert's value in its metric's unit ("88 °C", "1.2 GiB/s"); "—" for no data. */
+    static String valueText(Alert a) {
+        return Unit.ofMetric(a.metric()).format(a.value());
+    }
+
+    /** A severity as a coloured chip (the colour comes from the stylesheet's severity variables). */
+    public static final class SeverityChipCell<T> extends Tables.TextCell<T> {
+        private final Label chip = new Label();
+
+        /** The chip's font and padding as vigil.css draws it, for {@link Tables#fit}. */
+        public static void measure(TableColumn<?, ?> column) {
+            Tables.drawnAs(column, javafx.scene.text.Font.font("DejaVu Sans", javafx.scene.text.FontWeight.BOLD, 11), 18);
+        }
+
+        public SeverityChipCell() {
+            chip.getStyleClass().add(SEVERITY_CHIP);
+            chip.setMinWidth(Region.USE_PREF_SIZE);
+        }
+
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(null);
+            chip.getStyleClass().removeAll("severity-critical", "severity-warning", "severity-info");
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            chip.setText(item);
+            chip.getStyleClass().add("severity-" + item);
+            setGraphic(chip);
+        }
+    }
+
+    /** Puts the keyboard focus in the filter box (Ctrl+F) and selects its text. */
+    public void focusFilter() {
+        textFilter.requestFocus();
+        textFilter.selectAll();
     }
 
     /** A table row: the latest copy of one alert. */
@@ -197,7 +269,7 @@ public final class AlertsView implements View {
         chart.setMinHeight(170);
         chart.setPrefHeight(190);
         events.setId("alert-events");
-        events.setPrefHeight(150);
+        events.setPrefHeight(120);
         note.setId("alert-note-text");
         note.setPromptText("note (for acknowledge, silence, annotate, resolve)");
         Button ack = button("Acknowledge", "alert-ack", () -> withSelected(a -> model.acknowledge(a.id(), note.getText())));
@@ -206,18 +278,29 @@ public final class AlertsView implements View {
         silenceFor.setId("alert-silence-for");
         silenceFor.setValue("1h");
         silenceUntil.setId("alert-silence-until");
-        silenceUntil.setPromptText("HH:mm or yyyy-MM-dd HH:mm");
-        silenceUntil.setPrefColumnCount(12);
+        silenceUntil.setPromptText("until HH:mm");
+        silenceUntil.setTooltip(new javafx.scene.control.Tooltip("HH:mm (the next such time) or yyyy-MM-dd HH:mm"));
+        silenceUntil.setPrefColumnCount(9);
         silenceUntil.disableProperty().bind(silenceFor.valueProperty().isNotEqualTo("until…"));
         Button silence = button("Silence", "alert-silence", this::silence);
         runPlaybook.setId("alert-run-playbook");
         runPlaybook.setOnAction(e -> withSelected(model::runPlaybook));
         runPlaybook.setDisable(true);
-        HBox actions = new HBox(8, ack, annotate, resolve);
-        HBox silenceRow = new HBox(8, new Label("Silence for"), silenceFor, silenceUntil, silence);
+        HBox actions = new HBox(8, ack, annotate, resolve, runPlaybook);
+        silenceFor.setTooltip(new javafx.scene.control.Tooltip("Silence for how long (\"until…\": up to the time typed)"));
+        HBox silenceRow = new HBox(8, silence, silenceFor, silenceUntil);
         silenceRow.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(10, detailTitle, chart, detailLabels, detailRunbook, runPlaybook, note, actions, silenceRow,
-                new Label("History"), events);
+        // Chart and history on the left, what the alert is and what to do on the right: the pane sits
+        // under the table, so it spends width rather than height.
+        VBox left = new VBox(8, chart, new Label("History"), events);
+        // What to do first, then what the alert is: the buttons stay in sight in a short window.
+        VBox right = new VBox(8, note, actions, silenceRow, detailLabels, detailRunbook);
+        HBox.setHgrow(left, Priority.ALWAYS);
+        right.setPrefWidth(440);
+        right.setMinWidth(Region.USE_PREF_SIZE);
+        left.setMinWidth(260);
+        HBox columns = new HBox(14, left, right);
+        VBox box = new VBox(10, detailTitle, columns);
         box.setPadding(new Insets(10));
         box.getStyleClass().add(Styles.CARD);
         return box;
@@ -284,74 +367,90 @@ public final class AlertsView implements View {
         }
     }
 
-    private void showDetailHeader(Alert a) {
+    /** Draws the detail pane's header from the selected alert's current snapshot and follows it. */
+    private void showDetail() {
+        Alert a = selected();
+        model.follow(a);
+        if (a != null && a.equals(shownHeader)) {
+            return;
+        }
+        shownHeader = a;
         if (a == null) {
             detailTitle.setText("Select an alert");
             detailLabels.setText("");
             detailRunbook.setText("");
             runPlaybook.setDisable(true);
             events.getItems().clear();
+            shownDetail = null;
             chart.setData(0, 1, List.of());
             return;
         }
-        detailTitle.setText(a.severity().name() + " · " + a.ruleId() + " · " + a.subject());
+        Instant now = model.now();
+        ZoneId zone = ZoneId.systemDefault();
+        detailTitle.setText(a.severity().name().toLowerCase(Locale.ROOT) + " · " + AlertsViewModel.stateText(a, now)
+                + " · " + a.ruleId() + " · " + a.subject());
         Map<String, String> labels = new TreeMap<>(a.labels());
         List<String> parts = new ArrayList<>();
         labels.forEach((k, v) -> parts.add(k + "=" + v));
         detailLabels.setText("Labels: " + (parts.isEmpty() ? "none" : String.join("  ", parts))
-                + "\nValue: " + AlertExport.value(a.value()) + "   Since: " + TIME.format(a.since())
-                + (a.silencedUntil() != null ? "   Silenced until: " + TIME.format(a.silencedUntil()) : ""));
+                + "\nValue: " + valueText(a) + "   Since: " + Durations.moment(a.since(), now, zone)
+                + (a.silencedUntil() != null && a.silenced(now)
+                        ? "   Silenced until: " + Durations.moment(a.silencedUntil(), now, zone) : ""));
         detailRunbook.setText((a.runbook().isEmpty() ? "" : "Runbook: " + a.runbook() + "\n")
                 + (a.playbook().isEmpty() ? "No playbook suggested." : "Suggested playbook: " + a.playbook()));
-        runPlaybook.setDisable(a.playbook().isEmpty());
+        runPlaybook.setDisable(a.playbook().isEmpty() || !a.state().open());
     }
 
     private void applyFilter() {
         String sev = severityFilter.getValue();
-        String state = stateFilter.getValue();
+        AlertsViewModel.StateFilter state = AlertsViewModel.StateFilter.ofLabel(stateFilter.getValue());
         String source = sourceFilter.getValue();
-        Alert selected = selected();
+        String query = textFilter.getText();
+        Instant now = model.now();
+        AlertRow selectedRow = table.getSelectionModel().getSelectedItem();
         List<AlertRow> shown = new ArrayList<>();
         java.util.Set<Long> present = new java.util.HashSet<>();
         for (Alert a : all) {
             present.add(a.id());
+            // Every alert's row gets its latest snapshot, shown or not, so a selection follows the id.
+            AlertRow row = rows.computeIfAbsent(a.id(), id -> new AlertRow(a));
+            row.alert = a;
             if (!"all severities".equals(sev) && !a.severity().name().equalsIgnoreCase(sev)) {
                 continue;
             }
-            if ("open".equals(state) ? !a.state().open()
-                    : !"all states".equals(state) && !a.state().name().equalsIgnoreCase(state)) {
+            if (!state.admits(a, now)) {
                 continue;
             }
             if (!"all sources".equals(source) && !a.source().equals(source)) {
                 continue;
             }
-            AlertRow row = rows.computeIfAbsent(a.id(), id -> new AlertRow(a));
-            row.alert = a;
+            if (!AlertsViewModel.matchesText(a, query, now)) {
+                continue;
+            }
             shown.add(row);
         }
         rows.keySet().retainAll(present);
         if (shown.equals(table.getItems())) {
             table.refresh();
+            Tables.fit(table);
         } else {
             updatingRows = true;
             try {
                 table.getItems().setAll(shown);
-                AlertRow keep = selected == null ? null : rows.get(selected.id());
-                if (keep != null && shown.contains(keep)) {
-                    table.getSelectionModel().select(keep);
+                Tables.fit(table);
+                if (selectedRow != null && shown.contains(selectedRow)) {
+                    table.getSelectionModel().select(selectedRow);
                 }
             } finally {
                 updatingRows = false;
             }
-            if (selected != null && selected() == null) {
-                model.select(null);
-                showDetailHeader(null);
-            }
         }
-        Alert now = selected();
-        if (now != null && (selected == null || !now.equals(selected))) {
-            showDetailHeader(now);
-        }
+        showDetail();
+    }
+
+    /** For tests: the text filter box. */
+    TextField textFilter() {
+        return textFilter;
     }
 
     @Override
@@ -380,6 +479,9 @@ public final class AlertsView implements View {
                 sourceFilter.setValue(items.contains(keep) ? keep : "all sources");
             }
             applyFilter();
+        } else {
+            // Values did not move, but the detail still follows the selected alert (a recorded note, say).
+            showDetail();
         }
         if (model.messageSerial() != shownMessage) {
             shownMessage = model.messageSerial();
@@ -391,8 +493,10 @@ public final class AlertsView implements View {
             shownDetail = d;
             events.getItems().clear();
             for (AlertEvent e : d.events()) {
-                events.getItems().add(TIME.format(e.at()) + "  " + e.kind() + (e.detail().isEmpty() ? "" : "  " + e.detail()));
+                events.getItems().add(Durations.moment(e.at(), model.now(), ZoneId.systemDefault()) + "  " + e.kind()
+                        + (e.detail().isEmpty() ? "" : "  " + e.detail()));
             }
+            chart.setMetric(selected.metric()); // axis and readout in the metric's unit
             chart.setData(d.from(), d.to(), d.points().isEmpty() ? List.of()
                     : List.of(new ChartSeries(selected.metric(), 1, d.points())));
         }
@@ -410,6 +514,35 @@ public final class AlertsView implements View {
                 return false;
             }
         }
+        return true;
+    }
+
+    // --- opened from a desktop notification (ui-shell) ---
+
+    /**
+     * Selects the alert {@code id} and scrolls to it, clearing the text filter and widening the
+     * severity, state and source filters when they hide it. Returns false when the alert is not in the list (resolved and gone).
+     * FX thread.
+     */
+    public boolean select(long id) {
+        refresh();
+        if (all.stream().noneMatch(a -> a.id() == id)) {
+            return false;
+        }
+        AlertRow row = rows.get(id);
+        if (row == null || !table.getItems().contains(row)) {
+            textFilter.clear();
+            severityFilter.setValue("all severities");
+            stateFilter.setValue("all states");
+            sourceFilter.setValue("all sources");
+            row = rows.get(id);
+        }
+        if (row == null || !table.getItems().contains(row)) {
+            return false;
+        }
+        table.getSelectionModel().select(row);
+        table.scrollTo(row);
+        table.requestFocus();
         return true;
     }
 }

@@ -4,11 +4,13 @@ import io.vigil.alerts.Alert;
 import io.vigil.alerts.AlertEvent;
 import io.vigil.alerts.AlertExport;
 import io.vigil.alerts.AlertManager;
+import io.vigil.alerts.AlertState;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
 import io.vigil.telemetry.MetricId;
 import io.vigil.telemetry.SeriesPoints;
 import io.vigil.telemetry.SeriesStore;
+import io.vigil.text.Durations;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -38,6 +40,9 @@ public final class AlertsViewModel {
     private volatile List<Alert> history = List.of();
     private volatile long historyVersion = -1;
     private volatile Detail detail;
+    /** FX thread only: the selected alert's snapshot the detail was loaded for. */
+    private Alert followed;
+    private volatile boolean reloadRequested;
     private volatile String message = "";
     private volatile long messageSerial;
 
@@ -87,11 +92,36 @@ public final class AlertsViewModel {
         return clock.instant();
     }
 
-    void select(Alert a) {
-        if (a == null) {
+    /**
+     * Follows the alert the analyst selected, by id: {@code current} is that alert's latest snapshot
+     * (null when nothing is selected). Its history and chart are reloaded in the background whenever
+     * the alert moved on (new state, silence, a recorded action), so the detail pane never keeps
+     * showing what was true when the row was clicked.
+     */
+    void follow(Alert current) {
+        if (current == null) {
+            followed = null;
             detail = null;
             return;
         }
+        Alert last = followed;
+        boolean moved = last == null || last.id() != current.id() || last.state() != current.state()
+                || !java.util.Objects.equals(last.updated(), current.updated())
+                || !java.util.Objects.equals(last.silencedUntil(), current.silencedUntil())
+                || last.severity() != current.severity();
+        if (moved || reloadRequested) {
+            reloadRequested = false;
+            followed = current;
+            load(current);
+        }
+    }
+
+    /** The snapshot the detail pane was last loaded for (null when none). */
+    Alert followed() {
+        return followed;
+    }
+
+    private void load(Alert a) {
         background.execute(() -> {
             try {
                 List<AlertEvent> events = alerts.events(a.id());
@@ -119,6 +149,76 @@ public final class AlertsViewModel {
             }
         });
     }
+
+    /** Which alerts the state filter lets through. */
+    enum StateFilter {
+        /** Everything not resolved: what the analyst still has to deal with, acknowledged and silenced included. */
+        UNRESOLVED("unresolved"),
+        /** Pending or firing and not silenced: needs someone now. */
+        OPEN("open"),
+        /** Firing and not silenced: what the header and the Dashboard's alert strip count and open. */
+        FIRING("firing"),
+        ACKNOWLEDGED("acknowledged"),
+        SILENCED("silenced"),
+        RESOLVED("resolved"),
+        ALL("all states");
+
+        final String label;
+
+        StateFilter(String label) {
+            this.label = label;
+        }
+
+        boolean admits(Alert a, Instant now) {
+            boolean silenced = a.state().open() && a.silenced(now);
+            return switch (this) {
+                case UNRESOLVED -> a.state().open();
+                case OPEN -> (a.state() == AlertState.PENDING || a.state() == AlertState.FIRING) && !silenced;
+                case FIRING -> a.state() == AlertState.FIRING && !silenced;
+                case ACKNOWLEDGED -> a.state() == AlertState.ACKNOWLEDGED;
+                case SILENCED -> silenced;
+                case RESOLVED -> a.state() == AlertState.RESOLVED;
+                case ALL -> true;
+            };
+        }
+
+        static StateFilter ofLabel(String label) {
+            for (StateFilter f : values()) {
+                if (f.label.equals(label)) {
+                    return f;
+                }
+            }
+            return UNRESOLVED;
+        }
+    }
+
+    /** The alert's state in words, as the table and the detail pane say it ("firing · silenced"). */
+    static String stateText(Alert a, Instant now) {
+        String s = a.state().name().toLowerCase(java.util.Locale.ROOT);
+        return a.state().open() && a.silenced(now) ? s + " · silenced" : s;
+    }
+
+    /**
+     * Whether {@code a} matches the filter box: every word of {@code query} (case-insensitive) occurs
+     * in its rule, subject, labels, state, severity or source. A blank query matches everything.
+     */
+    static boolean matchesText(Alert a, String query, Instant now) {
+        if (query == null || query.isBlank()) {
+            return true;
+        }
+        StringBuilder hay = new StringBuilder();
+        hay.append(a.ruleId()).append('\n').append(a.subject()).append('\n').append(stateText(a, now)).append('\n')
+                .append(a.severity().name()).append('\n').append(a.source()).append('\n');
+        a.labels().forEach((k, v) -> hay.append(k).append('=').append(v).append('\n'));
+        String h = hay.toString().toLowerCase(java.util.Locale.ROOT);
+        for (String word : query.trim().toLowerCase(java.util.Locale.ROOT).split("\\s+")) {
+            if (!h.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     Detail detail() {
         return detail;
     }
@@ -132,7 +232,8 @@ public final class AlertsViewModel {
             try {
                 Alert a = action.run();
                 say(what + ": alert " + a.id() + " (" + a.subject() + ")");
-                select(a);
+                // A note changes no state: ask the next follow() to reload the history anyway.
+                reloadRequested = true;
             } catch (StoreException | IllegalArgumentException | IllegalStateException e) {
                 say(what + " failed: " + e.getMessage());
             }
@@ -144,8 +245,8 @@ public final class AlertsViewModel {
     }
 
     void silence(long id, Instant until, String note) {
-        act("Silenced until " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-                .withZone(java.time.ZoneId.systemDefault()).format(until), () -> alerts.silence(id, until, note));
+        act("Silenced until " + Durations.moment(until, clock.instant(), java.time.ZoneId.systemDefault()),
+                () -> alerts.silence(id, until, note));
     }
 
     void annotate(long id, String note) {

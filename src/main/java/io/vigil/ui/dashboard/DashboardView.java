@@ -1,57 +1,66 @@
 package io.vigil.ui.dashboard;
 
-import eu.hansolo.tilesfx.Tile;
-import eu.hansolo.tilesfx.TileBuilder;
+import io.vigil.alerts.AlertMarks;
 import io.vigil.host.HostMetrics;
+import io.vigil.rules.Severity;
+import io.vigil.text.Unit;
+import io.vigil.ui.SeverityStyles;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.View;
 import io.vigil.ui.chart.ChartSeries;
 import io.vigil.ui.chart.TimeSeriesChart;
+import io.vigil.ui.shell.AlertsFilter;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 
 /**
- * The Dashboard: headline tiles for the host, then time-series charts over a selectable window.
- * Tiles update at every UI frame; charts are redrawn at most once a second, or at once when the
- * window changes.
+ * The Dashboard: an alert strip (open alerts by severity, acknowledged and silenced ones apart, each
+ * count opening the Alerts view filtered), headline tiles coloured by the rules that watch their
+ * values, then time-series charts over a selectable window. Tiles update at every UI frame (only
+ * what changed is touched); charts are redrawn at most once a second, or at once when the window
+ * changes. A value with no data reads "—".
  */
 public final class DashboardView implements View {
 
     private static final long CHART_REDRAW_MS = 1000;
-    private static final Color TILE_BG = Color.web("#1b212c");
 
     private final DashboardViewModel model;
-    private final VBox root = new VBox(16);
-    private final Tile cpuTile;
-    private final Tile memoryTile;
-    private final Tile rxTile;
-    private final Tile txTile;
-    private final Tile processTile;
-    private final Tile gpusBusyTile;
-    private final Tile hottestGpuTile;
-    private final Tile gpuPowerTile;
-    private final Tile spendTile;
-    private final Tile mtdTile;
+    private final Consumer<AlertsFilter> openAlerts;
+    private final VBox root = new VBox(14);
+    private final Map<DashboardTile, ValueTile> tileOf = new EnumMap<>(DashboardTile.class);
+    private final HBox alertStrip = new HBox(8);
     private final TimeSeriesChart cpuChart = new TimeSeriesChart("CPU %");
     private final TimeSeriesChart memoryChart = new TimeSeriesChart("Memory %");
     private final TimeSeriesChart networkChart = new TimeSeriesChart("Network (all interfaces but loopback)");
-    private final javafx.scene.layout.FlowPane tiles;
+    private final FlowPane tiles = new FlowPane(10, 10);
+    private AlertMarks.Counts stripShows;
     private long lastChartDraw;
 
+    /** Without an Alerts view to open (tests of the tiles alone). */
     public DashboardView(DashboardViewModel model) {
+        this(model, f -> { });
+    }
+
+    /** @param openAlerts opens the Alerts view with a filter (a click on the alert strip) */
+    public DashboardView(DashboardViewModel model, Consumer<AlertsFilter> openAlerts) {
         this.model = model;
+        this.openAlerts = openAlerts;
         root.getStyleClass().add(Styles.VIEW);
         root.setId("dashboard-view");
         root.setPadding(new Insets(18));
@@ -60,37 +69,31 @@ public final class DashboardView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("window-", model.windowProperty(), cpuChart, memoryChart, networkChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
-        cpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("CPU").unit("%").maxValue(100)
-                .threshold(90).thresholdVisible(false).decimals(0), "tile-cpu");
-        memoryTile = tile(TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("Memory").unit("%").maxValue(100)
-                .thresholdVisible(false).decimals(0), "tile-memory");
-        rxTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network in").unit("KiB/s")
-                .decimals(1), "tile-rx");
-        txTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Network out").unit("KiB/s")
-                .decimals(1), "tile-tx");
-        processTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Processes").decimals(0),
-                "tile-processes");
-        gpusBusyTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("GPUs busy").decimals(0)
-                .text("no GPU readings"), "tile-gpus-busy");
-        hottestGpuTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Hottest GPU").unit("°C")
-                .decimals(0).text("no GPU readings"), "tile-hottest-gpu");
-        gpuPowerTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("GPU power").unit("W")
-                .decimals(0).text("no GPU readings"), "tile-gpu-power");
-        spendTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Spend today").unit("USD")
-                .decimals(2), "tile-spend-today");
-        mtdTile = tile(TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("MTD vs forecast").unit("USD")
-                .decimals(0), "tile-mtd-forecast");
-        tiles = new javafx.scene.layout.FlowPane(12, 12, cpuTile, memoryTile, rxTile, txTile, processTile, gpusBusyTile,
-                hottestGpuTile, gpuPowerTile, spendTile, mtdTile);
+        alertStrip.setId("alert-strip");
+        alertStrip.getStyleClass().add("alert-strip");
+        alertStrip.setAlignment(Pos.CENTER_LEFT);
+
+        for (DashboardTile t : DashboardTile.values()) {
+            boolean bar = t == DashboardTile.CPU || t == DashboardTile.MEMORY || t == DashboardTile.GPU_POWER;
+            ValueTile tile = new ValueTile(t.id, t.title, bar);
+            tileOf.put(t, tile);
+            // The colour is the view model's read-only mark of the rules on this tile's metric.
+            model.markProperty(t).addListener((obs, old, mark) -> tile.setMark(mark));
+            tile.setMark(model.markProperty(t).get());
+        }
+        tiles.setId("dashboard-tiles");
+        tiles.getChildren().addAll(tileOf.values());
 
         cpuChart.setFixedMax(100);
+        cpuChart.setUnit(io.vigil.text.Unit.PERCENT);
         cpuChart.setId("chart-cpu");
         memoryChart.setFixedMax(100);
+        memoryChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-memory");
-        networkChart.setValueFormat(Units::rate);
+        networkChart.setUnit(io.vigil.text.Unit.BYTES_PER_SECOND);
         networkChart.setId("chart-network");
         GridPane charts = new GridPane();
         charts.setHgap(12);
@@ -102,16 +105,52 @@ public final class DashboardView implements View {
         charts.add(io.vigil.ui.Layouts.card(memoryChart), 1, 0);
         charts.add(io.vigil.ui.Layouts.card(networkChart), 0, 1, 2, 1);
 
-        root.getChildren().addAll(head, tiles, charts);
+        root.getChildren().addAll(head, alertStrip, tiles, charts);
         model.windowProperty().addListener((obs, o, n) -> drawCharts());
+        model.alertCountsProperty().addListener((obs, o, n) -> showAlertStrip(n));
+        showAlertStrip(model.alertCountsProperty().get());
     }
 
-    private Tile tile(TileBuilder<?> builder, String id) {
-        Tile t = builder.prefSize(190, 170).animated(false).backgroundColor(TILE_BG)
-                .textVisible(true).build();
-        t.setId(id);
-        t.setValue(0);
-        return t;
+    /** "Open alerts: [2 critical] [1 warning] [1 pending] · shown apart: [1 acknowledged]". */
+    private void showAlertStrip(AlertMarks.Counts c) {
+        if (c.equals(stripShows)) {
+            return;
+        }
+        stripShows = c;
+        alertStrip.getChildren().clear();
+        Label caption = new Label(c.open() == 0 ? "No open alerts" : "Open alerts");
+        caption.setId("alert-strip-caption");
+        caption.getStyleClass().add(Styles.MUTED);
+        alertStrip.getChildren().add(caption);
+        chip("critical", c.firing(Severity.CRITICAL) + " critical", c.firing(Severity.CRITICAL),
+                SeverityStyles.CRITICAL, AlertsFilter.open("critical"));
+        chip("warning", c.firing(Severity.WARNING) + " warning", c.firing(Severity.WARNING),
+                SeverityStyles.WARNING, AlertsFilter.open("warning"));
+        chip("info", c.firing(Severity.INFO) + " info", c.firing(Severity.INFO), null, AlertsFilter.open("info"));
+        chip("pending", c.pending() + " pending", c.pending(), SeverityStyles.WARNING, AlertsFilter.OPEN);
+        if (c.acknowledged() + c.silenced() > 0) {
+            Label apart = new Label("shown apart:");
+            apart.getStyleClass().add(Styles.MUTED);
+            alertStrip.getChildren().add(apart);
+        }
+        chip("acknowledged", c.acknowledged() + " acknowledged", c.acknowledged(), SeverityStyles.MUTED,
+                new AlertsFilter(null, "acknowledged"));
+        chip("silenced", c.silenced() + " silenced", c.silenced(), SeverityStyles.MUTED,
+                new AlertsFilter(null, "silenced"));
+    }
+
+    private void chip(String id, String text, int count, String style, AlertsFilter filter) {
+        if (count == 0) {
+            return;
+        }
+        Button b = new Button(text);
+        b.setId("alert-strip-" + id);
+        b.getStyleClass().add("alert-chip");
+        if (style != null) {
+            b.getStyleClass().add(style);
+        }
+        b.setOnAction(e -> openAlerts.accept(filter));
+        alertStrip.getChildren().add(b);
     }
 
     @Override
@@ -122,66 +161,71 @@ public final class DashboardView implements View {
     @Override
     public void refresh() {
         model.refresh();
-        setIfNumber(cpuTile, model.cpuPercentProperty().get());
-        setIfNumber(memoryTile, model.memoryPercentProperty().get());
-        memoryTile.setText(Units.bytes(model.memoryUsedBytesProperty().get()) + " of "
-                + Units.bytes(model.memoryTotalBytesProperty().get()));
-        setRate(rxTile, model.rxBytesPerSecondProperty().get());
-        setRate(txTile, model.txBytesPerSecondProperty().get());
-        setIfNumber(processTile, model.processCountProperty().get());
+        double cpu = model.cpuPercentProperty().get();
+        tile(DashboardTile.CPU).setValue(Unit.PERCENT.format(cpu));
+        tile(DashboardTile.CPU).setFraction(cpu / 100);
+        double mem = model.memoryPercentProperty().get();
+        tile(DashboardTile.MEMORY).setValue(Unit.PERCENT.format(mem));
+        tile(DashboardTile.MEMORY).setFraction(mem / 100);
+        double used = model.memoryUsedBytesProperty().get();
+        tile(DashboardTile.MEMORY).setText(Double.isNaN(used) ? "" : Unit.bytes(used) + " of "
+                + Unit.bytes(model.memoryTotalBytesProperty().get()));
+        tile(DashboardTile.NETWORK_IN).setValue(Unit.BYTES_PER_SECOND.format(model.rxBytesPerSecondProperty().get()));
+        tile(DashboardTile.NETWORK_OUT).setValue(Unit.BYTES_PER_SECOND.format(model.txBytesPerSecondProperty().get()));
+        tile(DashboardTile.PROCESSES).setValue(Unit.NONE.format(model.processCountProperty().get()));
         refreshGpuTiles();
-        setIfNumber(spendTile, model.spendTodayUsdProperty().get());
-        setIfNumber(mtdTile, model.mtdUsdProperty().get());
+        tile(DashboardTile.SPEND_TODAY).setValue(Unit.money(model.spendTodayUsdProperty().get()));
+        double mtd = model.mtdUsdProperty().get();
         double eom = model.forecastEomUsdProperty().get();
-        String mtdText = Double.isNaN(eom) ? "no AWS data yet" : String.format(Locale.ROOT, "forecast $%,.0f", eom);
-        if (!mtdText.equals(mtdTile.getText())) {
-            mtdTile.setText(mtdText);
+        tile(DashboardTile.MTD).setValue(Unit.money(mtd));
+        tile(DashboardTile.MTD).setText(!Double.isNaN(eom) ? "forecast " + Unit.money(eom)
+                : Double.isNaN(mtd) ? "no AWS data yet" : "");
+        if (Double.isNaN(model.spendTodayUsdProperty().get())) {
+            tile(DashboardTile.SPEND_TODAY).setText("no AWS data yet");
+        } else {
+            tile(DashboardTile.SPEND_TODAY).setText("AWS, all services");
         }
+        refreshSpendNowTile();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }
     }
 
+    // --- live cost: spend now ---
+    private void refreshSpendNowTile() {
+        double usdPerHour = model.spendNowUsdPerHourProperty().get();
+        ValueTile tile = tile(DashboardTile.SPEND_NOW);
+        tile.setValue(Unit.USD_PER_HOUR.format(usdPerHour));
+        tile.setText(Double.isNaN(usdPerHour) ? "no GPU readings" : "GPUs live: price + power");
+    }
+
+    private ValueTile tile(DashboardTile t) {
+        return tileOf.get(t);
+    }
+
     private void refreshGpuTiles() {
         double count = model.gpuCountProperty().get();
+        ValueTile busy = tile(DashboardTile.GPUS_BUSY);
+        ValueTile hottest = tile(DashboardTile.HOTTEST_GPU);
+        ValueTile power = tile(DashboardTile.GPU_POWER);
         if (Double.isNaN(count)) {
-            setText(gpusBusyTile, "no GPU readings");
-            setText(hottestGpuTile, "no GPU readings");
-            setText(gpuPowerTile, "no GPU readings");
+            for (ValueTile t : List.of(busy, hottest, power)) {
+                t.setValue(Unit.NO_DATA);
+                t.setText("no GPU readings");
+            }
+            power.setFraction(Double.NaN);
             return;
         }
-        setIfNumber(gpusBusyTile, model.gpusBusyProperty().get());
-        setText(gpusBusyTile, String.format(Locale.ROOT, "of %.0f at ≥ %.0f %% utilization", count,
+        busy.setValue(Unit.NONE.format(model.gpusBusyProperty().get()));
+        busy.setText(String.format(Locale.ROOT, "of %.0f, at ≥ %.0f %%", count,
                 DashboardViewModel.GPU_BUSY_PERCENT));
-        setIfNumber(hottestGpuTile, model.hottestGpuCProperty().get());
-        setText(hottestGpuTile, model.hottestGpuProperty().get());
-        setIfNumber(gpuPowerTile, model.gpuPowerWattsProperty().get());
+        hottest.setValue(Unit.CELSIUS.format(model.hottestGpuCProperty().get()));
+        hottest.setText(model.hottestGpuProperty().get());
+        double watts = model.gpuPowerWattsProperty().get();
         double limit = model.gpuPowerLimitWattsProperty().get();
-        setText(gpuPowerTile, Double.isNaN(limit) ? "all GPUs" : String.format(Locale.ROOT, "of %.0f W limit", limit));
-    }
-
-    private static void setText(Tile tile, String text) {
-        if (!text.equals(tile.getText())) {
-            tile.setText(text);
-        }
-    }
-
-    private static void setIfNumber(Tile tile, double v) {
-        if (!Double.isNaN(v) && tile.getValue() != v) {
-            tile.setValue(v);
-        }
-    }
-
-    private static void setRate(Tile tile, double bytesPerSecond) {
-        if (Double.isNaN(bytesPerSecond)) {
-            return;
-        }
-        double[] scaled = Units.scaleBytes(bytesPerSecond);
-        String unit = Units.byteUnit((int) scaled[1]) + "/s";
-        if (!unit.equals(tile.getUnit())) {
-            tile.setUnit(unit);
-        }
-        tile.setValue(scaled[0]);
+        power.setValue(Unit.WATTS.format(watts));
+        power.setText(Double.isNaN(limit) ? "all GPUs" : "of " + Unit.WATTS.format(limit) + " limit");
+        power.setFraction(watts / limit);
     }
 
     private void drawCharts() {
@@ -195,6 +239,11 @@ public final class DashboardView implements View {
         networkChart.setData(from, to, List.of(
                 new ChartSeries("rx", 3, model.chart(HostMetrics.NET_RX_BYTES_PER_S, netBudget)),
                 new ChartSeries("tx", 4, model.chart(HostMetrics.NET_TX_BYTES_PER_S, netBudget))));
+    }
+
+    /** For tests: the tile showing {@code t}. */
+    ValueTile tileFor(DashboardTile t) {
+        return tileOf.get(t);
     }
 
     /** For tests: the chart of CPU %. */

@@ -1,5 +1,8 @@
 package io.vigil.ui.dashboard;
 
+import io.vigil.alerts.AlertMark;
+import io.vigil.alerts.AlertMarks;
+import io.vigil.alerts.AlertMarksFeed;
 import io.vigil.host.HostMetrics;
 import io.vigil.store.RollupStore;
 import io.vigil.store.StoreException;
@@ -8,12 +11,16 @@ import io.vigil.telemetry.SeriesPoints;
 import io.vigil.telemetry.SeriesStore;
 import io.vigil.telemetry.TimeWindow;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 
@@ -22,7 +29,8 @@ import javafx.beans.property.SimpleObjectProperty;
  * values from the series store; {@link #chart} reads a window downsampled to the chart's width,
  * with older history from the database when the live buffer does not reach back far enough.
  * Database reads run on the background executor, never on the FX thread; their result is cached and
- * used from the next frame on.
+ * used from the next frame on. Each tile's colour comes from the open alerts of the rules watching
+ * its metric ({@link #markProperty}), read from the alert manager's immutable snapshot.
  */
 public final class DashboardViewModel {
 
@@ -50,12 +58,57 @@ public final class DashboardViewModel {
     private final DoubleProperty mtdUsd = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty forecastEomUsd = new SimpleDoubleProperty(Double.NaN);
     private final ObjectProperty<TimeWindow> window = new SimpleObjectProperty<>(TimeWindow.FIVE_MINUTES);
+    // --- live cost: spend now ---
+    private final DoubleProperty spendNowUsdPerHour = new SimpleDoubleProperty(Double.NaN);
+    private final Supplier<AlertMarks> alertMarks;
+    private final Map<DashboardTile, ReadOnlyObjectWrapper<AlertMark>> marks = new EnumMap<>(DashboardTile.class);
+    private final ReadOnlyObjectWrapper<AlertMarks.Counts> alertCounts =
+            new ReadOnlyObjectWrapper<>(AlertMarks.NONE.counts());
+    private AlertMarks markedFrom;
 
+    /** Without alerts (no database): no tile is coloured. */
     public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background) {
+        this(series, rollups, clock, background, AlertMarksFeed.none());
+    }
+
+    /** @param alertMarks the open alerts' marks, read at every refresh (must not block) */
+    public DashboardViewModel(SeriesStore series, Optional<RollupStore> rollups, Clock clock, Executor background,
+                              Supplier<AlertMarks> alertMarks) {
         this.series = series;
         this.rollups = rollups;
         this.clock = clock;
         this.background = background;
+        this.alertMarks = alertMarks;
+        for (DashboardTile t : DashboardTile.values()) {
+            marks.put(t, new ReadOnlyObjectWrapper<>(AlertMark.NONE));
+        }
+    }
+
+    /** The worst open alert of the rules watching {@code tile}'s metric. */
+    ReadOnlyObjectProperty<AlertMark> markProperty(DashboardTile tile) {
+        return marks.get(tile).getReadOnlyProperty();
+    }
+
+    /** Open alerts by severity, acknowledged and silenced ones apart, for the alert strip. */
+    public ReadOnlyObjectProperty<AlertMarks.Counts> alertCountsProperty() {
+        return alertCounts.getReadOnlyProperty();
+    }
+
+    private void refreshMarks() {
+        AlertMarks m = alertMarks.get();
+        if (m == markedFrom) {
+            return; // nothing changed since the last frame
+        }
+        markedFrom = m;
+        for (DashboardTile t : DashboardTile.values()) {
+            AlertMark mark = m.forMetric(t.metric, t.labels);
+            if (!mark.equals(marks.get(t).get())) {
+                marks.get(t).set(mark);
+            }
+        }
+        if (!m.counts().equals(alertCounts.get())) {
+            alertCounts.set(m.counts());
+        }
     }
 
     public void refresh() {
@@ -70,6 +123,20 @@ public final class DashboardViewModel {
         spendTodayUsd.set(series.latest(MetricId.of("cost.daily.total")));
         mtdUsd.set(series.latest(MetricId.of("cost.mtd")));
         forecastEomUsd.set(series.latest(MetricId.of("cost.forecast.eom")));
+        refreshSpendNow();
+        refreshMarks();
+    }
+
+    // --- live cost: spend now ---
+    /** The live estimate of what this machine's GPUs cost now, USD per hour; NaN without a recent estimate. */
+    public DoubleProperty spendNowUsdPerHourProperty() {
+        return spendNowUsdPerHour;
+    }
+
+    private void refreshSpendNow() {
+        long now = clock.millis();
+        SeriesPoints recent = series.read(io.vigil.cost.LiveCostMetrics.LIVE_PER_HOUR_ID, now - GPU_STALE_MS, now + 1, 4);
+        spendNowUsdPerHour.set(recent.isEmpty() ? Double.NaN : recent.lastValue());
     }
 
     /** A GPU counts as busy at this utilization or above. */
@@ -95,7 +162,7 @@ public final class DashboardViewModel {
             if (util.label("node") != null) {
                 continue; // a fleet GPU (labelled by node and UUID): the dashboard is this machine's
             }
-            if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, Integer.parseInt(gpu))) == 1
+            if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, gpu)) == 1
                     || series.read(util, now - GPU_STALE_MS, now + 1, 4).isEmpty()) {
                 continue;
             }
@@ -106,7 +173,9 @@ public final class DashboardViewModel {
             double t = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.TEMPERATURE_C, "gpu", gpu));
             if (!Double.isNaN(t) && (Double.isNaN(hottest) || t > hottest)) {
                 hottest = t;
-                hottestName = "GPU " + gpu;
+                // The label is the card's UUID; the index it has now reads better.
+                double index = series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.INDEX, gpu));
+                hottestName = "GPU " + (Double.isNaN(index) ? gpu : Integer.toString((int) index));
             }
             double w = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.POWER_WATTS, "gpu", gpu));
             if (!Double.isNaN(w)) {

@@ -162,6 +162,16 @@ public final class FleetView implements View {
         n.setManaged(visible);
     }
 
+    /** Esc wherever the focus is (the shell's shortcut): back from a node's detail to the grid. */
+    @Override
+    public boolean closePane() {
+        if (model.selectedNodeProperty().get() == null) {
+            return false;
+        }
+        model.closeNode();
+        return true;
+    }
+
     @Override
     public Node node() {
         page();
@@ -171,7 +181,14 @@ public final class FleetView implements View {
     @Override
     public void refresh() {
         model.refresh();
+        grid.refreshMarks(); // ui-severity: alert outlines on the heat grid
         page();
+    }
+
+    /** Outlines heat-grid cells by the open alerts about their GPUs (ui-severity). */
+    public FleetView alertMarks(Supplier<io.vigil.alerts.AlertMarks> marks) {
+        grid.setAlertMarks(marks);
+        return this;
     }
 
     private void page() {

@@ -1,9 +1,13 @@
 package io.vigil.ui.fleet;
 
+import io.vigil.alerts.AlertMark;
+import io.vigil.alerts.AlertMarks;
+import io.vigil.alerts.AlertTone;
 import io.vigil.fleet.FleetGpu;
 import io.vigil.fleet.FleetNode;
 import io.vigil.fleet.NodeHealth;
 import io.vigil.text.SafeText;
+import io.vigil.ui.SeverityStyles;
 import io.vigil.ui.Units;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -39,6 +43,11 @@ import javafx.util.Duration;
  * metric, a legend with the scale and its unit. Only the rows in view are painted (a vertical
  * scroll bar moves through the rest), so 1,000 nodes cost what 30 do; no node per cell exists in the
  * scene graph. A DOWN node's row is hatched and says why, never showing its stale numbers.
+ *
+ * <p>A cell's fill is the metric's heat scale; its outline is the worst open alert about that GPU
+ * (amber: pending or warning, red: firing critical, dashed grey: acknowledged or silenced) and a
+ * node's name takes the colour of the worst alert about the node, both from the rules' alerts
+ * ({@link #setAlertMarks}), never from thresholds of its own.
  *
  * <p>Colours are CSS properties ({@code -vigil-heat-0…3}, {@code -vigil-heat-down}, …), set in
  * {@code vigil.css} from the theme's looked-up severity colours; the grid repaints when they change.
@@ -86,6 +95,9 @@ final class HeatGrid extends Region {
     private int rowsPainted;
     private int cellsPainted;
     private int cellsColoured;
+    private int cellsMarked;
+    private java.util.function.Supplier<AlertMarks> alertMarks = () -> AlertMarks.NONE;
+    private AlertMarks marks = AlertMarks.NONE;
     private final Map<String, String> statusTexts = new HashMap<>();
 
     HeatGrid() {
@@ -171,6 +183,25 @@ final class HeatGrid extends Region {
         this.metric = metric;
         lut = null;
         paint();
+    }
+
+    /** Where the open alerts' marks come from; read at {@link #refreshMarks()}. */
+    void setAlertMarks(java.util.function.Supplier<AlertMarks> alertMarks) {
+        this.alertMarks = alertMarks;
+        refreshMarks();
+    }
+
+    /** Repaints when the alerts changed since the last paint (called at the UI cadence). */
+    void refreshMarks() {
+        AlertMarks m = alertMarks.get();
+        if (m != marks) {
+            marks = m;
+            paint();
+        }
+    }
+
+    private AlertMark cellMark(FleetNode n, FleetGpu g) {
+        return marks.forLabels(Map.of("node", n.name(), "gpu", g.uuid()));
     }
 
     void setZone(ZoneId zone) {
@@ -279,7 +310,9 @@ final class HeatGrid extends Region {
         }
         FleetGpu g = column >= 0 && column < n.gpus().size() ? n.gpus().get(column) : null;
         if (g == null) {
-            return sb.append("\n").append(n.gpus().size()).append(" GPUs · click for details").toString();
+            String alert = marks.forLabels(Map.of("node", n.name())).describe();
+            return sb.append("\n").append(n.gpus().size()).append(" GPUs · click for details")
+                    .append(alert.isEmpty() ? "" : "\nAlert: " + alert).toString();
         }
         sb.append(" · GPU ").append(g.index());
         sb.append('\n').append(SafeText.of(g.uuid()));
@@ -311,6 +344,10 @@ final class HeatGrid extends Region {
             if (g.processes().size() > 1) {
                 sb.append(" and ").append(g.processes().size() - 1).append(" more");
             }
+        }
+        String alert = cellMark(n, g).describe();
+        if (!alert.isEmpty()) {
+            sb.append("\nAlert: ").append(alert);
         }
         return sb.toString();
     }
@@ -358,6 +395,7 @@ final class HeatGrid extends Region {
         rowsPainted = 0;
         cellsPainted = 0;
         cellsColoured = 0;
+        cellsMarked = 0;
         statusTexts.clear();
         if (w < 50 || h < HEADER_HEIGHT) {
             return;
@@ -392,7 +430,9 @@ final class HeatGrid extends Region {
                 g.fillRect(0, y, w, ROW_HEIGHT);
             }
             g.setFont(name);
-            g.setFill(n.health() == NodeHealth.DOWN ? downText.get() : text.get());
+            AlertTone nodeTone = marks.forLabels(Map.of("node", n.name())).tone();
+            g.setFill(n.health() == NodeHealth.DOWN ? downText.get()
+                    : nodeTone.open() ? SeverityStyles.color(nodeTone, Color.WHITE) : text.get());
             g.setTextAlign(TextAlignment.LEFT);
             String label = SafeText.of(n.name());
             g.fillText(fit(label, 17), 6, y + ROW_HEIGHT / 2);
@@ -423,6 +463,15 @@ final class HeatGrid extends Region {
                     g.setFill(muted.get());
                     g.setTextAlign(TextAlignment.CENTER);
                     g.fillText("–", x + cw / 2, y + ROW_HEIGHT / 2);
+                }
+                AlertTone tone = cellMark(n, gpu).tone();
+                if (tone != AlertTone.NONE) {
+                    cellsMarked++;
+                    g.setStroke(SeverityStyles.color(tone, Color.WHITE));
+                    g.setLineWidth(tone == AlertTone.MUTED ? 1 : 2.5);
+                    g.setLineDashes(tone == AlertTone.MUTED ? new double[] {3, 2} : null);
+                    g.strokeRect(x + GAP / 2 + 1.25, y + GAP / 2 + 1.25, cw - GAP - 2.5, ROW_HEIGHT - GAP - 2.5);
+                    g.setLineDashes(null);
                 }
             }
         }
@@ -551,6 +600,11 @@ final class HeatGrid extends Region {
 
     HeatMetric metric() {
         return metric;
+    }
+
+    /** Cells the last paint outlined for an alert. */
+    int cellsMarked() {
+        return cellsMarked;
     }
 
     /** The colour a cell of this value gets now (tests check the CSS colours arrive). */

@@ -84,7 +84,8 @@ final class NodeDetailPane extends VBox {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(12, backButton, title, badge, spacer,
                 WindowSelector.of("fleet-window-", model.windowProperty(),
-                        List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY, TimeWindow.SEVEN_DAYS)));
+                        List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY, TimeWindow.SEVEN_DAYS),
+                        utilization, memory, temperature, power));
         head.setAlignment(Pos.CENTER_LEFT);
         labels.setId("fleet-node-labels");
         labels.getStyleClass().add(Styles.MUTED);
@@ -102,10 +103,13 @@ final class NodeDetailPane extends VBox {
 
         utilization.setId("fleet-chart-utilization");
         utilization.setFixedMax(100);
+        utilization.setUnit(io.vigil.text.Unit.PERCENT);
         memory.setId("fleet-chart-memory");
-        memory.setValueFormat(Units::bytes);
+        memory.setUnit(io.vigil.text.Unit.BYTES);
         temperature.setId("fleet-chart-temperature");
+        temperature.setUnit(io.vigil.text.Unit.CELSIUS);
         power.setId("fleet-chart-power");
+        power.setUnit(io.vigil.text.Unit.WATTS);
         for (TimeSeriesChart c : List.of(utilization, memory, temperature, power)) {
             c.setZone(zone);
         }

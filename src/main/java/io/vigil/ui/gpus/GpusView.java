@@ -1,11 +1,15 @@
 package io.vigil.ui.gpus;
 
+import io.vigil.alerts.AlertMark;
+import io.vigil.alerts.AlertTone;
 import io.vigil.gpu.GpuMetrics;
 import io.vigil.gpu.GpuProcessRow;
 import io.vigil.gpu.GpuReading;
 import io.vigil.gpu.GpuSnapshot;
 import io.vigil.telemetry.MetricId;
 import io.vigil.text.SafeText;
+import io.vigil.text.Unit;
+import io.vigil.ui.SeverityStyles;
 import io.vigil.ui.Styles;
 import io.vigil.ui.Units;
 import io.vigil.ui.View;
@@ -24,8 +28,12 @@ import javafx.scene.Node;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.ColumnConstraints;
@@ -40,8 +48,12 @@ import javafx.scene.layout.VBox;
  * The GPUs view: a card per GPU, charts of utilization, memory, temperature and power per GPU over
  * the selected window, and the processes on the GPUs joined with the host process list. A row's
  * context menu hands {@code suspend}, {@code kill} or {@code triage} with the row's context
- * ({@code pid}, {@code gpu}, {@code name}) to the injected action callback. Without a driver the
- * view shows the GPU source's DOWN reason instead.
+ * ({@code pid}, {@code gpu}, {@code name}) to the injected action callback. Cards, their bars and the
+ * table's rows take amber or red from the open alerts of the rules on them; a process an alert names
+ * (a miner, unexplained load) is flagged on its GPU's card and marked in the table, and the card's
+ * flag selects it there. The selected process's detail (full command line, user, parents,
+ * connections, open files) shows under the table. Without a driver the view says "No NVIDIA GPU
+ * found" with the GPU source's reason instead.
  */
 public final class GpusView implements View {
 
@@ -59,6 +71,14 @@ public final class GpusView implements View {
     private final TimeSeriesChart temperatureChart = new TimeSeriesChart("Temperature °C");
     private final TimeSeriesChart powerChart = new TimeSeriesChart("Power W");
     private final TableView<GpuProcessRow> table = new TableView<>();
+    private final VBox detailPane = new VBox(6);
+    private final Label detailTitle = new Label();
+    private final TextArea detailCommand = new TextArea();
+    private final Label detailParents = new Label();
+    private final Label detailConnections = new Label();
+    private final Label detailFiles = new Label();
+    private ScrollPane scroll;
+    private GpusViewModel.ProcessDetail detailShown;
     private String cardKey = "";
     private long lastChartDraw;
 
@@ -73,7 +93,8 @@ public final class GpusView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("gpus-window-", model.windowProperty()));
+        HBox head = new HBox(12, title, spacer, io.vigil.ui.chart.WindowSelector.of("gpus-window-", model.windowProperty(),
+                utilizationChart, memoryChart, temperatureChart, powerChart));
         head.setAlignment(Pos.CENTER_LEFT);
 
         unavailable.setId("gpus-unavailable");
@@ -86,10 +107,13 @@ public final class GpusView implements View {
         content.setId("gpus-content");
         utilizationChart.setId("chart-gpu-utilization");
         utilizationChart.setFixedMax(100);
+        utilizationChart.setUnit(io.vigil.text.Unit.PERCENT);
         memoryChart.setId("chart-gpu-memory");
-        memoryChart.setValueFormat(Units::bytes);
+        memoryChart.setUnit(io.vigil.text.Unit.BYTES);
         temperatureChart.setId("chart-gpu-temperature");
+        temperatureChart.setUnit(io.vigil.text.Unit.CELSIUS);
         powerChart.setId("chart-gpu-power");
+        powerChart.setUnit(io.vigil.text.Unit.WATTS);
         GridPane charts = new GridPane();
         charts.setHgap(12);
         charts.setVgap(12);
@@ -104,9 +128,91 @@ public final class GpusView implements View {
         Label procTitle = new Label("Processes on the GPUs");
         procTitle.getStyleClass().add("section-title");
         buildTable();
-        content.getChildren().addAll(cards, charts, procTitle, table);
+        buildDetailPane();
+        content.getChildren().addAll(cards, charts, procTitle, table, detailPane);
         root.getChildren().addAll(head, unavailable, content);
         model.windowProperty().addListener((obs, o, n) -> drawCharts());
+        // Row colours come from the alerts: restyle the rows when the alerts change.
+        model.marksProperty().addListener((obs, o, n) -> table.refresh());
+        table.getSelectionModel().selectedItemProperty().addListener((obs, o, n) -> showDetail());
+    }
+
+    private void buildDetailPane() {
+        detailPane.setId("gpu-process-detail");
+        detailPane.getStyleClass().addAll(Styles.CARD, "process-detail");
+        detailTitle.setId("gpu-process-detail-title");
+        detailTitle.getStyleClass().add("section-title");
+        detailCommand.setId("gpu-process-detail-command");
+        detailCommand.setEditable(false);
+        detailCommand.setWrapText(true);
+        detailCommand.setPrefRowCount(3);
+        detailCommand.getStyleClass().add("code");
+        detailParents.setId("gpu-process-detail-parents");
+        detailConnections.setId("gpu-process-detail-connections");
+        detailFiles.setId("gpu-process-detail-files");
+        for (Label l : List.of(detailParents, detailConnections, detailFiles)) {
+            l.setWrapText(true);
+        }
+        detailPane.getChildren().addAll(detailTitle, caption("Command line"), detailCommand,
+                caption("Parent processes"), detailParents, caption("Connections"), detailConnections,
+                caption("Open files"), detailFiles);
+        show(detailPane, false);
+    }
+
+    private static Label caption(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add(Styles.MUTED);
+        return l;
+    }
+
+    /** The selected process's detail; refreshed each frame, touched only when it changed. */
+    private void showDetail() {
+        GpuProcessRow r = table.getSelectionModel().getSelectedItem();
+        show(detailPane, r != null);
+        if (r == null) {
+            detailShown = null;
+            return;
+        }
+        GpusViewModel.ProcessDetail d = model.detail(r);
+        if (d.equals(detailShown)) {
+            return;
+        }
+        detailShown = d;
+        detailTitle.setText("pid " + d.pid() + " · " + (d.name().isEmpty() ? "?" : d.name())
+                + (d.user().isEmpty() ? "" : " · user " + d.user()));
+        detailCommand.setText(d.commandLine().isEmpty() ? "(not in the host process list)" : d.commandLine());
+        detailParents.setText(d.parents().isEmpty() ? "none known" : String.join("  ←  ", d.parents()));
+        detailConnections.setText(d.connections().isEmpty() ? "none" : String.join("\n", d.connections()));
+        detailFiles.setText(d.openFiles().isEmpty() ? "none" : String.join("\n", d.openFiles()));
+    }
+
+    /** Selects {@code row}'s process in the table and scrolls the table into view (a card's flag). */
+    void selectProcess(GpuProcessRow row) {
+        GpuProcessRow match = table.getItems().stream()
+                .filter(r -> r.pid() == row.pid() && r.gpuIndex() == row.gpuIndex()).findFirst().orElse(null);
+        if (match == null) {
+            return;
+        }
+        table.getSelectionModel().select(match);
+        table.scrollTo(match);
+        table.requestFocus();
+        revealTable();
+        // The detail pane that the selection opened changes the content's height: again after layout.
+        javafx.application.Platform.runLater(this::revealTable);
+    }
+
+    /** Scrolls the view so the process table's title is at the top (the detail pane below it). */
+    private void revealTable() {
+        if (scroll == null) {
+            return;
+        }
+        scroll.applyCss();
+        scroll.layout();
+        double y = root.sceneToLocal(table.localToScene(0, 0)).getY();
+        double room = root.getHeight() - scroll.getViewportBounds().getHeight();
+        if (room > 0) {
+            scroll.setVvalue(Math.max(0, Math.min(1, (y - 40) / room)));
+        }
     }
 
     private void buildTable() {
@@ -114,13 +220,17 @@ public final class GpusView implements View {
         table.setPlaceholder(new Label("No process is using a GPU."));
         table.setPrefHeight(220);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<GpuProcessRow, String> flagColumn = column("", 30, r -> model.processMark(r).tone().open() ? "⚑" : "");
+        flagColumn.setId("gpu-process-flag");
+        flagColumn.setSortable(false);
+        table.getColumns().add(flagColumn);
         table.getColumns().add(column("GPU", 50, r -> Integer.toString(r.gpuIndex())));
         table.getColumns().add(column("PID", 70, r -> Integer.toString(r.pid())));
         // Names, users and command lines are what the process chose: shown redacted and escaped.
         table.getColumns().add(column("Process", 130, r -> r.name().isEmpty() ? "?" : SafeText.of(r.name())));
         table.getColumns().add(column("User", 90, r -> SafeText.of(r.user())));
         table.getColumns().add(column("GPU memory", 100,
-                r -> r.gpuMemoryBytes().isPresent() ? Units.bytes(r.gpuMemoryBytes().getAsLong()) : GpuCard.NA));
+                r -> r.gpuMemoryBytes().isPresent() ? Unit.bytes(r.gpuMemoryBytes().getAsLong()) : GpuCard.NA));
         table.getColumns().add(column("SM %", 60, r -> r.smUtilPercent().isPresent()
                 ? String.format(Locale.ROOT, "%.0f", r.smUtilPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("Mem %", 60, r -> r.memUtilPercent().isPresent()
@@ -128,10 +238,47 @@ public final class GpusView implements View {
         table.getColumns().add(column("CPU %", 70, r -> r.cpuPercent().isPresent()
                 ? String.format(Locale.ROOT, "%.1f", r.cpuPercent().getAsDouble()) : GpuCard.NA));
         table.getColumns().add(column("RSS", 90,
-                r -> r.rssBytes().isPresent() ? Units.bytes(r.rssBytes().getAsLong()) : GpuCard.NA));
-        table.getColumns().add(column("Command line", 300, r -> SafeText.of(r.commandLine())));
+                r -> r.rssBytes().isPresent() ? Unit.bytes(r.rssBytes().getAsLong()) : GpuCard.NA));
+        TableColumn<GpuProcessRow, String> command = column("Command line", 300, r -> SafeText.of(r.commandLine()));
+        command.setId("gpu-process-command");
+        // The command line is often longer than its column: the full (escaped, redacted) text in a tooltip.
+        command.setCellFactory(c -> new TableCell<>() {
+            private final Tooltip tip = new Tooltip();
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item);
+                if (empty || item == null || item.isEmpty()) {
+                    setTooltip(null);
+                } else {
+                    tip.setText(item);
+                    tip.setWrapText(true);
+                    tip.setMaxWidth(720);
+                    setTooltip(tip);
+                }
+            }
+        });
+        table.getColumns().add(command);
         table.setRowFactory(tv -> {
-            TableRow<GpuProcessRow> row = new TableRow<>();
+            TableRow<GpuProcessRow> row = new TableRow<>() {
+                @Override
+                protected void updateItem(GpuProcessRow item, boolean empty) {
+                    super.updateItem(item, empty);
+                    AlertMark mark = empty || item == null ? AlertMark.NONE : model.processMark(item);
+                    boolean flagged = mark.tone() == AlertTone.CRITICAL;
+                    if (flagged != getStyleClass().contains("flagged-process")) {
+                        if (flagged) {
+                            getStyleClass().add("flagged-process");
+                        } else {
+                            getStyleClass().remove("flagged-process");
+                        }
+                    }
+                    SeverityStyles.apply(this, flagged ? AlertTone.NONE : mark.tone());
+                    String tip = mark.describe();
+                    setTooltip(tip.isEmpty() ? null : new Tooltip(tip));
+                }
+            };
             ContextMenu menu = new ContextMenu(
                     action(row, "Suspend", "suspend"),
                     action(row, "Kill", "kill"),
@@ -165,7 +312,10 @@ public final class GpusView implements View {
 
     @Override
     public Node node() {
-        return io.vigil.ui.Layouts.scrolling(root);
+        if (scroll == null) {
+            scroll = io.vigil.ui.Layouts.scrolling(root);
+        }
+        return scroll;
     }
 
     @Override
@@ -190,7 +340,12 @@ public final class GpusView implements View {
             cards.getChildren().setAll(cardList);
         }
         for (int i = 0; i < cardList.size(); i++) {
-            cardList.get(i).update(s.gpus().get(i), s.driverVersion());
+            GpuCard card = cardList.get(i);
+            GpuReading g = s.gpus().get(i);
+            card.update(g, s.driverVersion());
+            card.showMarks(model.gpuMark(g.index()), metric -> model.metricMark(metric, g.index()));
+            card.showEvents(s.events(), java.time.ZoneId.systemDefault());
+            card.showFlags(model.flagged(g.index()), this::selectProcess);
         }
         List<GpuProcessRow> rows = model.processes();
         if (!rows.equals(table.getItems())) {
@@ -202,6 +357,7 @@ public final class GpusView implements View {
                         .findFirst().ifPresent(r -> table.getSelectionModel().select(r));
             }
         }
+        showDetail();
         if (model.now() - lastChartDraw >= CHART_REDRAW_MS) {
             drawCharts();
         }
@@ -221,15 +377,23 @@ public final class GpusView implements View {
         memoryChart.setData(from, to, perGpu(GpuMetrics.MEMORY_USED_BYTES, gpus, memoryChart.pointBudget()));
         temperatureChart.setData(from, to, perGpu(GpuMetrics.TEMPERATURE_C, gpus, temperatureChart.pointBudget()));
         powerChart.setData(from, to, perGpu(GpuMetrics.POWER_WATTS, gpus, powerChart.pointBudget()));
+        for (GpuCard card : cardList) {
+            card.showSparks(metric -> model.sparkline(GpuMetrics.of(metric, card.seriesKey())));
+        }
     }
 
     private List<ChartSeries> perGpu(String metric, List<GpuReading> gpus, int budget) {
         List<ChartSeries> out = new ArrayList<>();
         for (GpuReading g : gpus) {
-            MetricId id = GpuMetrics.of(metric, g.index());
+            MetricId id = GpuMetrics.of(metric, g);
             out.add(new ChartSeries("GPU " + g.index(), g.index() % 8 + 1, model.chart(id, budget)));
         }
         return out;
+    }
+
+    /** For tests: the card of GPU {@code index}. */
+    GpuCard card(int index) {
+        return cardList.stream().filter(c -> c.index() == index).findFirst().orElseThrow();
     }
 
     /** For tests: the utilization chart. */

@@ -1,6 +1,7 @@
 package io.vigil.ui.playbooks;
 
 import io.vigil.playbook.AuditEntry;
+import io.vigil.playbook.CaptureEvidenceAction;
 import io.vigil.playbook.Durations;
 import io.vigil.playbook.Parameter;
 import io.vigil.playbook.ParameterBinder;
@@ -8,6 +9,7 @@ import io.vigil.playbook.Playbook;
 import io.vigil.playbook.PlaybookCatalog;
 import io.vigil.playbook.PlaybookService;
 import io.vigil.playbook.RunPlan;
+import io.vigil.playbook.Runner;
 import io.vigil.playbook.RunResult;
 import io.vigil.playbook.RunStatus;
 import io.vigil.playbook.RunSummary;
@@ -82,6 +84,28 @@ public final class PlaybooksView implements View {
     private final ListView<RunSummary> history = new ListView<>();
     private final Label auditStatus = new Label();
 
+    // --- a scenario replay simulates runs (ADR 0851) ---
+    private final Label simulatedNote = new Label();
+
+    // --- evidence-first override (ADR 0440): offered when a destructive run's capture failed ---
+    private final Label overrideText = new Label();
+    private final Button overrideButton = new Button("Kill anyway…");
+    private final TextField overrideReason = new TextField();
+    private final Button overrideRun = new Button("Run with the override");
+    private final HBox overrideReasonRow = new HBox(8);
+    private final VBox overrideBox = new VBox(6);
+
+    // --- history freshness: runs started elsewhere (Alerts view, suggested dry runs, the CLI) ---
+    /** How often the view asks the database whether another process wrote a run (while shown). */
+    static final long HEAD_CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private final java.util.concurrent.atomic.AtomicBoolean historyDirty = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.function.LongSupplier nanoTime;
+    private boolean historyLoading;
+    private boolean headChecking;
+    private long shownHead = -1;
+    private long nextHeadCheck;
+    private boolean restoringHistorySelection;
+
     private Map<String, String> context = Map.of();
     private Playbook selected;
     private RunPlan plan;
@@ -89,7 +113,16 @@ public final class PlaybooksView implements View {
     private int shownFinished;
 
     public PlaybooksView(PlaybookService service, Executor background, Path exportDir, Clock clock) {
+        this(service, background, exportDir, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the real-time ticker of the history's periodic check (tests may drive it) */
+    PlaybooksView(PlaybookService service, Executor background, Path exportDir, Clock clock,
+                  java.util.function.LongSupplier nanoTime) {
         this.model = new PlaybooksViewModel(service, background, exportDir, clock);
+        this.nanoTime = nanoTime;
+        // Runs committed in this process (the Alerts view's, the suggested dry runs) mark the history stale.
+        model.onAuditChange(() -> historyDirty.set(true));
         root.setId("playbooks-view");
         root.getStyleClass().add(Styles.VIEW);
         root.setPadding(new Insets(14, 18, 14, 18));
@@ -127,7 +160,11 @@ public final class PlaybooksView implements View {
         history.setId("run-history");
         history.getStyleClass().add("playbook-list");
         history.setCellFactory(v -> new HistoryCell());
-        history.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> showHistoryRun(b));
+        history.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (!restoringHistorySelection) {
+                showHistoryRun(b);
+            }
+        });
         Label historyTitle = new Label("Run history");
         historyTitle.getStyleClass().add("section-title");
         VBox left = new VBox(8, list, historyTitle, history);
@@ -205,6 +242,44 @@ public final class PlaybooksView implements View {
         output.setPrefRowCount(14);
         VBox.setVgrow(output, Priority.ALWAYS);
 
+        simulatedNote.setId("simulated-note");
+        simulatedNote.setWrapText(true);
+        simulatedNote.setMinHeight(Region.USE_PREF_SIZE);
+        simulatedNote.getStyleClass().add(Styles.BANNER_WARNING);
+        simulatedNote.setText(Runner.SIMULATED + ": this console replays a scenario. Run shows what each step would "
+                + "do on the scenario's host, with a plausible result; nothing runs on this machine. Simulated runs "
+                + "are recorded in the demo's own audit log as SIMULATED.");
+        boolean simulated = model.simulates();
+        simulatedNote.setVisible(simulated);
+        simulatedNote.setManaged(simulated);
+        if (simulated) {
+            runButton.setText("Run (simulated)");
+        }
+        overrideText.setId("override-text");
+        overrideText.setWrapText(true);
+        overrideText.setMinHeight(Region.USE_PREF_SIZE);
+        overrideButton.setId("override-evidence-button");
+        overrideButton.getStyleClass().add("danger");
+        overrideButton.setOnAction(e -> {
+            overrideReasonRow.setVisible(true);
+            overrideReasonRow.setManaged(true);
+            overrideReason.requestFocus();
+        });
+        overrideReason.setId("override-reason");
+        overrideReason.setPromptText("why the kill cannot wait for evidence (audited)");
+        HBox.setHgrow(overrideReason, Priority.ALWAYS);
+        overrideRun.setId("override-run-button");
+        overrideRun.getStyleClass().add("danger");
+        overrideRun.setMinWidth(Region.USE_PREF_SIZE);
+        overrideRun.disableProperty().bind(overrideReason.textProperty().map(String::isBlank));
+        overrideRun.setOnAction(e -> startOverride(overrideReason.getText().strip()));
+        overrideReasonRow.getChildren().addAll(overrideReason, overrideRun);
+        overrideReasonRow.setAlignment(Pos.CENTER_LEFT);
+        overrideBox.setId("override-box");
+        overrideBox.getStyleClass().add(Styles.BANNER_WARNING);
+        overrideBox.getChildren().addAll(overrideText, overrideButton, overrideReasonRow);
+        hideOverride();
+
         Label paramsTitle = new Label("Parameters");
         paramsTitle.getStyleClass().add("section-title");
         Label stepsTitle = new Label("Steps");
@@ -213,8 +288,8 @@ public final class PlaybooksView implements View {
         dryTitle.getStyleClass().add("section-title");
         Label outTitle = new Label("Output");
         outTitle.getStyleClass().add("section-title");
-        VBox pane = new VBox(8, title, description, source, contextHint, paramsTitle, paramGrid, stepsTitle, stepsBox,
-                dryTitle, dryRun, confirm, buttons, runStatus, stepStatus, outTitle, output);
+        VBox pane = new VBox(8, title, description, source, contextHint, simulatedNote, paramsTitle, paramGrid, stepsTitle,
+                stepsBox, dryTitle, dryRun, confirm, buttons, runStatus, overrideBox, stepStatus, outTitle, output);
         pane.setPadding(new Insets(4, 4, 4, 12));
         ScrollPane scroll = new ScrollPane(pane);
         scroll.setFitToWidth(true);
@@ -272,6 +347,7 @@ public final class PlaybooksView implements View {
         }
         selected = p;
         plan = null;
+        clearRunResult();
         fields.clear();
         paramGrid.getChildren().clear();
         stepsBox.getChildren().clear();
@@ -324,6 +400,25 @@ public final class PlaybooksView implements View {
             stepsBox.getChildren().add(l);
         }
         computePlan();
+    }
+
+    /** A fresh run pane: no earlier run's output, status, step results or override offer. */
+    private void clearRunResult() {
+        output.clear();
+        stepStatus.getChildren().clear();
+        shownFinished = 0;
+        progress.setProgress(0);
+        runStatus.setText("Not started");
+        runStatus.getStyleClass().removeAll("step-ok", "step-failed");
+        hideOverride();
+    }
+
+    private void hideOverride() {
+        overrideBox.setVisible(false);
+        overrideBox.setManaged(false);
+        overrideReasonRow.setVisible(false);
+        overrideReasonRow.setManaged(false);
+        overrideReason.clear();
     }
 
     private static Label mutedLabel(String text) {
@@ -387,7 +482,9 @@ public final class PlaybooksView implements View {
     private void updateButtons() {
         boolean busy = running();
         dryRunButton.setDisable(selected == null || busy);
-        runButton.setDisable(busy || plan == null || !plan.runnable() || plan.destructive() && !confirm.isSelected());
+        // A simulation runs nothing here, so a tool missing on this machine does not stop it.
+        runButton.setDisable(busy || plan == null || !plan.runnable() && !model.simulates()
+                || plan.destructive() && !confirm.isSelected());
         cancelButton.setDisable(!busy);
         list.setDisable(busy);
     }
@@ -397,13 +494,28 @@ public final class PlaybooksView implements View {
         if (pl == null) {
             return;
         }
+        begin(model.start(pl, confirm.isSelected(), java.util.Optional.empty()));
+    }
+
+    /**
+     * Runs the selected playbook again, planned afresh (a plan is one run), letting a failed evidence
+     * capture pass with the analyst's reason, which the runner audits (ADR 0440). The destructive
+     * steps were confirmed for the run whose capture failed; "Kill anyway" confirms them again.
+     */
+    private void startOverride(String reason) {
+        Playbook p = selected;
+        if (p == null || reason.isBlank() || running()) {
+            return;
+        }
+        begin(model.plan(p, values(), Map.of()).thenCompose(pl -> model.start(pl, true, java.util.Optional.of(reason))));
+    }
+
+    private void begin(java.util.concurrent.CompletableFuture<RunSession> starting) {
         runButton.setDisable(true);
-        output.clear();
-        stepStatus.getChildren().clear();
-        shownFinished = 0;
+        clearRunResult();
         progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         runStatus.setText("Starting…");
-        model.start(pl, confirm.isSelected()).whenComplete((s, err) -> Platform.runLater(() -> {
+        starting.whenComplete((s, err) -> Platform.runLater(() -> {
             if (err != null) {
                 progress.setProgress(0);
                 runStatus.setText("Not run: " + cause(err));
@@ -418,6 +530,7 @@ public final class PlaybooksView implements View {
     /** Copies the run's buffered output and progress into the controls (FX thread, UI cadence). */
     @Override
     public void refresh() {
+        refreshHistoryIfStale();
         RunSession s = session;
         if (s == null) {
             return;
@@ -448,7 +561,9 @@ public final class PlaybooksView implements View {
             progress.setProgress(result.status() == RunStatus.SUCCEEDED ? 1 : (double) done.size() / total);
             runStatus.setText(result.status() + " in " + Durations.human(result.duration()) + ": " + result.message());
             runStatus.getStyleClass().removeAll("step-ok", "step-failed");
-            runStatus.getStyleClass().add(result.status() == RunStatus.SUCCEEDED ? "step-ok" : "step-failed");
+            runStatus.getStyleClass().add(result.status() == RunStatus.SUCCEEDED
+                    || result.status() == RunStatus.SIMULATED ? "step-ok" : "step-failed");
+            offerOverrideIfEvidenceFailed(s, result);
             session = null;
             lastFinished = result;
             // A plan is one run (its id names the evidence folder and the audit entries): plan afresh.
@@ -465,10 +580,76 @@ public final class PlaybooksView implements View {
         return lastFinished;
     }
 
+    /**
+     * When a destructive run stopped because its evidence capture failed (nothing destructive ran),
+     * says so and offers the audited override; not after a run that already overrode it.
+     */
+    private void offerOverrideIfEvidenceFailed(RunSession s, RunResult result) {
+        if (s.evidenceOverridden || result.status() != RunStatus.FAILED || !s.plan.destructive()) {
+            return;
+        }
+        result.steps().stream()
+                .filter(r -> r.status() == StepStatus.FAILED || r.status() == StepStatus.TIMED_OUT)
+                .filter(r -> r.index() < s.plan.steps().size() && s.plan.steps().get(r.index()).step()
+                        instanceof io.vigil.playbook.BuiltInStep b && b.action().equals(CaptureEvidenceAction.NAME))
+                .findFirst().ifPresent(r -> {
+                    boolean kills = s.plan.steps().stream().anyMatch(ps -> ps.step().destructive()
+                            && "KILL".equalsIgnoreCase(ps.args().getOrDefault("signal", "")));
+                    overrideButton.setText(kills ? "Kill anyway…" : "Run anyway…");
+                    overrideText.setText("The evidence capture (step " + (r.index() + 1) + ") failed: "
+                            + SafeText.of(r.message()) + ". Nothing destructive was run. You may override "
+                            + "evidence-first with a reason; the reason is written to the audit log.");
+                    overrideBox.setVisible(true);
+                    overrideBox.setManaged(true);
+                });
+    }
+
+    /**
+     * Reloads the history when this process committed an audit entry since the last load (the
+     * Alerts view's runs, suggested dry runs), and every {@link #HEAD_CHECK_NANOS} asks the database
+     * for its newest entry, which catches runs another process wrote (the command line). Both reads
+     * run off the FX thread; at most one of each is in flight.
+     */
+    private void refreshHistoryIfStale() {
+        if (historyDirty.getAndSet(false)) {
+            loadHistory();
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        if (headChecking || historyLoading || now - nextHeadCheck < 0) {
+            return;
+        }
+        nextHeadCheck = now + HEAD_CHECK_NANOS;
+        headChecking = true;
+        model.auditHead().whenComplete((head, err) -> Platform.runLater(() -> {
+            headChecking = false;
+            if (err == null && head != shownHead) {
+                loadHistory();
+            }
+        }));
+    }
+
     private void loadHistory() {
-        model.history().whenComplete((runs, err) -> Platform.runLater(() -> {
+        if (historyLoading) {
+            historyDirty.set(true); // load again once this one is shown
+            return;
+        }
+        historyLoading = true;
+        model.history().whenComplete((h, err) -> Platform.runLater(() -> {
+            historyLoading = false;
             if (err == null) {
-                history.getItems().setAll(runs);
+                shownHead = h.head();
+                RunSummary was = history.getSelectionModel().getSelectedItem();
+                restoringHistorySelection = true;
+                try {
+                    history.getItems().setAll(h.runs());
+                    if (was != null) {
+                        h.runs().stream().filter(r -> r.runId().equals(was.runId())).findFirst()
+                                .ifPresent(r -> history.getSelectionModel().select(r));
+                    }
+                } finally {
+                    restoringHistorySelection = false;
+                }
             } else {
                 auditStatus.setText("History unavailable: " + cause(err));
             }

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -60,12 +61,22 @@ final class PlaybooksViewModel {
         }, background);
     }
 
-    /** Starts the run (the first audit entry is committed before this completes). */
-    CompletableFuture<RunSession> start(RunPlan plan, boolean destructiveConfirmed) {
+    /** Whether Run simulates (a scenario replay: nothing runs on this machine; ADR 0851). */
+    boolean simulates() {
+        return service.runner().simulates();
+    }
+
+    /**
+     * Starts the run, or its simulation in a scenario replay (the first audit entry is committed
+     * before this completes); {@code evidenceOverride} is the analyst's reason to let a failed
+     * evidence capture pass (ADR 0440), empty otherwise.
+     */
+    CompletableFuture<RunSession> start(RunPlan plan, boolean destructiveConfirmed, Optional<String> evidenceOverride) {
         return CompletableFuture.supplyAsync(() -> {
-            RunSession session = new RunSession(plan);
+            RunSession session = new RunSession(plan, evidenceOverride.isPresent());
             try {
-                session.attach(service.runner().start(plan, session, destructiveConfirmed));
+                session.attach(simulates() ? service.runner().simulate(plan, session, destructiveConfirmed)
+                        : service.runner().start(plan, session, destructiveConfirmed, evidenceOverride));
             } catch (PlaybookException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -73,10 +84,32 @@ final class PlaybooksViewModel {
         }, background);
     }
 
-    CompletableFuture<List<RunSummary>> history() {
+    /** Tells {@code changed} after each audit entry this process commits (on the writer's thread). */
+    void onAuditChange(Runnable changed) {
+        service.audit().addChangeListener(changed);
+    }
+
+    /** The newest audit entry's number, to notice runs another process wrote. */
+    CompletableFuture<Long> auditHead() {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return service.audit().recentRuns(200);
+                return service.audit().headSeq();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, background);
+    }
+
+    /** The recent runs and the audit head they were read at. */
+    record History(List<RunSummary> runs, long head) {
+    }
+
+    CompletableFuture<History> history() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                // The head first: a run committed in between makes the next check reload again, never miss it.
+                long head = service.audit().headSeq();
+                return new History(service.audit().recentRuns(200), head);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }

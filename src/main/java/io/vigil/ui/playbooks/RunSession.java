@@ -24,8 +24,16 @@ final class RunSession implements RunListener {
     private volatile RunResult result;
     private volatile RunHandle handle;
 
+    /** True when this run lets a failed evidence capture pass (the analyst's audited override). */
+    final boolean evidenceOverridden;
+
     RunSession(RunPlan plan) {
+        this(plan, false);
+    }
+
+    RunSession(RunPlan plan, boolean evidenceOverridden) {
         this.plan = plan;
+        this.evidenceOverridden = evidenceOverridden;
     }
 
     void attach(RunHandle h) {

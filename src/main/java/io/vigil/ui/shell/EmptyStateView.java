@@ -91,4 +91,28 @@ public final class EmptyStateView implements View {
     public void onHide() {
         real.onHide();
     }
+
+    // --- keyboard shortcuts: reach the wrapped view once it is the one shown ---
+
+    @Override
+    public void focusFilter() {
+        if (!showingEmptyState()) {
+            real.focusFilter();
+        }
+    }
+
+    @Override
+    public void reload() {
+        real.reload();
+    }
+
+    @Override
+    public boolean closePane() {
+        return !showingEmptyState() && real.closePane();
+    }
+
+    /** The view shown once there is something to show. */
+    public View real() {
+        return real;
+    }
 }

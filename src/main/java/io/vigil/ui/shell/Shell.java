@@ -123,4 +123,35 @@ public final class Shell extends BorderPane {
     public StatusBar statusBar() {
         return statusBar;
     }
+
+    // --- keyboard shortcuts and notification placement (ui-shell); Shortcuts holds the logic ---
+
+    private final Shortcuts shortcuts = new Shortcuts(this);
+
+    /** Ctrl+1…9, Ctrl+F, F5, Ctrl+Q, Esc, F1/? and their overlay. */
+    public Shortcuts shortcuts() {
+        return shortcuts;
+    }
+
+    /** The view shown now, or null before the first. */
+    public View currentView() {
+        return current;
+    }
+
+    /** Where views are shown: between the rail, the header (with its banners) and the status bar. */
+    StackPane contentArea() {
+        return content;
+    }
+
+    /**
+     * The content area in screen coordinates, or null while it is not on screen. Desktop
+     * notifications stay inside it: clear of the header, the demo banner and the status bar.
+     */
+    public javafx.geometry.Bounds contentScreenBounds() {
+        if (content.getScene() == null || content.getScene().getWindow() == null
+                || !content.getScene().getWindow().isShowing()) {
+            return null;
+        }
+        return content.localToScreen(content.getLayoutBounds());
+    }
 }

@@ -14,7 +14,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 
-/** The bottom bar: one chip per telemetry source with its health, and a message area on the right. */
+/**
+ * The bottom bar: one chip per telemetry source with its health (a source never found on this
+ * machine reads "not found" in grey rather than DOWN in red), and a message area on the right.
+ */
 public final class StatusBar extends HBox {
 
     private final Supplier<List<SourceStatus>> statuses;
@@ -51,7 +54,9 @@ public final class StatusBar extends HBox {
                 getChildren().add(chips.size(), l);
                 return l;
             });
-            String state = st.health().state().name();
+            // A source never read on this machine (no GPU, no AWS account) is informational, not red.
+            boolean absent = st.neverPresent();
+            String state = absent ? "not found" : st.health().state().name();
             String text = st.displayName() + " " + state;
             if (!text.equals(chip.getText())) {
                 chip.setText(text);
@@ -62,7 +67,7 @@ public final class StatusBar extends HBox {
             if (!tip.equals(chip.getTooltip().getText())) {
                 chip.getTooltip().setText(tip);
             }
-            String style = switch (st.health().state()) {
+            String style = absent ? Styles.HEALTH_UNKNOWN : switch (st.health().state()) {
                 case OK -> Styles.HEALTH_OK;
                 case DEGRADED -> Styles.HEALTH_DEGRADED;
                 case DOWN -> Styles.HEALTH_DOWN;

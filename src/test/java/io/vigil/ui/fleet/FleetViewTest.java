@@ -213,6 +213,17 @@ class FleetViewTest {
         robot.clickOn("#fleet-back");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#fleet-node-detail").tryQuery().isEmpty());
+
+        // The shell's Esc (View.closePane) closes the detail wherever the focus is, and only then.
+        robot.clickOn(onScreen(rowOf("gpu-01"), 5));
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        robot.interact(() -> closed.set(view.closePane()));
+        assertTrue(closed.get());
+        robot.interact(view::refresh);
+        assertTrue(robot.lookup("#fleet-node-detail").tryQuery().isEmpty(), "Esc closed the detail");
+        robot.interact(() -> closed.set(view.closePane()));
+        assertTrue(!closed.get(), "nothing left to close: Esc goes on to the focused control");
     }
 
     @Test

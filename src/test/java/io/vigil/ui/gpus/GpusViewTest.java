@@ -91,8 +91,8 @@ class GpusViewTest {
 
         assertEquals(3, robot.lookup(".gpu-card").queryAll().size());
         assertEquals("10 % GPU · 5 % memory", text("#gpu-0-util"));
-        assertEquals("3.0 GiB of 80.0 GiB", text("#gpu-0-memory"));
-        assertEquals("150.1 W of 700.0 W limit", text("#gpu-0-power"));
+        assertEquals("3 GiB of 80 GiB", text("#gpu-0-memory"));
+        assertEquals("150 W of 700 W limit", text("#gpu-0-power"));
         assertEquals("idle", text("#gpu-0-clock-events"));
         assertEquals("power cap", text("#gpu-1-clock-events"));
         assertEquals("GPU-5eed0002-1c2d-4e5f-8a9b-000000abc002", text("#gpu-2-uuid"));
@@ -151,7 +151,8 @@ class GpusViewTest {
         pollAndRefresh();
         Label reason = robot.lookup("#gpus-unavailable").queryAs(Label.class);
         assertTrue(reason.isVisible());
-        assertEquals("No NVIDIA driver found: /nonexistent/libnvidia-ml.so.1 could not be loaded", reason.getText());
+        assertEquals("No NVIDIA GPU found. No NVIDIA driver found: /nonexistent/libnvidia-ml.so.1 could not be loaded",
+                reason.getText());
         assertEquals(0, robot.lookup(".gpu-card").queryAll().size());
         assertFalse(robot.lookup("#gpus-content").query().isVisible());
     }

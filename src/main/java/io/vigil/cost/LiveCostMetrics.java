@@ -1,0 +1,25 @@
+package io.vigil.cost;
+
+import io.vigil.telemetry.MetricId;
+
+/** The series the live cost estimate publishes (USD per hour), for rules, tiles and {@code vigil status}. */
+public final class LiveCostMetrics {
+
+    /**
+     * One GPU's estimated cost, USD per hour: its share of the instance's on-demand price plus its power
+     * at the electricity price. Labels {@code gpu} (index) and {@code uuid}.
+     */
+    public static final String GPU_COST_PER_HOUR = "gpu.cost_per_hour";
+    /** The sum over this machine's GPUs, USD per hour. */
+    public static final String LIVE_PER_HOUR = "cost.live_per_hour";
+    public static final MetricId LIVE_PER_HOUR_ID = MetricId.of(LIVE_PER_HOUR);
+
+    private LiveCostMetrics() {
+    }
+
+    /** {@code gpu.cost_per_hour{gpu="index",uuid="…"}}; without the uuid label when the reader gave none. */
+    public static MetricId gpu(int index, String uuid) {
+        return uuid == null || uuid.isEmpty() ? MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index))
+                : MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index), "uuid", uuid);
+    }
+}
