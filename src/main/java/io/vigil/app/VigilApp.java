@@ -694,9 +694,6 @@ public final class VigilApp extends Application {
 
     @Override
     public void stop() {
-        // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
-        // already been closed") and could crash GTK while it tore its windows down.
-        closeNotifier();
         stopped = true;
         int closed = closePopups();
         if (closed > 0 && firstFrame != null) {
