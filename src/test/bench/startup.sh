@@ -7,7 +7,10 @@
 #   VIGIL_LAUNCHER=/opt/vigil/bin/Vigil src/test/bench/startup.sh   # also time an installed launcher
 #   EXTRA_JAVA_OPTS='-XX:...' src/test/bench/startup.sh              # try JVM options on both
 #   CDS=1 src/test/bench/startup.sh    # each app with its own dynamic CDS archive (made by the warm-up run)
+#   AOT=1 src/test/bench/startup.sh    # adds Vigil with a JDK 25 AOT cache (JEP 483/515) from a training run
 #
+# Besides "first frame" (the window, showing "Starting Vigil…") each Vigil run reports "console in N ms":
+# the third pulse after the console's views are attached (the dashboard, or --view), same method.
 # Each run prints "first frame in N ms", N measured inside the JVM from JVM start (RuntimeMXBean)
 # to the third pulse after stage.show() (io.vigil.ui.FirstFrameProbe). One discarded warm-up run of
 # each comes first (it unpacks native libraries and creates the database). Runs are interleaved so
@@ -41,21 +44,32 @@ vigil=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_vigil[@]}" --module-path "targ
 empty=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_empty[@]}" --module-path "target/modules:$out/empty-window" -m io.vigil.emptywindow/io.vigil.emptywindow.EmptyWindowApp)
 installed=()
 [[ -n "${VIGIL_LAUNCHER:-}" ]] && installed=("$VIGIL_LAUNCHER" --smoke-test)
+aot=()
+if [[ "${AOT:-}" == 1 ]]; then
+  rm -f "$out/vigil.aot"
+  # Training run: records the classes loaded and linked up to the smoke test's exit, then assembles the cache.
+  "${vigil[@]:0:1}" -XX:AOTCacheOutput="$out/vigil.aot" "${vigil[@]:1}" >/dev/null 2>>"$work/stderr" \
+    || { cat "$work/stderr" >&2; echo "AOT training run failed" >&2; exit 1; }
+  aot=("${vigil[0]}" -XX:AOTCache="$out/vigil.aot" "${vigil[@]:1}")
+fi
 
-one() {  # prints N of "first frame in N ms", or fails
-  local line
-  line=$("$@" 2>>"$work/stderr" | grep -E '^first frame in [0-9]+ ms$') || { cat "$work/stderr" >&2; echo "run failed: $*" >&2; exit 1; }
-  grep -oE '[0-9]+' <<<"$line"
+one() {  # prints N of "first frame in N ms" (and writes M of "console in M ms" to $work/console), or fails
+  local output
+  output=$("$@" 2>>"$work/stderr") || { cat "$work/stderr" >&2; echo "run failed: $*" >&2; exit 1; }
+  grep -oE '^console in [0-9]+ ms$' <<<"$output" | grep -oE '[0-9]+' >"$work/console" || : >"$work/console"
+  grep -E '^first frame in [0-9]+ ms$' <<<"$output" | grep -oE '[0-9]+' || { echo "$output" >&2; echo "no first frame line: $*" >&2; exit 1; }
 }
 
 one "${vigil[@]}" >/dev/null; one "${empty[@]}" >/dev/null
 (( ${#installed[@]} )) && one "${installed[@]}" >/dev/null
-: >"$work/vigil"; : >"$work/empty"; : >"$work/installed"
+(( ${#aot[@]} )) && one "${aot[@]}" >/dev/null
+for f in vigil empty installed aot vigil.console installed.console aot.console; do : >"$work/$f"; done
 for ((i = 1; i <= runs; i++)); do
-  one "${vigil[@]}" >>"$work/vigil"
+  one "${vigil[@]}" >>"$work/vigil"; cat "$work/console" >>"$work/vigil.console"
   one "${empty[@]}" >>"$work/empty"
-  (( ${#installed[@]} )) && one "${installed[@]}" >>"$work/installed"
-  echo "run $i/$runs: vigil $(tail -1 "$work/vigil") ms, empty $(tail -1 "$work/empty") ms" >&2
+  if (( ${#installed[@]} )); then one "${installed[@]}" >>"$work/installed"; cat "$work/console" >>"$work/installed.console"; fi
+  if (( ${#aot[@]} )); then one "${aot[@]}" >>"$work/aot"; cat "$work/console" >>"$work/aot.console"; fi
+  echo "run $i/$runs: vigil $(tail -1 "$work/vigil") ms (console $(tail -1 "$work/vigil.console") ms), empty $(tail -1 "$work/empty") ms, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 
 python3 - "$work" "$runs" "${EXTRA_JAVA_OPTS:-}" <<'PY'
@@ -65,7 +79,9 @@ def load(name):
     p = os.path.join(work, name)
     return [int(x) for x in open(p).read().split()] if os.path.getsize(p) else []
 series = [("Vigil (java -m, module path)", load("vigil")), ("empty JavaFX window", load("empty")),
-          ("Vigil installed launcher", load("installed"))]
+          ("Vigil installed launcher", load("installed")), ("Vigil with AOT cache", load("aot")),
+          ("Vigil console (java -m)", load("vigil.console")), ("Vigil console, installed", load("installed.console")),
+          ("Vigil console with AOT cache", load("aot.console"))]
 print(f"start to first frame, {runs} runs each after one warm-up" + (f", extra JVM options: {extra}" if extra else "") + (", dynamic CDS archive per app" if os.environ.get("CDS") == "1" else ""))
 print("| what | median ms | min ms | max ms |")
 print("|---|---|---|---|")

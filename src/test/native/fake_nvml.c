@@ -26,6 +26,12 @@
  *   FAKE_NVML_PROC_UTIL=g:pid:sm:mem,...  per-process utilization samples (SM %, memory %) that
  *                                nvmlDeviceGetProcessUtilization returns for GPU g; pid "self"
  *                                as above. Default none (the call answers NOT_FOUND: no samples).
+ *   FAKE_NVML_ORDER=2,0,1        the enumeration order: index i is the card listed i-th (a card
+ *                                keeps its UUID, name, values and faults wherever it is listed).
+ *                                Read only when the library really initialises (the first
+ *                                reference), as a driver enumerates its GPUs then; default 0,1,2,...
+ *   FAKE_NVML_NO_PROC_UTIL_INFO=1  nvmlDeviceGetProcessesUtilizationInfo answers NOT_SUPPORTED
+ *                                (the older-driver build lacks the symbol altogether)
  *   FAKE_NVML_MIG_GPU=I          GPU I has MIG enabled with two instances (MIG devices); its
  *                                per-process utilization answers NOT_SUPPORTED, as on a real card
  *
@@ -120,6 +126,8 @@ static struct fake_gpu gpus[MAX_GPUS];
 /* Guards the parsed process lists: an event thread's nvmlInit re-parses them while a poller reads. */
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static int gpu_count = 3;
+/* order[i]: the card (its slot in gpus[]) that NVML lists at index i. */
+static int order[MAX_GPUS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static int init_count = 0;
 static int lost_gpu = -1;
 static int mig_gpu = -1;
@@ -236,6 +244,21 @@ static nvmlReturn_t do_init_unlocked(void) {
      * (another thread's init) changes nothing, so a poller that re-initialises while some other
      * holder keeps a reference gets its GPU back never. */
     if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) order[i] = i;
+        const char *ord = getenv("FAKE_NVML_ORDER");
+        if (ord && *ord) {
+            int used[MAX_GPUS] = {0}, n = 0, ok = 1, tmp[MAX_GPUS];
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", ord);
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ",", &save); t && n < MAX_GPUS; t = strtok_r(NULL, ",", &save)) {
+                int c = atoi(t);
+                if (c < 0 || c >= MAX_GPUS || used[c]) { ok = 0; break; }
+                used[c] = 1;
+                tmp[n++] = c;
+            }
+            if (ok) for (int i = 0; i < n; i++) order[i] = tmp[i];
+        }
         for (int i = 0; i < MAX_GPUS; i++) {
             if (gpus[i].lost_latched && gpus[i].shut_down && lost_for != 0 && polls_seen >= lost_after + lost_for) {
                 gpus[i].lost_latched = 0;
@@ -289,6 +312,21 @@ EXPORT nvmlReturn_t nvmlShutdown(void) {
     init_count--;
     /* The library really shuts down only when the last reference goes. */
     if (init_count == 0) {
+        for (int i = 0; i < MAX_GPUS; i++) order[i] = i;
+        const char *ord = getenv("FAKE_NVML_ORDER");
+        if (ord && *ord) {
+            int used[MAX_GPUS] = {0}, n = 0, ok = 1, tmp[MAX_GPUS];
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", ord);
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ",", &save); t && n < MAX_GPUS; t = strtok_r(NULL, ",", &save)) {
+                int c = atoi(t);
+                if (c < 0 || c >= MAX_GPUS || used[c]) { ok = 0; break; }
+                used[c] = 1;
+                tmp[n++] = c;
+            }
+            if (ok) for (int i = 0; i < n; i++) order[i] = tmp[i];
+        }
         for (int i = 0; i < MAX_GPUS; i++) {
             if (gpus[i].lost_latched) gpus[i].shut_down = 1;
         }
@@ -332,7 +370,7 @@ static nvmlReturn_t get_count(unsigned int *count) {
 static nvmlReturn_t get_handle(unsigned int index, nvmlDevice_t *device) {
     if (init_count == 0) return NVML_ERROR_UNINITIALIZED;
     if (device == NULL || index >= (unsigned int) gpu_count) return NVML_ERROR_INVALID_ARGUMENT;
-    *device = &gpus[index];
+    *device = &gpus[order[index]];
     return NVML_SUCCESS;
 }
 
@@ -590,6 +628,58 @@ EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProces
     pthread_mutex_unlock(&state_lock);
     return r;
 }
+
+/* The newer, versioned call (drivers from 550 on): same samples, with JPEG/OFA engines. */
+typedef struct {
+    unsigned long long timeStamp;
+    unsigned int pid, smUtil, memUtil, encUtil, decUtil, jpgUtil, ofaUtil;
+} nvmlProcessUtilizationInfo_v1_t;                                                             /* 40 B */
+typedef struct {
+    unsigned int version;
+    unsigned int processSamplesCount;
+    unsigned long long lastSeenTimeStamp;
+    nvmlProcessUtilizationInfo_v1_t *procUtilArray;
+} nvmlProcessesUtilizationInfo_v1_t;                                                           /* 24 B */
+_Static_assert(sizeof(nvmlProcessUtilizationInfo_v1_t) == 40, "nvmlProcessUtilizationInfo_v1_t layout");
+_Static_assert(sizeof(nvmlProcessesUtilizationInfo_v1_t) == 24, "nvmlProcessesUtilizationInfo_v1_t layout");
+#define NVML_PROCESSES_UTILIZATION_INFO_V1 (unsigned int)(sizeof(nvmlProcessesUtilizationInfo_v1_t) | (1 << 24))
+
+#ifndef FAKE_OLD_DRIVER
+static nvmlReturn_t processes_utilization_info_unlocked(nvmlDevice_t dev, nvmlProcessesUtilizationInfo_v1_t *info) {
+    CHECK_DEVICE(dev);
+    if (info == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (info->version != NVML_PROCESSES_UTILIZATION_INFO_V1) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    /* FAKE_NVML_NO_PROC_UTIL_INFO=1: the symbol is there but the call is not (the caller falls back). */
+    if (env_long("FAKE_NVML_NO_PROC_UTIL_INFO", 0) != 0) return NVML_ERROR_NOT_SUPPORTED;
+    if (dev->index == mig_gpu) return NVML_ERROR_NOT_SUPPORTED;
+    unsigned long long now = now_micros();
+    if (dev->nutil == 0) { info->processSamplesCount = 0; return NVML_ERROR_NOT_FOUND; }
+    if (info->procUtilArray == NULL || info->processSamplesCount < (unsigned int) dev->nutil) {
+        info->processSamplesCount = (unsigned int) dev->nutil;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (int i = 0; i < dev->nutil; i++) {
+        nvmlProcessUtilizationInfo_v1_t *o = &info->procUtilArray[i];
+        o->timeStamp = now;
+        o->pid = dev->util[i].pid;
+        o->smUtil = dev->util[i].sm;
+        o->memUtil = dev->util[i].mem;
+        o->encUtil = 0;
+        o->decUtil = 0;
+        o->jpgUtil = 1;
+        o->ofaUtil = 2;
+    }
+    info->processSamplesCount = (unsigned int) dev->nutil;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetProcessesUtilizationInfo(nvmlDevice_t dev, nvmlProcessesUtilizationInfo_v1_t *info) {
+    pthread_mutex_lock(&state_lock);
+    nvmlReturn_t r = processes_utilization_info_unlocked(dev, info);
+    pthread_mutex_unlock(&state_lock);
+    return r;
+}
+#endif
 
 /* ---- energy ---- */
 

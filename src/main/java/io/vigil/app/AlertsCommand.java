@@ -62,7 +62,8 @@ final class AlertsCommand {
                         "VALUE", "SINCE");
                 for (Alert a : alerts) {
                     out.printf("%-6d %-9s %-13s %-28s %-34s %-12s %s%n", a.id(), a.severity(), a.state(),
-                            cut(a.ruleId(), 28), cut(a.subject(), 34), AlertExport.value(a.value()), a.since());
+                            cut(a.ruleId(), 28), cut(a.subject(), 34), TerminalText.value(a.metric(), a.value()),
+                            TerminalText.time(a.since()));
                 }
             }
             out.flush();

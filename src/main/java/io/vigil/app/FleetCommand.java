@@ -153,30 +153,32 @@ final class FleetCommand implements Callable<Integer> {
         return v.isPresent() && Double.isFinite(v.getAsDouble()) ? v.getAsDouble() : null;
     }
 
-    private static String num(OptionalDouble v, String format, double divisor) {
-        return v.isPresent() ? String.format(format, v.getAsDouble() / divisor) : "-";
+    private static String num(OptionalDouble v, io.vigil.text.Unit unit) {
+        return v.isPresent() ? unit.format(v.getAsDouble()) : io.vigil.text.Unit.NO_DATA;
     }
 
     private static void printText(PrintWriter out, FleetSnapshot s) {
         long down = s.nodes().stream().filter(n -> n.health() == NodeHealth.DOWN).count();
         out.printf("Fleet from %s at %s: %d nodes (%d down), %d GPUs%n", Escaper.escape(s.origin()),
-                Instant.ofEpochMilli(s.epochMillis()), s.nodes().size(), down, s.gpus().size());
+                TerminalText.time(Instant.ofEpochMilli(s.epochMillis())), s.nodes().size(), down, s.gpus().size());
         for (FleetNode n : s.nodes()) {
             out.println();
-            out.printf("%-24s %-7s cpu %s %%  mem %s GiB  rx %s kB/s  tx %s kB/s%s%n", Escaper.escape(n.name()),
-                    n.health(), num(n.cpuPercent(), "%.0f", 1), num(n.memoryUsedBytes(), "%.1f", 1 << 30),
-                    num(n.networkRxBytesPerS(), "%.1f", 1000), num(n.networkTxBytesPerS(), "%.1f", 1000),
+            out.printf("%-24s %-7s cpu %s  mem %s  rx %s  tx %s%s%n", Escaper.escape(n.name()),
+                    n.health(), num(n.cpuPercent(), io.vigil.text.Unit.PERCENT), num(n.memoryUsedBytes(), io.vigil.text.Unit.BYTES),
+                    num(n.networkRxBytesPerS(), io.vigil.text.Unit.BYTES_PER_SECOND),
+                    num(n.networkTxBytesPerS(), io.vigil.text.Unit.BYTES_PER_SECOND),
                     n.lastError().isEmpty() ? "" : "  " + Escaper.escape(n.lastError()));
             for (FleetGpu g : n.gpus()) {
-                out.printf("  gpu %-2d %-40s %-24s util %s %%  %s °C  %s W  mem %s GiB  ecc %s  xid %s%n", g.index(),
-                        Escaper.escape(g.uuid()), Escaper.escape(g.model()), num(g.utilizationPercent(), "%.0f", 1),
-                        num(g.temperatureC(), "%.0f", 1), num(g.powerWatts(), "%.0f", 1),
-                        num(g.memoryUsedBytes(), "%.1f", 1 << 30), num(g.eccErrors(), "%.0f", 1), num(g.xidLast(), "%.0f", 1));
+                out.printf("  gpu %-2d %-40s %-24s util %s  %s  %s  mem %s  ecc %s  xid %s%n", g.index(),
+                        Escaper.escape(g.uuid()), Escaper.escape(g.model()), num(g.utilizationPercent(), io.vigil.text.Unit.PERCENT),
+                        num(g.temperatureC(), io.vigil.text.Unit.CELSIUS), num(g.powerWatts(), io.vigil.text.Unit.WATTS),
+                        num(g.memoryUsedBytes(), io.vigil.text.Unit.BYTES), num(g.eccErrors(), io.vigil.text.Unit.NONE),
+                        num(g.xidLast(), io.vigil.text.Unit.NONE));
                 for (FleetProcess p : g.processes()) {
                     String who = p.pid() > 0 ? "pid " + p.pid() + " " + Escaper.escape(p.name())
                             : "pod " + Escaper.escape(p.namespace()) + "/" + Escaper.escape(p.pod());
                     out.printf("      %s%s%n", who, p.usedMemoryBytes().isPresent()
-                            ? String.format("  %.1f GiB", p.usedMemoryBytes().getAsLong() / (double) (1 << 30)) : "");
+                            ? "  " + io.vigil.text.Unit.bytes(p.usedMemoryBytes().getAsLong()) : "");
                 }
             }
         }

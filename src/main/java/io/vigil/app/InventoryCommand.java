@@ -121,7 +121,7 @@ final class InventoryCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, InventorySnapshot s) {
-        out.println("AI inventory at " + Instant.ofEpochMilli(s.takenAtMillis()));
+        out.println("AI inventory at " + TerminalText.time(Instant.ofEpochMilli(s.takenAtMillis())));
         out.println();
         out.println("Workloads (" + s.workloads().size() + ")");
         for (Workload w : s.workloads()) {
@@ -156,7 +156,8 @@ final class InventoryCommand implements Callable<Integer> {
         if (!s.recentModelFiles().isEmpty()) {
             out.println("  model files modified recently:");
             for (RecentModelFile f : s.recentModelFiles()) {
-                out.printf("    %s (%d bytes, %s)%n", f.path(), f.sizeBytes(), Instant.ofEpochMilli(f.mtimeMillis()));
+                out.printf("    %s (%s, %s)%n", f.path(), io.vigil.text.Unit.bytes(f.sizeBytes()),
+                        TerminalText.time(Instant.ofEpochMilli(f.mtimeMillis())));
             }
         }
         for (String p : s.problems()) {

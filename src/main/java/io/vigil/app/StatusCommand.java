@@ -112,6 +112,8 @@ final class StatusCommand implements Callable<Integer> {
         report.put("sources", sources);
         // --- live cost: the estimate at the top level too, where a script looks first ---
         report.put("liveCost", wiring.liveCost().statusDetails().get("liveCost"));
+        // gpu-uuid: open exfiltration.suspected alerts and the newest evidence captures (SecurityStatus).
+        report.put("security", SecurityStatus.read(wiring.paths(), wiring.settings()));
         if (wiring.cloudOff()) {
             report.put("aws", "off (cloud.enabled: false): no AWS calls");
         }
@@ -141,16 +143,16 @@ final class StatusCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void printText(PrintWriter out, Map<String, Object> report) {
-        out.println("Vigil status on " + report.get("host") + " at " + report.get("time"));
+        out.println("Vigil status on " + report.get("host") + " at " + TerminalText.time((String) report.get("time")));
         for (Map<String, Object> s : (List<Map<String, Object>>) report.get("sources")) {
             String reason = (String) s.get("reason");
             // Fleet metric ids and reasons carry labels from remote exporters: escape them.
             out.printf("%n%-12s %s%s%n", s.get("name"), s.get("health"), reason.isEmpty() ? "" : "  " + Escaper.escape(reason));
             ((Map<String, Object>) s.get("metrics")).forEach((k, v) -> out.printf("  %-44s %s%n", Escaper.escape(k),
-                    format((Double) v)));
+                    format(k, (Double) v)));
             // Cost figures may come from an earlier run's cache: say how old they are.
             if (s.get("cost") instanceof Map<?, ?> cost && cost.get("asOf") != null) {
-                out.printf("  as of %s%s%n", cost.get("asOf"),
+                out.printf("  as of %s%s%n", TerminalText.time(String.valueOf(cost.get("asOf"))),
                         Boolean.TRUE.equals(cost.get("fromCache")) ? " (cached; --refresh reads AWS now)" : "");
             }
         }
@@ -173,7 +175,8 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format("%.2f", v);
+    /** A metric's value in its unit: bytes as GiB, money as "$1,521.25" (JSON keeps the raw number). */
+    static String format(String metric, Double v) {
+        return v == null ? io.vigil.text.Unit.NO_DATA : TerminalText.value(metric, v);
     }
 }

@@ -3,6 +3,11 @@ package io.vigil.app;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.vigil.text.Durations;
+import io.vigil.text.Unit;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 
 /**
  * JSON output that is safe on a terminal: text from watched machines (exporter labels, process
@@ -12,6 +17,28 @@ import com.fasterxml.jackson.core.io.SerializedString;
 final class TerminalText {
 
     private TerminalText() {
+    }
+
+    /**
+     * A value for a person reading text output, in its metric's unit ("1.5 GiB", "$1,521.25",
+     * "85 °C"; "—" for NaN). JSON output keeps the raw number.
+     */
+    static String value(String metric, double v) {
+        return Unit.ofMetric(metric).format(v);
+    }
+
+    /** A moment for text output: "2026-11-29 23:10" in the local zone. JSON keeps ISO-8601. */
+    static String time(Instant when) {
+        return Durations.dateTime(when, ZoneId.systemDefault());
+    }
+
+    /** {@link #time(Instant)} of an ISO-8601 string; the string itself when it is not one. */
+    static String time(String iso) {
+        try {
+            return time(Instant.parse(iso));
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
     }
 
     static boolean unsafe(int c) {

@@ -63,6 +63,8 @@ public final class VigilApp extends Application {
     private final StartupSteps steps = new StartupSteps();
     /** The current wiring's desktop notifier; closed before the toolkit exits. */
     private DesktopNotifier notifier;
+    /** The current wiring's {@code ui:} settings. */
+    private UiSettings ui = UiSettings.defaults();
     private volatile Wiring wiring;
     private UiTicker ticker;
     private Shell shell;
@@ -130,6 +132,12 @@ public final class VigilApp extends Application {
             stage.setHeight(scene.getHeight());
         }
         stage.show();
+        // A minimized console draws nothing: the views are not refreshed until it is restored.
+        stage.iconifiedProperty().addListener((obs, was, now) -> {
+            if (ticker != null) {
+                ticker.pause(now);
+            }
+        });
         // --- start-up steps and the window's own first frame (issue 12) ---
         steps.mark("window shown");
         if (args.contains("--smoke-test")) {
@@ -191,6 +199,10 @@ public final class VigilApp extends Application {
     private Shell buildShell() {
         playbooksView = null;
 
+        // --- ui: section (issue 12: defaultWindow was documented and ignored) ---
+        List<String> uiProblems = new ArrayList<>();
+        ui = wiring.settings().section("ui", UiSettings.class, uiProblems::add);
+
         Label clockLabel = new Label();
         clockLabel.getStyleClass().add(Styles.MUTED);
         clockLabel.setId("header-clock");
@@ -216,7 +228,7 @@ public final class VigilApp extends Application {
             stage.setTitle("Vigil — DEMO: " + sc.name());
             shell.addBanner(new DemoBanner(sc, (io.vigil.scenario.ScenarioClock) wiring.clock(), this::leaveDemo));
         }, () -> stage.setTitle("Vigil"));
-        for (String problem : wiring.problems()) {
+        for (String problem : java.util.stream.Stream.concat(wiring.problems().stream(), uiProblems.stream()).toList()) {
             Label banner = new Label(problem);
             banner.setWrapText(true);
             banner.getStyleClass().add(Styles.BANNER_WARNING);
@@ -224,19 +236,26 @@ public final class VigilApp extends Application {
             shell.addBanner(banner);
         }
         // ui.startView (e.g. -Dvigil.ui.startView=cloud) opens a view other than the dashboard first.
-        String startView = wiring.settings().tree().path("ui").path("startView").asText("");
+        String startView = ui.startView();
         if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
             shell.show(startView);
         }
-        double hz = wiring.settings().tree().path("ui").path("refreshHz").asDouble(4);
         frame = () -> {
-            clockLabel.setText(hhmmss.format(wiring.clock().instant()));
+            // Only a changed text: an equal but new String still invalidates the label and lays out the header.
+            setIfChanged(clockLabel, hhmmss.format(wiring.clock().instant()));
             openAlerts.refresh();
             shell.refresh();
         };
-        ticker = new UiTicker(Math.max(1, Math.min(hz, 30)), frame);
+        ticker = new UiTicker(ui.refreshHz(), frame);
+        ticker.pause(stage.isIconified());
         ticker.start();
         return shell;
+    }
+
+    private static void setIfChanged(Label label, String text) {
+        if (!text.equals(label.getText())) {
+            label.setText(text);
+        }
     }
 
     /**
@@ -411,15 +430,17 @@ public final class VigilApp extends Application {
 
     private List<NavItem> navItems() {
         List<NavItem> items = new ArrayList<>();
-        items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> new DashboardView(
-                new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks),
-                this::openAlerts)));
+        items.add(new NavItem("dashboard", "Dashboard", Icons.DASHBOARD, () -> {
+            var model = new DashboardViewModel(wiring.series(), wiring.rollups(), wiring.clock(), uiBackground, alertMarks);
+            model.windowProperty().set(ui.chartWindow()); // ui.defaultWindow
+            return new DashboardView(model, this::openAlerts);
+        }));
         // A replay's processes are not this machine's: their open files are not read from /proc.
         var openFiles = wiring.scenario().isPresent() ? null : (java.util.function.IntFunction<List<java.nio.file.Path>>)
                 pid -> io.vigil.host.OpenFilesReader.forThisMachine().openUnder(pid, List.of(java.nio.file.Path.of("/")));
         items.add(new NavItem("gpus", "GPUs", Icons.GPU, () -> new EmptyStateView("gpus",
-                new GpusView(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
-                        wiring.clock(), alertMarks, openFiles, uiBackground), this::gpuProcessAction),
+                new GpusView(withWindow(new GpusViewModel(wiring.gpu(), () -> wiring.processes().latest(), wiring.series(),
+                        wiring.clock(), alertMarks, openFiles, uiBackground)), this::gpuProcessAction),
                 () -> wiring.gpu().latest().gpus().isEmpty(), "No NVIDIA GPU found",
                 () -> noGpuText(), demoButtonAction())));
         // --- fleet view ---
@@ -440,6 +461,11 @@ public final class VigilApp extends Application {
                         + "replay: it would probe this machine's own services and containers. Leave the demo to see it."));
         items.add(new NavItem("settings", "Settings", Icons.SETTINGS, this::settingsView));
         return items;
+    }
+
+    private GpusViewModel withWindow(GpusViewModel model) {
+        model.windowProperty().set(ui.chartWindow()); // ui.defaultWindow
+        return model;
     }
 
     private String noGpuText() {

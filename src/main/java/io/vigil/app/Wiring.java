@@ -373,7 +373,7 @@ public final class Wiring implements AutoCloseable {
      * The full graph driven by a recorded scenario instead of this machine: the scenario's readers and
      * an accelerated clock, everything downstream unchanged. It keeps its own config and data folders
      * ({@code demo/} inside the usual ones), starts from an empty database each time, and its
-     * playbooks can only dry-run.
+     * playbooks only dry-run or simulate (ADR 0851).
      */
     public static Wiring forScenario(AppPaths paths, Scenario scenario, double speed) {
         AppPaths demo = new AppPaths(paths.configDir().resolve("demo"), paths.dataDir().resolve("demo"));
@@ -580,7 +580,7 @@ public final class Wiring implements AutoCloseable {
         List<io.vigil.rules.GpuProcessObservation> out = new ArrayList<>();
         for (io.vigil.gpu.GpuReading g : gpu.latest().gpus()) {
             for (io.vigil.gpu.GpuProcess p : g.processes()) {
-                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent()));
+                out.add(new io.vigil.rules.GpuProcessObservation(g.index(), p.pid(), p.smUtilPercent(), g.uuid()));
             }
         }
         return out;

@@ -4,8 +4,11 @@ import io.vigil.telemetry.MetricId;
 
 /**
  * The GPU metric names shared with rules, dashboard and alerts. Every series carries the label
- * {@code gpu} (the index as a string); ECC series also {@code counter} ("volatile" or "aggregate"),
- * process memory also {@code pid}.
+ * {@code gpu}: the GPU's UUID ({@code GPU-…}, as the fleet source labels its GPUs), so a driver
+ * re-initialisation that renumbers the GPUs keeps each card's history and alerts on that card; the
+ * index only where a reader gives no UUID. The index NVML gives the card now is the value of
+ * {@link #INDEX}, a display attribute and not an identity (ADR 0131). ECC series also carry
+ * {@code counter} ("volatile" or "aggregate"), process series also {@code pid}.
  */
 public final class GpuMetrics {
 
@@ -30,13 +33,25 @@ public final class GpuMetrics {
     public static final String XID = "gpu.xid";
     /** A process's SM utilization percent, labelled {@code gpu} and {@code pid}. */
     public static final String PROCESS_SM_UTIL = "gpu.process.sm_util_percent";
+    /** The index NVML gives the GPU now (0-based), labelled by {@code gpu} = UUID: for display. */
+    public static final String INDEX = "gpu.index";
     public static final MetricId COUNT = MetricId.of("gpu.count");
 
     private GpuMetrics() {
     }
 
-    /** {@code name{gpu="index"}}. */
-    public static MetricId of(String name, int gpu) {
-        return MetricId.of(name, "gpu", Integer.toString(gpu));
+    /** {@code name{gpu="<key of g>"}}. */
+    public static MetricId of(String name, GpuReading g) {
+        return MetricId.of(name, "gpu", key(g.index(), g.uuid()));
+    }
+
+    /** {@code name{gpu="<key>"}} for a key from {@link #key}. */
+    public static MetricId of(String name, String key) {
+        return MetricId.of(name, "gpu", key);
+    }
+
+    /** The {@code gpu} label of a GPU: its UUID, or its index when the reader gives no UUID. */
+    public static String key(int index, String uuid) {
+        return uuid == null || uuid.isBlank() ? Integer.toString(index) : uuid;
     }
 }

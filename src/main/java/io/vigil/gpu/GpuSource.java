@@ -125,8 +125,8 @@ public final class GpuSource implements Source, AutoCloseable {
             if (e.seq() > lastPublishedEvent) {
                 lastPublishedEvent = e.seq();
                 if (e.kind() == XidEvent.Kind.XID) {
-                    // At the event's own time, identified by the card's UUID as well as today's index.
-                    samples.add(Sample.of(MetricId.of(GpuMetrics.XID, "gpu", Integer.toString(e.gpu()),
+                    // At the event's own time, identified by the card's UUID (gpu and, for old rules, uuid).
+                    samples.add(Sample.of(MetricId.of(GpuMetrics.XID, "gpu", GpuMetrics.key(e.gpu(), e.uuid()),
                             "uuid", e.uuid(), "xid", Long.toString(e.xid())), e.epochMillis(), 1));
                 }
             }
@@ -189,39 +189,41 @@ public final class GpuSource implements Source, AutoCloseable {
         List<Sample> out = new ArrayList<>(s.gpus().size() * 20 + 1);
         out.add(Sample.of(GpuMetrics.COUNT, t, s.gpus().size()));
         for (GpuReading g : s.gpus()) {
-            int i = g.index();
-            out.add(Sample.of(GpuMetrics.of(GpuMetrics.LOST, i), t, g.lost() ? 1 : 0));
+            // Keyed by UUID: a re-initialisation that renumbers the GPUs keeps each card's series.
+            String key = GpuMetrics.key(g.index(), g.uuid());
+            out.add(Sample.of(GpuMetrics.of(GpuMetrics.INDEX, key), t, g.index()));
+            out.add(Sample.of(GpuMetrics.of(GpuMetrics.LOST, key), t, g.lost() ? 1 : 0));
             if (g.lost()) {
                 continue;
             }
-            add(out, GpuMetrics.UTILIZATION, i, t, g.utilizationPercent());
-            add(out, GpuMetrics.MEMORY_UTILIZATION, i, t, g.memoryUtilizationPercent());
-            add(out, GpuMetrics.MEMORY_USED_BYTES, i, t, g.memoryUsedBytes());
-            add(out, GpuMetrics.MEMORY_TOTAL_BYTES, i, t, g.memoryTotalBytes());
-            add(out, GpuMetrics.TEMPERATURE_C, i, t, g.temperatureC());
-            add(out, GpuMetrics.POWER_WATTS, i, t, g.powerWatts());
-            add(out, GpuMetrics.POWER_LIMIT_WATTS, i, t, g.powerLimitWatts());
-            add(out, GpuMetrics.CLOCK_SM_MHZ, i, t, g.smClockMhz());
-            add(out, GpuMetrics.CLOCK_MEMORY_MHZ, i, t, g.memoryClockMhz());
-            add(out, GpuMetrics.FAN_PERCENT, i, t, g.fanPercent());
-            add(out, GpuMetrics.THROTTLE_REASONS, i, t, g.clockEventReasons());
-            ecc(out, GpuMetrics.ECC_CORRECTED, i, "volatile", t, g.eccCorrectedVolatile());
-            ecc(out, GpuMetrics.ECC_CORRECTED, i, "aggregate", t, g.eccCorrectedAggregate());
-            ecc(out, GpuMetrics.ECC_UNCORRECTED, i, "volatile", t, g.eccUncorrectedVolatile());
-            ecc(out, GpuMetrics.ECC_UNCORRECTED, i, "aggregate", t, g.eccUncorrectedAggregate());
+            add(out, GpuMetrics.UTILIZATION, key, t, g.utilizationPercent());
+            add(out, GpuMetrics.MEMORY_UTILIZATION, key, t, g.memoryUtilizationPercent());
+            add(out, GpuMetrics.MEMORY_USED_BYTES, key, t, g.memoryUsedBytes());
+            add(out, GpuMetrics.MEMORY_TOTAL_BYTES, key, t, g.memoryTotalBytes());
+            add(out, GpuMetrics.TEMPERATURE_C, key, t, g.temperatureC());
+            add(out, GpuMetrics.POWER_WATTS, key, t, g.powerWatts());
+            add(out, GpuMetrics.POWER_LIMIT_WATTS, key, t, g.powerLimitWatts());
+            add(out, GpuMetrics.CLOCK_SM_MHZ, key, t, g.smClockMhz());
+            add(out, GpuMetrics.CLOCK_MEMORY_MHZ, key, t, g.memoryClockMhz());
+            add(out, GpuMetrics.FAN_PERCENT, key, t, g.fanPercent());
+            add(out, GpuMetrics.THROTTLE_REASONS, key, t, g.clockEventReasons());
+            ecc(out, GpuMetrics.ECC_CORRECTED, key, "volatile", t, g.eccCorrectedVolatile());
+            ecc(out, GpuMetrics.ECC_CORRECTED, key, "aggregate", t, g.eccCorrectedAggregate());
+            ecc(out, GpuMetrics.ECC_UNCORRECTED, key, "volatile", t, g.eccUncorrectedVolatile());
+            ecc(out, GpuMetrics.ECC_UNCORRECTED, key, "aggregate", t, g.eccUncorrectedAggregate());
             Map<Integer, Long> perPid = new LinkedHashMap<>();
             for (GpuProcess p : g.processes()) {
                 // A process with both a compute and a graphics context is one series: its total.
                 perPid.merge(p.pid(), p.usedMemoryBytes().orElse(0), Long::sum);
             }
             perPid.forEach((pid, bytes) -> out.add(Sample.of(MetricId.of(GpuMetrics.PROCESS_MEMORY_BYTES,
-                    "gpu", Integer.toString(i), "pid", Integer.toString(pid)), t, bytes)));
+                    "gpu", key, "pid", Integer.toString(pid)), t, bytes)));
             if (g.energyMillijoules().isPresent()) {
-                out.add(Sample.of(GpuMetrics.of(GpuMetrics.ENERGY_JOULES, i), t, g.energyMillijoules().getAsLong() / 1000.0));
+                out.add(Sample.of(GpuMetrics.of(GpuMetrics.ENERGY_JOULES, key), t, g.energyMillijoules().getAsLong() / 1000.0));
             }
             for (GpuProcess p : g.processes()) {
                 if (p.smUtilPercent().isPresent()) {
-                    out.add(Sample.of(MetricId.of(GpuMetrics.PROCESS_SM_UTIL, "gpu", Integer.toString(i),
+                    out.add(Sample.of(MetricId.of(GpuMetrics.PROCESS_SM_UTIL, "gpu", key,
                             "pid", Integer.toString(p.pid())), t, p.smUtilPercent().getAsDouble()));
                 }
             }
@@ -229,21 +231,21 @@ public final class GpuSource implements Source, AutoCloseable {
         return out;
     }
 
-    private static void add(List<Sample> out, String name, int gpu, long t, OptionalDouble v) {
+    private static void add(List<Sample> out, String name, String gpu, long t, OptionalDouble v) {
         if (v.isPresent()) {
             out.add(Sample.of(GpuMetrics.of(name, gpu), t, v.getAsDouble()));
         }
     }
 
-    private static void add(List<Sample> out, String name, int gpu, long t, OptionalLong v) {
+    private static void add(List<Sample> out, String name, String gpu, long t, OptionalLong v) {
         if (v.isPresent()) {
             out.add(Sample.of(GpuMetrics.of(name, gpu), t, v.getAsLong()));
         }
     }
 
-    private static void ecc(List<Sample> out, String name, int gpu, String counter, long t, OptionalLong v) {
+    private static void ecc(List<Sample> out, String name, String gpu, String counter, long t, OptionalLong v) {
         if (v.isPresent()) {
-            out.add(Sample.of(MetricId.of(name, "gpu", Integer.toString(gpu), "counter", counter), t, v.getAsLong()));
+            out.add(Sample.of(MetricId.of(name, "gpu", gpu, "counter", counter), t, v.getAsLong()));
         }
     }
 
@@ -331,6 +333,8 @@ public final class GpuSource implements Source, AutoCloseable {
                 em.put("xid", e.xid());
                 em.put("meaning", row.meaning());
                 em.put("severity", row.critical() ? "critical" : "warning");
+                em.put("text", "GPU " + e.gpu() + " (" + e.uuid() + ") / " + table.describe(e.xid()));
+                em.put("advice", row.advice());
             }
             events.add(em);
         }

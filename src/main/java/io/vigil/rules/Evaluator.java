@@ -56,6 +56,16 @@ public final class Evaluator {
     private record SeriesText(String subject, String id, Map<String, String> labels) {
     }
 
+    /**
+     * Per tick: this machine's GPUs, UUID to the index NVML gives each now (the {@code gpu.index}
+     * series). GPU series are keyed by UUID (ADR 0131); the index is only shown, and lets an older
+     * rule that names a GPU by index ({@code gpu="0"}) still find its card.
+     */
+    private Map<String, Integer> gpuIndexNow = Map.of();
+    /** Rules already told, in the log, that they name a GPU by index. */
+    private final Set<String> indexSelectorLogged = new java.util.HashSet<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Evaluator.class);
+
     /** The fleet as read at the start of this tick, its GPUs by node and UUID, and its DOWN nodes. */
     private FleetSnapshot fleetNow = FleetSnapshot.EMPTY;
     private Map<String, FleetGpu> fleetGpus = Map.of();
@@ -72,7 +82,8 @@ public final class Evaluator {
         if (seriesText.size() > CACHE_LIMIT) {
             seriesText.clear();
         }
-        return seriesText.computeIfAbsent(id, k -> new SeriesText(subject(k), k.toString(), Map.copyOf(k.labels())));
+        return seriesText.computeIfAbsent(id, k -> new SeriesText(subject(k, gpuIndexNow), k.toString(),
+                Map.copyOf(k.labels())));
     }
 
     private String key(String ruleId, Map<String, String> identity) {
@@ -134,6 +145,7 @@ public final class Evaluator {
         String readError = null;
         try {
             byName = new SeriesIndex(reader.ids());
+            readGpuIndexes(byName, t);
         } catch (RuntimeException e) {
             // The store itself failed: every rule sees an evaluation error and applies its on_error.
             readError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -339,6 +351,61 @@ public final class Evaluator {
 
     // ---- producing values ----
 
+    /** How far back a {@code gpu.index} point counts as the GPU's current index. */
+    static final long GPU_INDEX_LOOKBACK_MS = Duration.ofMinutes(10).toMillis();
+
+    private void readGpuIndexes(SeriesIndex byName, long t) {
+        Map<String, Integer> now = new HashMap<>();
+        for (MetricId id : byName.byName().getOrDefault(io.vigil.gpu.GpuMetrics.INDEX, List.of())) {
+            String gpu = id.label("gpu");
+            if (gpu == null || id.label("node") != null) {
+                continue;
+            }
+            SeriesPoints p = reader.read(id, t - GPU_INDEX_LOOKBACK_MS, t);
+            if (p.size() > 0) {
+                now.put(gpu, (int) p.lastValue());
+            }
+        }
+        if (!now.equals(gpuIndexNow)) {
+            gpuIndexNow = Map.copyOf(now);
+            seriesText.clear(); // subjects show the index: renumbered GPUs read their new one
+        }
+    }
+
+    /**
+     * The series a rule's selector picks. A selector that names one of this machine's GPUs by index
+     * ({@code gpu="0"}, written before GPUs were keyed by UUID) picks the GPU with that index now,
+     * and the log says which UUID to write instead.
+     */
+    private List<MetricId> select(Rule rule, SeriesIndex byName) {
+        Selector sel = rule.selector();
+        String gpu = sel.labelPatterns().get("gpu");
+        if (gpu == null || !gpu.matches("[0-9]+") || sel.labelPatterns().containsKey("node")
+                || gpuIndexNow.containsKey(gpu)) {
+            return sel.select(byName);
+        }
+        String uuid = uuidAtIndex(Integer.parseInt(gpu));
+        if (uuid == null) {
+            return sel.select(byName);
+        }
+        if (indexSelectorLogged.add(rule.id())) {
+            LOG.warn("Rule {}: gpu=\"{}\" names a GPU by index, which can change when the driver re-initialises;"
+                    + " GPUs are keyed by UUID: write gpu=\"{}\" (it matches that GPU now)", rule.id(), gpu, uuid);
+        }
+        Map<String, String> labels = new LinkedHashMap<>(sel.labelPatterns());
+        labels.put("gpu", uuid);
+        return new Selector(sel.namePattern(), labels).select(byName);
+    }
+
+    private String uuidAtIndex(int index) {
+        for (var e : gpuIndexNow.entrySet()) {
+            if (e.getValue() == index) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     private List<Observation> observe(Rule rule, SeriesIndex byName, Instant now) {
         long t = now.toEpochMilli();
         if (rule.isPromQl()) {
@@ -366,7 +433,7 @@ public final class Evaluator {
             return List.of();
         }
         double egress = Double.NaN;
-        for (MetricId id : rule.selector().select(byName)) {
+        for (MetricId id : select(rule, byName)) {
             double v = rule.reducer().apply(reader.read(id, t - rule.window().toMillis(), t));
             if (!Double.isNaN(v)) {
                 egress = Double.isNaN(egress) ? v : egress + v;
@@ -377,7 +444,7 @@ public final class Evaluator {
 
     private List<Observation> metric(Rule rule, SeriesIndex byName, long t) {
         List<Observation> out = new ArrayList<>();
-        for (MetricId id : rule.selector().select(byName)) {
+        for (MetricId id : select(rule, byName)) {
             SeriesPoints p = reader.read(id, t - rule.window().toMillis(), t);
             double v = switch (rule.condition()) {
                 case RATE_OF_CHANGE -> rateOfChange(p);
@@ -399,6 +466,11 @@ public final class Evaluator {
     }
 
     static String subject(MetricId id) {
+        return subject(id, Map.of());
+    }
+
+    /** As {@link #subject(MetricId)}, showing a local GPU as "GPU 1 (GPU-…)" when its index is known. */
+    static String subject(MetricId id, Map<String, Integer> gpuIndexes) {
         List<String> parts = new ArrayList<>();
         String node = id.label("node");
         if (node != null) {
@@ -406,18 +478,26 @@ public final class Evaluator {
         }
         String gpu = id.label("gpu");
         if (gpu != null) {
-            parts.add("GPU " + gpu);
+            parts.add(gpuName(gpu, node == null ? gpuIndexes : Map.of()));
         }
         String pid = id.label("pid");
         if (pid != null) {
             parts.add("pid " + pid);
         }
         id.labels().forEach((k, v) -> {
-            if (!k.equals("gpu") && !k.equals("pid") && !k.equals("node")) {
+            // uuid repeats the gpu label on gpu.xid series.
+            if (!k.equals("gpu") && !k.equals("pid") && !k.equals("node") && !(k.equals("uuid") && v.equals(gpu))) {
                 parts.add(k + " " + v);
             }
         });
         return parts.isEmpty() ? id.name() : String.join(" / ", parts);
+    }
+
+    /** "GPU 1 (GPU-…)" for a GPU whose index is known, "GPU <label>" otherwise. */
+    static String gpuName(String label, Map<String, Integer> gpuIndexes) {
+        Integer index = gpuIndexes.get(label);
+        return index == null || label.equals(Integer.toString(index)) ? "GPU " + label
+                : "GPU " + index + " (" + label + ")";
     }
 
     /** Change per second between the first and last point of the window; NaN with fewer than 2. */
@@ -457,10 +537,10 @@ public final class Evaluator {
     private List<Observation> drift(Rule rule, SeriesIndex byName, long t) {
         List<Observation> out = new ArrayList<>();
         long w = rule.window().toMillis();
-        for (MetricId id : rule.selector().select(byName)) {
+        for (MetricId id : select(rule, byName)) {
             SeriesPoints cur = reader.read(id, t - w, t);
             SeriesPoints base = reader.read(id, t - w - rule.baseline().toMillis(), t - w - 1);
-            out.add(new Observation(id.labels(), Map.of(), subject(id), wasserstein(cur, base), id.toString()));
+            out.add(new Observation(id.labels(), Map.of(), text(id).subject(), wasserstein(cur, base), id.toString()));
         }
         return out;
     }
@@ -503,7 +583,7 @@ public final class Evaluator {
     private List<Observation> gpuXids(Rule rule, SeriesIndex byName, long t) {
         io.vigil.gpu.XidTable table = io.vigil.gpu.XidTable.standard();
         List<Observation> out = new ArrayList<>();
-        for (MetricId id : rule.selector().select(byName)) {
+        for (MetricId id : select(rule, byName)) {
             String xidText = id.label("xid");
             long xid;
             try {
@@ -519,10 +599,13 @@ public final class Evaluator {
             identity.put("uuid", uuid.isEmpty() ? "gpu " + gpu : uuid);
             identity.put("xid", xidText);
             Map<String, String> context = new LinkedHashMap<>();
-            context.put("gpu", gpu);
+            // The index the card has now, for display (the identity is its UUID).
+            Integer index = gpuIndexNow.get(uuid.isEmpty() ? gpu : uuid);
+            String shown = index != null ? index.toString() : uuid.isEmpty() || !gpu.equals(uuid) ? gpu : "?";
+            context.put("gpu", shown);
             context.put("meaning", row.meaning());
             context.put("advice", row.advice());
-            String subject = "GPU " + gpu + (uuid.isEmpty() ? "" : " (" + uuid + ")") + " / " + table.describe(xid);
+            String subject = "GPU " + shown + (uuid.isEmpty() ? "" : " (" + uuid + ")") + " / " + table.describe(xid);
             out.add(new Observation(identity, context, subject, p.size() == 0 ? 0 : row.critical() ? 2 : 1,
                     id.toString()));
         }
@@ -533,11 +616,11 @@ public final class Evaluator {
         HostSnapshot host = inputs.host().get();
         List<GpuProcessObservation> gpuProcs = inputs.gpuProcesses().get();
         List<Observation> out = new ArrayList<>();
-        for (MetricId id : rule.selector().select(byName)) {
+        for (MetricId id : select(rule, byName)) {
             String gpuLabel = id.label("gpu");
             double util = rule.reducer().apply(reader.read(id, t - rule.window().toMillis(), t));
             if (gpuLabel == null || Double.isNaN(util)) {
-                out.add(new Observation(id.labels(), Map.of(), subject(id), Double.NaN, id.toString()));
+                out.add(new Observation(id.labels(), Map.of(), text(id).subject(), Double.NaN, id.toString()));
                 continue;
             }
             String node = id.label("node");
@@ -545,30 +628,47 @@ public final class Evaluator {
                 out.add(unexplainedFleetLoad(node, gpuLabel, util, id));
                 continue;
             }
+            // The series is keyed by UUID; processes are matched by UUID too, through the index
+            // they were read under (old observations and UUID-less readers carry the index only).
+            Integer known = gpuIndexNow.get(gpuLabel);
             int gpu;
-            try {
-                gpu = Integer.parseInt(gpuLabel);
-            } catch (NumberFormatException e) {
-                continue;
+            if (known != null) {
+                gpu = known;
+            } else {
+                try {
+                    gpu = Integer.parseInt(gpuLabel);
+                } catch (NumberFormatException e) {
+                    gpu = -1; // a UUID whose index is not known: its processes still match by UUID
+                }
             }
+            List<GpuProcessObservation> onGpu = new ArrayList<>();
+            for (GpuProcessObservation g : gpuProcs) {
+                if (g.uuid().isEmpty() ? g.gpu() == gpu : g.uuid().equals(gpuLabel)) {
+                    onGpu.add(new GpuProcessObservation(gpu, g.pid(), g.smUtilPercent(), g.uuid()));
+                }
+            }
+            String name = gpuName(gpuLabel, gpuIndexNow);
             Map<String, String> identity = Map.of("gpu", gpuLabel);
             if (idle(rule, id, gpuLabel, t)) {
                 // Watching another per-GPU value (its cost per hour, its power): an idle GPU has no load to explain.
-                out.add(new Observation(identity, Map.of(), "GPU " + gpu + " / idle", 0, id.toString()));
+                out.add(new Observation(identity, Map.of(), name + " / idle", 0, id.toString()));
                 continue;
             }
-            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, gpuProcs, host, inputs.signatures());
-            boolean anyOnGpu = gpuProcs.stream().anyMatch(g -> g.gpu() == gpu);
+            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, onGpu, host, inputs.signatures());
+            boolean anyOnGpu = !onGpu.isEmpty();
             if (anyOnGpu && unknown.isEmpty()) {
                 // Every process on the GPU is a known workload: the load is explained and never breaches.
                 // One allowed process is not enough: a miner sharing the GPU with a Jupyter kernel must show.
-                out.add(new Observation(identity, Map.of(), "GPU " + gpu, 0, id.toString()));
+                out.add(new Observation(identity, Map.of(), name, 0, id.toString()));
                 continue;
             }
             Map<String, String> context = new LinkedHashMap<>();
+            if (known != null) {
+                context.put("index", known.toString()); // shown; the identity is the UUID
+            }
             String subject;
             if (unknown.isEmpty()) {
-                subject = "GPU " + gpu + " / no visible process";
+                subject = name + " / no visible process";
             } else {
                 ProcessInfo p = unknown.getFirst();
                 context.put("pid", Integer.toString(p.pid()));
@@ -578,7 +678,7 @@ public final class Evaluator {
                 if (!p.user().isEmpty()) {
                     context.put("user", p.user());
                 }
-                subject = "GPU " + gpu + " / pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
+                subject = name + " / pid " + p.pid() + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
                 if (unknown.size() > 1) {
                     context.put("unexplained_pids", String.join(",",
                             unknown.stream().map(u -> Integer.toString(u.pid())).toList()));
@@ -602,7 +702,7 @@ public final class Evaluator {
             return false;
         }
         double util = Reducer.AVG.apply(reader.read(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.UTILIZATION,
-                Integer.parseInt(gpuLabel)), t - rule.window().toMillis(), t));
+                gpuLabel), t - rule.window().toMillis(), t));
         return Double.isNaN(util) || util < IDLE_GPU_PERCENT;
     }
 

@@ -35,10 +35,15 @@ public enum Unit {
     /**
      * Infers the unit from Vigil's metric naming convention (suffixes {@code _bytes},
      * {@code _bytes_per_s}, {@code _percent}, {@code _watts}, {@code _c}, {@code _mhz},
-     * {@code _joules}, {@code cost.*}). Unknown names read as {@link #NONE}.
+     * {@code _joules}, {@code cost.*}). A label set ({@code gpu.power_watts{gpu="0"}}, as a
+     * metric id prints) is ignored. Unknown names, and null, read as {@link #NONE}.
      */
     public static Unit ofMetric(String metric) {
-        String m = metric.toLowerCase(Locale.ROOT);
+        if (metric == null) {
+            return NONE;
+        }
+        int labels = metric.indexOf('{');
+        String m = (labels >= 0 ? metric.substring(0, labels) : metric).strip().toLowerCase(Locale.ROOT);
         if (m.endsWith("_bytes_per_s") || m.endsWith("_bytes_per_second")) {
             return BYTES_PER_SECOND;
         }

@@ -135,7 +135,9 @@ class FleetCommandTest {
         assertEquals(0, r.code, r.err);
         assertFalse(r.out.contains("\u001b"), "no raw escape character reaches the terminal");
         assertTrue(r.out.contains("pod default/miner-7f\\x1B[2J"), r.out);
-        assertTrue(r.out.contains("pid 31337 /tmp/.x/xmrig"), r.out);
+        assertTrue(r.out.contains("pid 31337 /tmp/.x/xmrig  7.8 GiB"), "8388608000 bytes in GiB: " + r.out);
+        assertTrue(r.out.contains("util 100 %"), r.out);
+        assertTrue(r.out.lines().anyMatch(l -> l.matches(".* \\d+ °C +[\\d,.]+ W +mem [\\d.]+ [KMGT]iB .*")), r.out);
         assertTrue(r.out.contains("gpu-a") && r.out.contains("127.0.0.3") && r.out.contains("gpu-c"), r.out);
         Run json = run("fleet", "--json");
         assertFalse(json.out.contains("\u001b"), "nor through --json");

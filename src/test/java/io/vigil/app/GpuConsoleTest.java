@@ -50,7 +50,7 @@ class GpuConsoleTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "GPU 2".equals(hottestGpu.getText()));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("1", tileValue("tile-gpus-busy"), "only the L4 at 70 % is busy");
-        assertEquals("of 3 at ≥ 50 % utilization", robot.lookup("#tile-gpus-busy-text").queryAs(Label.class).getText());
+        assertEquals("of 3, at ≥ 50 %", robot.lookup("#tile-gpus-busy-text").queryAs(Label.class).getText());
         assertEquals("54 °C", tileValue("tile-hottest-gpu"));
         assertEquals("600 W", tileValue("tile-gpu-power"));
 

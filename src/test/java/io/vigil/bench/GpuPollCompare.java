@@ -11,7 +11,8 @@ import java.util.Map;
  * processes (JMH's averages there carry error bars larger than the value). Compare with
  * {@code target/native/nvml_loop} run the same way (see docs/bench/gpu.md).
  *
- * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp … io.vigil.bench.GpuPollCompare [procUtil]}
+ * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp … io.vigil.bench.GpuPollCompare
+ * [noProcUtil|procUtil|procUtilLegacy|eventIdle SECONDS]}
  */
 public final class GpuPollCompare {
 
@@ -23,12 +24,22 @@ public final class GpuPollCompare {
             eventThreadIdle(args.length > 1 ? Integer.parseInt(args[1]) : 60);
             return;
         }
-        boolean procUtil = args.length > 0 && args[0].equals("procUtil");
-        FakeNvml.configure(procUtil
-                ? Map.of("FAKE_NVML_GPU_COUNT", "8", "FAKE_NVML_PROCS", "0:self:100,3:self:200",
-                        "FAKE_NVML_PROC_UTIL", "0:self:80:20,3:self:10:5")
-                : Map.of("FAKE_NVML_GPU_COUNT", "8", "FAKE_NVML_PROCS", "0:self:100,3:self:200"));
+        // Modes: (none) processes on 2 GPUs, per-process call answers NOT_FOUND; procUtil: it returns
+        // samples; procUtilLegacy: samples through the older call (the newer one refused);
+        // noProcUtil: the per-process call not made at all (the poll without the feature).
+        String mode = args.length > 0 ? args[0] : "";
+        Map<String, String> fake = new java.util.HashMap<>(Map.of("FAKE_NVML_GPU_COUNT", "8",
+                "FAKE_NVML_PROCS", "0:self:100,3:self:200"));
+        if (mode.startsWith("procUtil")) {
+            fake.put("FAKE_NVML_PROC_UTIL", "0:self:80:20,3:self:10:5");
+        }
+        if (mode.equals("procUtilLegacy")) {
+            fake.put("FAKE_NVML_NO_PROC_UTIL_INFO", "1");
+        }
+        FakeNvml.configure(fake);
+        boolean procUtil = !mode.isEmpty();
         try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            reader.perProcessUtilization(!mode.equals("noProcUtil"));
             long sink = 0;
             for (int i = 0; i < 300_000; i++) {
                 sink += reader.read(i).gpus().size();
@@ -44,8 +55,8 @@ public final class GpuPollCompare {
                 ns[b] = (System.nanoTime() - t0) / (double) perBatch;
             }
             Arrays.sort(ns);
-            System.out.printf("ffm poll of 8 GPUs%s: min %.0f ns, median %.0f ns (sink %d)%n",
-                    procUtil ? " with per-process utilization" : "", ns[0], ns[batches / 2], sink);
+            System.out.printf("ffm poll of 8 GPUs [%s, %s]: min %.0f ns, median %.0f ns (sink %d)%n",
+                    procUtil ? mode : "NOT_FOUND", reader.processUtilizationApi(), ns[0], ns[batches / 2], sink);
         }
     }
 

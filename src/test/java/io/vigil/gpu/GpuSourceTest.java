@@ -35,6 +35,11 @@ class GpuSourceTest {
         return new GpuSource(List.of(() -> NvmlGpuReader.open(library)), Duration.ofSeconds(1));
     }
 
+    /** The fake's UUID of GPU i: series are keyed by it (ADR 0131). */
+    static String uuid(int i) {
+        return String.format("GPU-5eed%04x-1c2d-4e5f-8a9b-000000abc%03x", i, i);
+    }
+
     private static Map<String, Double> byName(PollResult r) {
         return r.samples().stream().collect(Collectors.toMap(s -> s.metric().toString(), Sample::value));
     }
@@ -47,26 +52,28 @@ class GpuSourceTest {
             assertEquals(HealthState.OK, r.health().state(), r.health().toString());
             Map<String, Double> m = byName(r);
             assertEquals(3.0, m.get("gpu.count"));
-            assertEquals(10.0, m.get("gpu.utilization{gpu=\"0\"}"));
-            assertEquals(40.0, m.get("gpu.utilization{gpu=\"1\"}"));
-            assertEquals(25.0, m.get("gpu.memory_utilization{gpu=\"1\"}"));
-            assertEquals(6.0 * (1L << 30), m.get("gpu.memory.used_bytes{gpu=\"1\"}"));
-            assertEquals(40.0 * (1L << 30), m.get("gpu.memory.total_bytes{gpu=\"1\"}"));
-            assertEquals(47.0, m.get("gpu.temperature_c{gpu=\"1\"}"));
-            assertEquals(200.123, m.get("gpu.power_watts{gpu=\"1\"}"), 1e-9);
-            assertEquals(400.0, m.get("gpu.power_limit_watts{gpu=\"1\"}"));
-            assertEquals(1765.0, m.get("gpu.clock.sm_mhz{gpu=\"1\"}"));
-            assertEquals(2519.0, m.get("gpu.clock.memory_mhz{gpu=\"1\"}"));
-            assertEquals(35.0, m.get("gpu.fan_percent{gpu=\"1\"}"));
-            assertEquals(4.0, m.get("gpu.throttle_reasons{gpu=\"1\"}"));
-            assertEquals(3.0, m.get("gpu.ecc.corrected{counter=\"volatile\",gpu=\"1\"}"));
-            assertEquals(13.0, m.get("gpu.ecc.corrected{counter=\"aggregate\",gpu=\"1\"}"));
-            assertEquals(110.0, m.get("gpu.ecc.uncorrected{counter=\"aggregate\",gpu=\"1\"}"));
-            assertEquals(0.0, m.get("gpu.lost{gpu=\"1\"}"));
-            assertEquals(2048.0 * (1 << 20), m.get("gpu.process.memory_bytes{gpu=\"0\",pid=\"4243\"}"));
-            assertFalse(m.containsKey("gpu.fan_percent{gpu=\"2\"}"), "unsupported readings give no sample");
-            assertFalse(m.containsKey("gpu.power_watts{gpu=\"2\"}"));
-            assertEquals(70.0, m.get("gpu.utilization{gpu=\"2\"}"));
+            assertEquals(1.0, m.get("gpu.index{gpu=\"" + uuid(1) + "\"}"), "the index, for display");
+            assertFalse(m.keySet().stream().anyMatch(k -> k.contains("gpu=\"1\"")), "no series keyed by index");
+            assertEquals(10.0, m.get("gpu.utilization{gpu=\"" + uuid(0) + "\"}"));
+            assertEquals(40.0, m.get("gpu.utilization{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(25.0, m.get("gpu.memory_utilization{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(6.0 * (1L << 30), m.get("gpu.memory.used_bytes{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(40.0 * (1L << 30), m.get("gpu.memory.total_bytes{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(47.0, m.get("gpu.temperature_c{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(200.123, m.get("gpu.power_watts{gpu=\"" + uuid(1) + "\"}"), 1e-9);
+            assertEquals(400.0, m.get("gpu.power_limit_watts{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(1765.0, m.get("gpu.clock.sm_mhz{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(2519.0, m.get("gpu.clock.memory_mhz{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(35.0, m.get("gpu.fan_percent{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(4.0, m.get("gpu.throttle_reasons{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(3.0, m.get("gpu.ecc.corrected{counter=\"volatile\",gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(13.0, m.get("gpu.ecc.corrected{counter=\"aggregate\",gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(110.0, m.get("gpu.ecc.uncorrected{counter=\"aggregate\",gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(0.0, m.get("gpu.lost{gpu=\"" + uuid(1) + "\"}"));
+            assertEquals(2048.0 * (1 << 20), m.get("gpu.process.memory_bytes{gpu=\"" + uuid(0) + "\",pid=\"4243\"}"));
+            assertFalse(m.containsKey("gpu.fan_percent{gpu=\"" + uuid(2) + "\"}"), "unsupported readings give no sample");
+            assertFalse(m.containsKey("gpu.power_watts{gpu=\"" + uuid(2) + "\"}"));
+            assertEquals(70.0, m.get("gpu.utilization{gpu=\"" + uuid(2) + "\"}"));
             assertEquals(List.of(4242, 4243), gpu.latest().gpus().getFirst().processes().stream().map(GpuProcess::pid).toList());
         }
     }
@@ -115,7 +122,7 @@ class GpuSourceTest {
             PollResult r = gpu.poll(clock.instant());
             assertEquals(HealthState.OK, r.health().state(), r.health().toString());
             assertEquals("nvidia-smi", gpu.latest().reader());
-            assertEquals(87.0, byName(r).get("gpu.utilization{gpu=\"0\"}"));
+            assertEquals(87.0, byName(r).get("gpu.utilization{gpu=\"GPU-1d3c5a7e-93b4-2f0a-6b1c-9e8d7f6a5b4c\"}"));
         }
     }
 
@@ -142,9 +149,9 @@ class GpuSourceTest {
             assertEquals(HealthState.DEGRADED, lost.health().state());
             assertEquals("GPU 2 (NVIDIA L4) is lost (fallen off the bus or needs a reset); retrying",
                     lost.health().reason());
-            assertEquals(1.0, byName(lost).get("gpu.lost{gpu=\"2\"}"));
-            assertFalse(byName(lost).containsKey("gpu.utilization{gpu=\"2\"}"));
-            assertEquals(10.0, byName(lost).get("gpu.utilization{gpu=\"0\"}"), "others keep flowing");
+            assertEquals(1.0, byName(lost).get("gpu.lost{gpu=\"" + uuid(2) + "\"}"));
+            assertFalse(byName(lost).containsKey("gpu.utilization{gpu=\"" + uuid(2) + "\"}"));
+            assertEquals(10.0, byName(lost).get("gpu.utilization{gpu=\"" + uuid(0) + "\"}"), "others keep flowing");
             clock.advance(Duration.ofSeconds(1));
             assertEquals(HealthState.DEGRADED, gpu.poll(clock.instant()).health().state(),
                     "re-initialised 1 s after the loss, inside the lost window: still lost");
@@ -154,7 +161,7 @@ class GpuSourceTest {
             clock.advance(Duration.ofSeconds(1));
             PollResult back = gpu.poll(clock.instant());
             assertEquals(HealthState.OK, back.health().state());
-            assertEquals(0.0, byName(back).get("gpu.lost{gpu=\"2\"}"));
+            assertEquals(0.0, byName(back).get("gpu.lost{gpu=\"" + uuid(2) + "\"}"));
         }
     }
 
@@ -193,7 +200,7 @@ class GpuSourceTest {
             for (Future<?> f : scheduler.tick()) {
                 f.get();
             }
-            assertEquals(70.0, series.latest(MetricId.of("gpu.utilization", "gpu", "2")));
+            assertEquals(70.0, series.latest(MetricId.of("gpu.utilization", "gpu", uuid(2))));
             assertEquals(HealthState.OK, scheduler.statuses().getFirst().health().state());
         }
     }

@@ -47,7 +47,7 @@ class RuleFileTest {
         assertEquals(List.of("unexplained-gpu-load", "miner-signature", "gpu-temperature-critical",
                 "gpu-ecc-uncorrected-rising", "gpu-lost", "host-egress-high", "exfiltration.suspected", "spend-above-budget-pace",
                 "aws-cost-anomaly", "cloudwatch-billing-alarm", "source-down", "integrity-drift",
-                "fleet-gpu-ecc-uncorrected-rising", "gpu-xid"), ids);
+                "fleet-gpu-ecc-uncorrected-rising", "gpu-xid", "unexplained-gpu-cost"), ids);
         assertTrue(rules.stream().allMatch(r -> r.noData() == DataBehaviour.NORMAL), "no-data never alerts by default");
         Rule egress = rules.get(5);
         assertEquals(Duration.ofMinutes(2), egress.forDuration());

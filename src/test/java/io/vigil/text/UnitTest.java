@@ -39,6 +39,14 @@ class UnitTest {
     }
 
     @Test
+    void aMetricIdsLabelsDoNotHideItsUnit() {
+        assertEquals(Unit.WATTS, Unit.ofMetric("gpu.power_watts{gpu=\"0\",node=\"a_c\"}"));
+        assertEquals(Unit.BYTES, Unit.ofMetric("gpu.memory.used_bytes{gpu=\"3\"}"));
+        assertEquals(Unit.USD, Unit.ofMetric("cost.daily{service=\"Amazon EC2\"}"));
+        assertEquals(Unit.NONE, Unit.ofMetric(null));
+    }
+
+    @Test
     void byteTicksAreRoundInTheirPrefix() {
         double gib = 1024.0 * 1024 * 1024;
         Ticks t = Unit.BYTES.ticks(0, 70 * gib, 5);

@@ -79,12 +79,22 @@ public final class RenderedText {
     public static List<TableCell<?, ?>> cells(TableView<?> table) {
         List<TableCell<?, ?>> out = new ArrayList<>();
         for (Node n : table.lookupAll(".table-cell")) {
-            if (n instanceof TableCell<?, ?> c && c.isVisible() && !c.isEmpty() && c.getTableRow() != null
-                    && c.getTableRow().isVisible() && c.getIndex() >= 0 && c.getIndex() < table.getItems().size()) {
+            if (n instanceof TableCell<?, ?> c && shown(c, table) && !c.isEmpty() && c.getTableRow() != null
+                    && c.getIndex() >= 0 && c.getIndex() < table.getItems().size()) {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    /** Whether {@code n} and every parent up to {@code top} are visible (the flow keeps hidden spare cells). */
+    static boolean shown(Node n, Node top) {
+        for (Node p = n; p != null && p != top; p = p.getParent()) {
+            if (!p.isVisible()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -127,7 +137,7 @@ public final class RenderedText {
     public static List<Cut> cutLabels(Parent root) {
         List<Cut> out = new ArrayList<>();
         for (Node n : root.lookupAll(".label")) {
-            if (n instanceof Labeled l && l.isVisible() && l.getText() != null && !l.getText().isEmpty()
+            if (n instanceof Labeled l && shown(l, root) && l.getText() != null && !l.getText().isEmpty()
                     && !(n.getParent() instanceof TableCell<?, ?>)) {
                 String r = rendered(l);
                 if (r != null && !r.equals(l.getText()) && !l.isWrapText()) {

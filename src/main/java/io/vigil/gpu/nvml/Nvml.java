@@ -106,7 +106,8 @@ public final class Nvml implements AutoCloseable {
                            MethodHandle computeProcesses, MethodHandle graphicsProcesses,
                            MethodHandle eventSetCreate, MethodHandle registerEvents, MethodHandle eventSetWait,
                            MethodHandle eventSetFree, MethodHandle processUtilization, MethodHandle totalEnergy,
-                           MethodHandle migMode, MethodHandle maxMigDeviceCount, MethodHandle migDeviceByIndex) {
+                           MethodHandle migMode, MethodHandle maxMigDeviceCount, MethodHandle migDeviceByIndex,
+                           MethodHandle processesUtilizationInfo) {
 
         static Handles bind(Binder b) throws NvmlException {
             return new Handles(
@@ -147,7 +148,8 @@ public final class Nvml implements AutoCloseable {
                     b.optional(RET_PP, "nvmlDeviceGetTotalEnergyConsumption"),
                     b.optional(RET_PPP, "nvmlDeviceGetMigMode"),
                     b.optional(RET_PP, "nvmlDeviceGetMaxMigDeviceCount"),
-                    b.optional(RET_PIP, "nvmlDeviceGetMigDeviceHandleByIndex"));
+                    b.optional(RET_PIP, "nvmlDeviceGetMigDeviceHandleByIndex"),
+                    b.optional(RET_PP, "nvmlDeviceGetProcessesUtilizationInfo"));
         }
     }
 
@@ -420,6 +422,20 @@ public final class Nvml implements AutoCloseable {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** Whether the driver has {@code nvmlDeviceGetProcessesUtilizationInfo} (drivers from 550 on). */
+    public boolean hasProcessesUtilizationInfo() {
+        return h().processesUtilizationInfo() != null;
+    }
+
+    /**
+     * {@code nvmlDeviceGetProcessesUtilizationInfo(dev, nvmlProcessesUtilizationInfo_t*)}: {@code info}
+     * is a {@link NvmlGpuReader#PROCESSES_UTILIZATION_INFO} whose version, capacity, last-seen time and
+     * array pointer the caller sets; NVML writes the count back.
+     */
+    public int deviceGetProcessesUtilizationInfo(MemorySegment device, MemorySegment info) {
+        return call(h().processesUtilizationInfo(), device, info);
     }
 
     /** {@code nvmlDeviceGetTotalEnergyConsumption(dev, unsigned long long* mJ)}: millijoules since the driver loaded. */

@@ -67,6 +67,60 @@ public final class NvmlGpuReader implements GpuReader {
         return PROCESS_UTILIZATION_SAMPLE.arrayElementVarHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
+    /**
+     * {@code nvmlProcessUtilizationInfo_v1_t}, 40 bytes: the newer per-process sample, with the JPEG
+     * and optical-flow engines; the timestamp comes first, and the struct is padded to 8.
+     */
+    static final StructLayout PROCESS_UTILIZATION_INFO = MemoryLayout.structLayout(
+            JAVA_LONG.withName("timeStamp"),
+            JAVA_INT.withName("pid"),
+            JAVA_INT.withName("smUtil"),
+            JAVA_INT.withName("memUtil"),
+            JAVA_INT.withName("encUtil"),
+            JAVA_INT.withName("decUtil"),
+            JAVA_INT.withName("jpgUtil"),
+            JAVA_INT.withName("ofaUtil"),
+            MemoryLayout.paddingLayout(4)).withName("nvmlProcessUtilizationInfo_v1_t");
+    private static final VarHandle INFO_PID = infoField("pid");
+    private static final VarHandle INFO_TIME = infoField("timeStamp");
+    private static final VarHandle INFO_SM = infoField("smUtil");
+    private static final VarHandle INFO_MEM = infoField("memUtil");
+
+    private static VarHandle infoField(String name) {
+        return PROCESS_UTILIZATION_INFO.arrayElementVarHandle(MemoryLayout.PathElement.groupElement(name));
+    }
+
+    /**
+     * {@code nvmlProcessesUtilizationInfo_v1_t}, 24 bytes: the versioned container of
+     * {@code nvmlDeviceGetProcessesUtilizationInfo}. The caller sets version, the array's capacity,
+     * the last-seen time and the array; NVML writes the count back.
+     */
+    static final StructLayout PROCESSES_UTILIZATION_INFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("version"),
+            JAVA_INT.withName("processSamplesCount"),
+            JAVA_LONG.withName("lastSeenTimeStamp"),
+            ADDRESS.withName("procUtilArray")).withName("nvmlProcessesUtilizationInfo_v1_t");
+    /** {@code NVML_STRUCT_VERSION(ProcessesUtilizationInfo, 1)}: the size with the version in the top byte. */
+    static final int PROCESSES_UTILIZATION_INFO_V1 = (int) PROCESSES_UTILIZATION_INFO.byteSize() | (1 << 24);
+    private static final VarHandle PUI_VERSION = puiField("version");
+    private static final VarHandle PUI_COUNT = puiField("processSamplesCount");
+    private static final VarHandle PUI_LAST_SEEN = puiField("lastSeenTimeStamp");
+    private static final VarHandle PUI_ARRAY = puiField("procUtilArray");
+
+    private static VarHandle puiField(String name) {
+        return PROCESSES_UTILIZATION_INFO.varHandle(MemoryLayout.PathElement.groupElement(name));
+    }
+
+    /** The per-process utilization call a driver answered with. */
+    public enum ProcessUtilizationApi {
+        /** {@code nvmlDeviceGetProcessesUtilizationInfo} (versioned struct; newer drivers). */
+        PROCESSES_UTILIZATION_INFO,
+        /** {@code nvmlDeviceGetProcessUtilization} (the older call). */
+        PROCESS_UTILIZATION,
+        /** Not asked yet, or neither answered. */
+        NONE
+    }
+
     private final Nvml nvml;
     private final Clock clock;
     private final ConcurrentLinkedQueue<XidEvent> incoming = new ConcurrentLinkedQueue<>();
@@ -77,6 +131,12 @@ public final class NvmlGpuReader implements GpuReader {
     private final Arena scratch = Arena.ofShared();
     private MemorySegment samples;
     private int sampleCapacity = 32;
+    private final MemorySegment utilInfo = scratch.allocate(PROCESSES_UTILIZATION_INFO);
+    private MemorySegment infoSamples;
+    private int infoCapacity = 32;
+    /** False once the driver refused the newer call (NOT_SUPPORTED, version mismatch): the older one is used. */
+    private boolean tryInfoApi = true;
+    private volatile ProcessUtilizationApi lastUtilizationApi = ProcessUtilizationApi.NONE;
     private long[] lastSeenMicros = new long[0];
     private final MemorySegment u32 = scratch.allocate(8, 8);
     private final MemorySegment u64 = scratch.allocate(8, 8);
@@ -103,6 +163,22 @@ public final class NvmlGpuReader implements GpuReader {
         this.clock = clock;
         this.processes = scratch.allocate((long) PROCESS_INFO_BYTES * processCapacity, 8);
         this.samples = scratch.allocate(PROCESS_UTILIZATION_SAMPLE, sampleCapacity);
+        this.infoSamples = scratch.allocate(PROCESS_UTILIZATION_INFO, infoCapacity);
+    }
+
+    private volatile boolean perProcessUtilization = true;
+
+    /**
+     * Whether polls ask for per-process utilization (on by default). Off, GPU processes carry no SM
+     * or memory share: the baseline the poll benchmark compares against (docs/bench/gpu.md).
+     */
+    public void perProcessUtilization(boolean on) {
+        perProcessUtilization = on;
+    }
+
+    /** Which per-process utilization call the last poll's samples came from. */
+    public ProcessUtilizationApi processUtilizationApi() {
+        return lastUtilizationApi;
     }
 
     /**
@@ -175,13 +251,49 @@ public final class NvmlGpuReader implements GpuReader {
             rc = nvml.deviceGetHandleByIndex(i, deviceOut);
             // A GPU that is lost at start has no handle; it stays listed, as lost, and is retried.
             devices[i] = rc == NvmlReturn.SUCCESS ? deviceOut.get(ADDRESS, 0) : null;
-            // A GPU still lost at a re-initialization keeps the identity it had before.
-            String known = i < oldNames.length ? oldNames[i] : "GPU " + i;
             names[i] = devices[i] != null && nvml.deviceGetName(devices[i], text, NAME_BUFFER) == NvmlReturn.SUCCESS
-                    ? text.getString(0) : known;
-            String knownUuid = i < oldUuids.length ? oldUuids[i] : "";
+                    ? text.getString(0) : null;
             uuids[i] = devices[i] != null && nvml.deviceGetUuid(devices[i], text, UUID_BUFFER) == NvmlReturn.SUCCESS
-                    ? text.getString(0) : knownUuid;
+                    ? text.getString(0) : null;
+        }
+        keepIdentityOfUnreadable(oldNames, oldUuids);
+    }
+
+    /**
+     * A GPU still lost at a re-initialization cannot say who it is; it keeps the identity of a card
+     * that was there before and is not among those that answered. The re-initialization may have
+     * renumbered the GPUs, so that card is found by UUID, not by index (ADR 0131): the unreadable
+     * slots take the missing UUIDs in their old order; by index only when that is all there is.
+     */
+    private void keepIdentityOfUnreadable(String[] oldNames, String[] oldUuids) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String u : uuids) {
+            if (u != null) {
+                seen.add(u);
+            }
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 0; k < oldUuids.length; k++) {
+            if (!oldUuids[k].isEmpty() && !seen.contains(oldUuids[k])) {
+                missing.add(k);
+            }
+        }
+        int next = 0;
+        for (int i = 0; i < uuids.length; i++) {
+            if (uuids[i] != null) {
+                if (names[i] == null) {
+                    names[i] = "GPU " + i;
+                }
+                continue;
+            }
+            int from = next < missing.size() ? missing.get(next++) : -1;
+            if (from < 0 && i < oldUuids.length && oldUuids[i].isEmpty()) {
+                from = i; // no UUIDs to go by: the old index
+            }
+            uuids[i] = from >= 0 ? oldUuids[from] : "";
+            if (names[i] == null) {
+                names[i] = from >= 0 && from < oldNames.length ? oldNames[from] : "GPU " + i;
+            }
         }
     }
 
@@ -299,7 +411,7 @@ public final class NvmlGpuReader implements GpuReader {
             readProcesses(dev, i, GpuProcess.Kind.GRAPHICS, procs, problems);
             GpuReading.Mig mig = mig(dev, i, problems);
             // Per-process samples are not given on MIG-enabled GPUs; don't ask.
-            if (!procs.isEmpty() && !mig.enabled().orElse(false)) {
+            if (perProcessUtilization && !procs.isEmpty() && !mig.enabled().orElse(false)) {
                 procs = withUtilization(dev, i, procs, problems);
             }
             return new GpuReading(i, names[i], uuids[i], false, util, memUtil, memUsed, memTotal, temp, power, limit,
@@ -380,10 +492,68 @@ public final class NvmlGpuReader implements GpuReader {
 
     /**
      * The processes with their SM and memory utilization from the samples newer than the last poll's
-     * (the newest sample per pid). No sample (NOT_FOUND: idle since then, or unsupported) leaves them
-     * empty. Only asked when the GPU has processes, so an idle GPU costs no extra call.
+     * (the newest sample per pid), through {@code nvmlDeviceGetProcessesUtilizationInfo} where the
+     * driver has it and {@code nvmlDeviceGetProcessUtilization} otherwise. No sample (NOT_FOUND: idle
+     * since then, or unsupported) leaves them empty. Only asked when the GPU has processes, so an
+     * idle GPU costs no extra call.
      */
     private List<GpuProcess> withUtilization(MemorySegment dev, int gpu, List<GpuProcess> procs, List<String> problems)
+            throws NvmlException, Lost {
+        Map<Integer, long[]> byPid = new HashMap<>();
+        boolean got = tryInfoApi && nvml.hasProcessesUtilizationInfo() && samplesFromInfo(dev, gpu, byPid, problems);
+        if (!got && !samplesFromLegacy(dev, gpu, byPid, problems)) {
+            return procs;
+        }
+        List<GpuProcess> out = new ArrayList<>(procs.size());
+        for (GpuProcess p : procs) {
+            long[] s = byPid.get(p.pid());
+            out.add(s == null ? p : new GpuProcess(p.pid(), p.kind(), p.usedMemoryBytes(),
+                    OptionalDouble.of(Math.min(100, s[1])), OptionalDouble.of(Math.min(100, s[2]))));
+        }
+        return out;
+    }
+
+    /**
+     * The newer call. True when it answered (samples in {@code byPid}, or none: NOT_FOUND); false
+     * when the older call should be asked instead.
+     */
+    private boolean samplesFromInfo(MemorySegment dev, int gpu, Map<Integer, long[]> byPid, List<String> problems)
+            throws NvmlException, Lost {
+        int rc = NvmlReturn.INSUFFICIENT_SIZE;
+        for (int attempt = 0; attempt < 4 && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
+            PUI_VERSION.set(utilInfo, 0L, PROCESSES_UTILIZATION_INFO_V1);
+            PUI_COUNT.set(utilInfo, 0L, infoCapacity);
+            PUI_LAST_SEEN.set(utilInfo, 0L, lastSeenMicros[gpu]);
+            PUI_ARRAY.set(utilInfo, 0L, infoSamples);
+            rc = nvml.deviceGetProcessesUtilizationInfo(dev, utilInfo);
+            if (rc == NvmlReturn.INSUFFICIENT_SIZE) {
+                infoCapacity = Math.max(infoCapacity * 2, (int) PUI_COUNT.get(utilInfo, 0L) * 2);
+                infoSamples = scratch.allocate(PROCESS_UTILIZATION_INFO, infoCapacity);
+            }
+        }
+        if (rc == NvmlReturn.NOT_SUPPORTED || rc == NvmlReturn.FUNCTION_NOT_FOUND
+                || rc == NvmlReturn.ARGUMENT_VERSION_MISMATCH) {
+            tryInfoApi = false; // this driver has the symbol but not the call: the older one from now on
+            return false;
+        }
+        lastUtilizationApi = ProcessUtilizationApi.PROCESSES_UTILIZATION_INFO;
+        if (rc == NvmlReturn.NOT_FOUND || rc == NvmlReturn.INSUFFICIENT_SIZE
+                || !ok(rc, gpu, "process utilization", problems)) {
+            return true;
+        }
+        int n = Math.min((int) PUI_COUNT.get(utilInfo, 0L), infoCapacity);
+        long newest = lastSeenMicros[gpu];
+        for (int k = 0; k < n; k++) {
+            long ts = (long) INFO_TIME.get(infoSamples, 0L, (long) k);
+            newest = keepNewest(byPid, (int) INFO_PID.get(infoSamples, 0L, (long) k), ts,
+                    (int) INFO_SM.get(infoSamples, 0L, (long) k), (int) INFO_MEM.get(infoSamples, 0L, (long) k), newest);
+        }
+        lastSeenMicros[gpu] = newest;
+        return true;
+    }
+
+    /** The older call. False when it gave nothing to use. */
+    private boolean samplesFromLegacy(MemorySegment dev, int gpu, Map<Integer, long[]> byPid, List<String> problems)
             throws NvmlException, Lost {
         int rc = NvmlReturn.INSUFFICIENT_SIZE;
         for (int attempt = 0; attempt < 4 && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
@@ -394,31 +564,31 @@ public final class NvmlGpuReader implements GpuReader {
                 samples = scratch.allocate(PROCESS_UTILIZATION_SAMPLE, sampleCapacity);
             }
         }
+        if (rc != NvmlReturn.FUNCTION_NOT_FOUND) {
+            lastUtilizationApi = ProcessUtilizationApi.PROCESS_UTILIZATION;
+        }
         if (rc == NvmlReturn.NOT_FOUND || rc == NvmlReturn.INSUFFICIENT_SIZE
                 || !ok(rc, gpu, "process utilization", problems)) {
-            return procs;
+            return false;
         }
         int n = Math.min(processCount.get(JAVA_INT, 0), sampleCapacity);
-        Map<Integer, long[]> byPid = new HashMap<>();
         long newest = lastSeenMicros[gpu];
         for (int k = 0; k < n; k++) {
-            int pid = (int) SAMPLE_PID.get(samples, 0L, (long) k);
             long ts = (long) SAMPLE_TIME.get(samples, 0L, (long) k);
-            long[] cur = byPid.get(pid);
-            if (cur == null || Long.compareUnsigned(ts, cur[0]) > 0) {
-                byPid.put(pid, new long[] {ts, Integer.toUnsignedLong((int) SAMPLE_SM.get(samples, 0L, (long) k)),
-                        Integer.toUnsignedLong((int) SAMPLE_MEM.get(samples, 0L, (long) k))});
-            }
-            newest = Long.compareUnsigned(ts, newest) > 0 ? ts : newest;
+            newest = keepNewest(byPid, (int) SAMPLE_PID.get(samples, 0L, (long) k), ts,
+                    (int) SAMPLE_SM.get(samples, 0L, (long) k), (int) SAMPLE_MEM.get(samples, 0L, (long) k), newest);
         }
         lastSeenMicros[gpu] = newest;
-        List<GpuProcess> out = new ArrayList<>(procs.size());
-        for (GpuProcess p : procs) {
-            long[] s = byPid.get(p.pid());
-            out.add(s == null ? p : new GpuProcess(p.pid(), p.kind(), p.usedMemoryBytes(),
-                    OptionalDouble.of(Math.min(100, s[1])), OptionalDouble.of(Math.min(100, s[2]))));
+        return true;
+    }
+
+    /** Keeps the newest sample per pid as {time, SM %, memory %}; returns the newest time seen. */
+    private static long keepNewest(Map<Integer, long[]> byPid, int pid, long ts, int sm, int mem, long newest) {
+        long[] cur = byPid.get(pid);
+        if (cur == null || Long.compareUnsigned(ts, cur[0]) > 0) {
+            byPid.put(pid, new long[] {ts, Integer.toUnsignedLong(sm), Integer.toUnsignedLong(mem)});
         }
-        return out;
+        return Long.compareUnsigned(ts, newest) > 0 ? ts : newest;
     }
 
     /** True on SUCCESS; empty reading on unsupported; throws on lost or fatal codes. */

@@ -113,7 +113,8 @@ public final class AlertsView implements View {
             c.valueProperty().addListener((o, a, b) -> applyFilter());
         }
         textFilter.setId("alerts-filter-text");
-        textFilter.setPromptText("Filter rule, subject, label, state (Ctrl+F)");
+        textFilter.setPromptText("Filter alerts (Ctrl+F)");
+        textFilter.setTooltip(new javafx.scene.control.Tooltip("Words to find in the rule, subject, labels, state, severity or source"));
         textFilter.setPrefColumnCount(20);
         textFilter.textProperty().addListener((o, a, b) -> applyFilter());
         Button clearFilter = new Button("✕");
@@ -150,7 +151,7 @@ public final class AlertsView implements View {
         // The list above the detail: at 1280 px the table gets the full width, so no column is cut.
         SplitPane split = new SplitPane(table, detailScroll);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.45);
+        split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
         message.setId("alerts-message");
         message.getStyleClass().add(Styles.MUTED);
@@ -161,6 +162,7 @@ public final class AlertsView implements View {
         table.setId("alerts-table");
         TableColumn<AlertRow, String> sev = Tables.fitted("Severity", r -> r.alert.severity().name().toLowerCase(Locale.ROOT));
         sev.setCellFactory(c -> new SeverityChipCell<>());
+        SeverityChipCell.measure(sev);
         table.getColumns().add(sev);
         table.getColumns().add(Tables.fitted("State", r -> AlertsViewModel.stateText(r.alert, model.now())));
         table.getColumns().add(Tables.fitted("Rule", r -> r.alert.ruleId()));
@@ -209,6 +211,11 @@ public final class AlertsView implements View {
     /** A severity as a coloured chip (the colour comes from the stylesheet's severity variables). */
     public static final class SeverityChipCell<T> extends Tables.TextCell<T> {
         private final Label chip = new Label();
+
+        /** The chip's font and padding as vigil.css draws it, for {@link Tables#fit}. */
+        public static void measure(TableColumn<?, ?> column) {
+            Tables.drawnAs(column, javafx.scene.text.Font.font("DejaVu Sans", javafx.scene.text.FontWeight.BOLD, 11), 18);
+        }
 
         public SeverityChipCell() {
             chip.getStyleClass().add(SEVERITY_CHIP);
@@ -271,23 +278,26 @@ public final class AlertsView implements View {
         silenceFor.setId("alert-silence-for");
         silenceFor.setValue("1h");
         silenceUntil.setId("alert-silence-until");
-        silenceUntil.setPromptText("HH:mm or yyyy-MM-dd HH:mm");
-        silenceUntil.setPrefColumnCount(12);
+        silenceUntil.setPromptText("until HH:mm");
+        silenceUntil.setTooltip(new javafx.scene.control.Tooltip("HH:mm (the next such time) or yyyy-MM-dd HH:mm"));
+        silenceUntil.setPrefColumnCount(9);
         silenceUntil.disableProperty().bind(silenceFor.valueProperty().isNotEqualTo("until…"));
         Button silence = button("Silence", "alert-silence", this::silence);
         runPlaybook.setId("alert-run-playbook");
         runPlaybook.setOnAction(e -> withSelected(model::runPlaybook));
         runPlaybook.setDisable(true);
-        HBox actions = new HBox(8, ack, annotate, resolve);
-        HBox silenceRow = new HBox(8, new Label("Silence for"), silenceFor, silenceUntil, silence);
+        HBox actions = new HBox(8, ack, annotate, resolve, runPlaybook);
+        silenceFor.setTooltip(new javafx.scene.control.Tooltip("Silence for how long (\"until…\": up to the time typed)"));
+        HBox silenceRow = new HBox(8, silence, silenceFor, silenceUntil);
         silenceRow.setAlignment(Pos.CENTER_LEFT);
         // Chart and history on the left, what the alert is and what to do on the right: the pane sits
         // under the table, so it spends width rather than height.
         VBox left = new VBox(8, chart, new Label("History"), events);
-        VBox right = new VBox(8, detailLabels, detailRunbook, runPlaybook, note, actions, silenceRow);
+        // What to do first, then what the alert is: the buttons stay in sight in a short window.
+        VBox right = new VBox(8, note, actions, silenceRow, detailLabels, detailRunbook);
         HBox.setHgrow(left, Priority.ALWAYS);
-        right.setPrefWidth(420);
-        right.setMinWidth(360);
+        right.setPrefWidth(440);
+        right.setMinWidth(Region.USE_PREF_SIZE);
         left.setMinWidth(260);
         HBox columns = new HBox(14, left, right);
         VBox box = new VBox(10, detailTitle, columns);
@@ -422,10 +432,12 @@ public final class AlertsView implements View {
         rows.keySet().retainAll(present);
         if (shown.equals(table.getItems())) {
             table.refresh();
+            Tables.fit(table);
         } else {
             updatingRows = true;
             try {
                 table.getItems().setAll(shown);
+                Tables.fit(table);
                 if (selectedRow != null && shown.contains(selectedRow)) {
                     table.getSelectionModel().select(selectedRow);
                 }

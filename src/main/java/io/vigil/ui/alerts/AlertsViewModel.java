@@ -156,6 +156,8 @@ public final class AlertsViewModel {
         UNRESOLVED("unresolved"),
         /** Pending or firing and not silenced: needs someone now. */
         OPEN("open"),
+        /** Firing and not silenced: what the header and the Dashboard's alert strip count and open. */
+        FIRING("firing"),
         ACKNOWLEDGED("acknowledged"),
         SILENCED("silenced"),
         RESOLVED("resolved"),
@@ -172,6 +174,7 @@ public final class AlertsViewModel {
             return switch (this) {
                 case UNRESOLVED -> a.state().open();
                 case OPEN -> (a.state() == AlertState.PENDING || a.state() == AlertState.FIRING) && !silenced;
+                case FIRING -> a.state() == AlertState.FIRING && !silenced;
                 case ACKNOWLEDGED -> a.state() == AlertState.ACKNOWLEDGED;
                 case SILENCED -> silenced;
                 case RESOLVED -> a.state() == AlertState.RESOLVED;

@@ -83,6 +83,13 @@ public final class TimeSeriesChart extends Region {
     private final Canvas overlay = new Canvas();
     private final Button resetZoom = new Button("Reset zoom");
     private final Text measurer = new Text();
+    /** Measured text widths, the least recently used dropped beyond 512. */
+    private final java.util.Map<String, Double> widths = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Double> eldest) {
+            return size() > 512;
+        }
+    };
     private final String title;
     private final ObjectProperty<TimeRange> zoom = new SimpleObjectProperty<>(this, "zoom");
     private final ReadOnlyObjectWrapper<Readout> readout = new ReadOnlyObjectWrapper<>(this, "readout");
@@ -165,12 +172,7 @@ public final class TimeSeriesChart extends Region {
 
     /** The unit inferred from a metric's name ({@link Unit#ofMetric}), labels such as {@code {gpu="0"}} ignored. */
     public void setMetric(String metric) {
-        if (metric == null) {
-            setUnit(Unit.NONE);
-            return;
-        }
-        int brace = metric.indexOf('{');
-        setUnit(Unit.ofMetric(brace >= 0 ? metric.substring(0, brace) : metric));
+        setUnit(Unit.ofMetric(metric));
     }
 
     public Unit unit() {
@@ -363,9 +365,17 @@ public final class TimeSeriesChart extends Region {
     }
 
     private double measure(String text, Font font) {
+        // Text layout is the slow part of a redraw: labels repeat from one draw to the next.
+        String key = font.getSize() + "|" + text;
+        Double cached = widths.get(key);
+        if (cached != null) {
+            return cached;
+        }
         measurer.setFont(font);
         measurer.setText(text);
-        return measurer.getLayoutBounds().getWidth();
+        double w = measurer.getLayoutBounds().getWidth();
+        widths.put(key, w);
+        return w;
     }
 
     private String formatValue(double v) {

@@ -141,13 +141,18 @@ public final class CloudView implements View {
         guidance.getChildren().addAll(gTitle, guidanceText, gNote);
         show(guidance, false);
 
-        HBox tiles = new HBox(12,
+        // Five equal tiles across, wrapping to a second row rather than cutting a figure in a narrow window.
+        javafx.scene.layout.TilePane tiles = new javafx.scene.layout.TilePane(12, 12,
                 metricCard("Spend today", today, costFresh),
                 metricCard("Month to date", mtd, muted("unblended cost, UTC month")),
                 metricCard("Forecast, month end", forecast, muted("Cost Explorer forecast")),
                 metricCard("Budget pace", pace, muted("MTD ÷ budget share of month elapsed")),
                 metricCard("EstimatedCharges", charges, chargesSub));
-        tiles.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
+        tiles.setId("cloud-tiles");
+        tiles.setPrefColumns(5);
+        tiles.setTileAlignment(Pos.TOP_LEFT);
+        tiles.prefTileWidthProperty().bind(javafx.beans.binding.Bindings.max(180,
+                tiles.widthProperty().subtract(4 * 12).divide(5).subtract(1)));
 
         bars.setId("cloud-daily-chart");
         bars.setAnimated(false);
@@ -181,7 +186,7 @@ public final class CloudView implements View {
 
         content.setId("cloud-content");
         content.getChildren().addAll(tiles,
-                panel("Daily spend by service, last 30 days", barsFresh, bars),
+                panel("Daily spend by service, last 30 days", barsFresh, io.vigil.ui.chart.DayLabels.under(bars)),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
         // --- live cost: the bridge from Cost Explorer's figure to now ---
@@ -200,6 +205,8 @@ public final class CloudView implements View {
         Label l = new Label("—");
         l.setId(id);
         l.getStyleClass().add("cloud-metric-value");
+        // A figure is never cut ("$10,939..."): the label keeps its full width and the card grows.
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 
@@ -217,15 +224,19 @@ public final class CloudView implements View {
     private static Node metricCard(String title, Label value, Label sub) {
         Label t = new Label(title);
         t.getStyleClass().add("cloud-metric-title");
+        t.setMinWidth(Region.USE_PREF_SIZE);
         VBox box = new VBox(4, t, value, sub);
         box.getStyleClass().addAll(Styles.CARD, "cloud-metric");
-        box.setMinWidth(150);
+        box.setPrefWidth(180);
+        box.setMaxWidth(Double.MAX_VALUE);
+        box.setMaxHeight(Double.MAX_VALUE);
         return box;
     }
 
     private static Node panel(String title, Label freshness, Node body) {
         Label t = new Label(title);
         t.getStyleClass().add("cloud-panel-title");
+        t.setMinWidth(Region.USE_PREF_SIZE); // the freshness note beside it wraps instead
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(8, t, spacer, freshness);
@@ -304,7 +315,7 @@ public final class CloudView implements View {
         mtd.setText(CloudViewModel.usd(c.mtdUsd()));
         forecast.setText(c.forecastEomUsd().isPresent() ? CloudViewModel.usd(c.forecastEomUsd().getAsDouble()) : "—");
         pace.setText(c.paceRatio().isPresent()
-                ? String.format(Locale.ROOT, "%.0f%%", c.paceRatio().getAsDouble() * 100) : "no budget set");
+                ? io.vigil.text.Unit.PERCENT.format(c.paceRatio().getAsDouble() * 100) : "no budget set");
         pace.getStyleClass().remove("cloud-over-budget");
         if (c.paceRatio().isPresent() && c.paceRatio().getAsDouble() > 1) {
             pace.getStyleClass().add("cloud-over-budget");
@@ -432,19 +443,42 @@ public final class CloudView implements View {
         }
         List<Node> rows = new ArrayList<>();
         for (AlarmState a : b.alarms()) {
-            Label l = new Label(String.format(Locale.ROOT, "%-17s %s%s  ·  %s/%s  ·  %s", a.state(), a.name(),
-                    a.billing() ? " (billing)" : "", a.namespace(), a.metricName(), a.region()));
-            l.getStyleClass().addAll(Styles.STATUS_CHIP, a.inAlarm() ? Styles.HEALTH_DOWN
-                    : "OK".equals(a.state()) ? Styles.HEALTH_OK : Styles.HEALTH_UNKNOWN, "cloud-alarm");
-            javafx.scene.shape.Circle dot = new javafx.scene.shape.Circle(4);
-            dot.getStyleClass().add("circle");
-            l.setGraphic(dot);
-            rows.add(l);
+            rows.add(alarmRow(a));
         }
         if (rows.isEmpty()) {
             rows.add(muted(b.asOf().isPresent() ? "No metric alarms." : "Not read yet."));
         }
         alarms.getChildren().setAll(rows);
+    }
+
+    /**
+     * One alarm: its state and name on the first line; the metric, region and when it changed, then
+     * CloudWatch's reason (which names the threshold and the datapoint that crossed it), wrapped so
+     * nothing is cut in the narrow panel.
+     */
+    private Node alarmRow(AlarmState a) {
+        Label head = new Label(a.state() + "  " + a.name() + (a.billing() ? " (billing)" : ""));
+        head.getStyleClass().addAll(Styles.STATUS_CHIP, a.inAlarm() ? Styles.HEALTH_DOWN
+                : "OK".equals(a.state()) ? Styles.HEALTH_OK : Styles.HEALTH_UNKNOWN, "cloud-alarm");
+        head.setWrapText(true);
+        javafx.scene.shape.Circle dot = new javafx.scene.shape.Circle(4);
+        dot.getStyleClass().add("health-dot");
+        head.setGraphic(dot);
+        Label where = new Label(a.namespace() + " / " + a.metricName() + "  ·  " + a.region()
+                + a.updatedAt().map(t -> "  ·  changed " + model.moment(t, clock.instant()))
+                        .orElse(""));
+        where.getStyleClass().add("cloud-alarm-detail");
+        where.setWrapText(true);
+        VBox row = new VBox(2, head, where);
+        if (a.reason() != null && !a.reason().isBlank()) {
+            Label reason = new Label(a.reason());
+            reason.getStyleClass().add("cloud-alarm-detail");
+            reason.setWrapText(true);
+            row.getChildren().add(reason);
+        }
+        row.getStyleClass().add("cloud-alarm-row");
+        row.setUserData(a.arn());
+        return row;
     }
 
     /** For tests and the benchmark: what the view last drew. */

@@ -4,11 +4,12 @@ import io.vigil.cloud.AwsProblem;
 import io.vigil.cloud.BillingSnapshot;
 import io.vigil.cloud.CostSnapshot;
 import io.vigil.cloud.DailyCost;
+import io.vigil.text.Durations;
+import io.vigil.text.Unit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,7 +36,6 @@ public final class CloudViewModel {
     private final Supplier<CostSnapshot> cost;
     private final Supplier<BillingSnapshot> billing;
     private final ZoneId zone;
-    private final DateTimeFormatter hhmm;
 
     public CloudViewModel(Supplier<CostSnapshot> cost, Supplier<BillingSnapshot> billing, ZoneId zone) {
         this(cost, billing, zone, Optional::empty);
@@ -51,7 +51,6 @@ public final class CloudViewModel {
         this.cost = cost;
         this.billing = billing;
         this.zone = zone;
-        this.hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
     }
 
     public CostSnapshot cost() {
@@ -115,15 +114,21 @@ public final class CloudViewModel {
 
     /** "as of 14:02, AWS updates billing data ~3×/day", or what Vigil is waiting for. */
     public String freshness(Optional<Instant> asOf) {
-        return asOf.map(t -> "as of " + hhmm.format(t) + ", " + AWS_CADENCE).orElse("waiting for the first reading");
+        return asOf.map(t -> "as of " + time(t) + ", " + AWS_CADENCE).orElse("waiting for the first reading");
     }
 
+    /** A time of day as every view writes it ({@link Durations}). */
     public String time(Instant t) {
-        return hhmm.format(t);
+        return Durations.timeOfDay(t, zone);
+    }
+
+    /** Time of day when {@code t} is today, else date and time. */
+    public String moment(Instant t, Instant now) {
+        return Durations.moment(t, now, zone);
     }
 
     public String dateTime(Instant t) {
-        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(zone).format(t);
+        return Durations.dateTime(t, zone);
     }
 
     /** The problem to show instead of the charts: credentials or permissions, with nothing cached. */
@@ -156,11 +161,12 @@ public final class CloudViewModel {
      */
     public Optional<String> bridgeLine() {
         return bridge.get().map(b -> "Cost Explorer today " + usd(b.costExplorerTodayUsd()) + " as of "
-                + hhmm.format(b.asOf()) + " + live GPU estimate since then " + usd(b.liveSinceUsd()) + " = "
-                + usd(b.totalUsd()) + (b.covered() ? "" : " (live data only from " + hhmm.format(b.liveFrom()) + ")"));
+                + io.vigil.text.Durations.timeOfDay(b.asOf(), zone).substring(0, 5) + " + live GPU estimate since then " + usd(b.liveSinceUsd()) + " = "
+                + usd(b.totalUsd()) + (b.covered() ? "" : " (live data only from " + io.vigil.text.Durations.timeOfDay(b.liveFrom(), zone).substring(0, 5) + ")"));
     }
 
+    /** Dollars as every view writes them ({@link Unit#money}). */
     static String usd(double v) {
-        return String.format(Locale.ROOT, "$%,.2f", v);
+        return Unit.money(v);
     }
 }

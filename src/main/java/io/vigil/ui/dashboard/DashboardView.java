@@ -123,12 +123,11 @@ public final class DashboardView implements View {
         caption.getStyleClass().add(Styles.MUTED);
         alertStrip.getChildren().add(caption);
         chip("critical", c.firing(Severity.CRITICAL) + " critical", c.firing(Severity.CRITICAL),
-                SeverityStyles.CRITICAL, AlertsFilter.firing("critical"));
+                SeverityStyles.CRITICAL, AlertsFilter.open("critical"));
         chip("warning", c.firing(Severity.WARNING) + " warning", c.firing(Severity.WARNING),
-                SeverityStyles.WARNING, AlertsFilter.firing("warning"));
-        chip("info", c.firing(Severity.INFO) + " info", c.firing(Severity.INFO), null, AlertsFilter.firing("info"));
-        chip("pending", c.pending() + " pending", c.pending(), SeverityStyles.WARNING,
-                new AlertsFilter(null, "pending"));
+                SeverityStyles.WARNING, AlertsFilter.open("warning"));
+        chip("info", c.firing(Severity.INFO) + " info", c.firing(Severity.INFO), null, AlertsFilter.open("info"));
+        chip("pending", c.pending() + " pending", c.pending(), SeverityStyles.WARNING, AlertsFilter.OPEN);
         if (c.acknowledged() + c.silenced() > 0) {
             Label apart = new Label("shown apart:");
             apart.getStyleClass().add(Styles.MUTED);
@@ -136,7 +135,8 @@ public final class DashboardView implements View {
         }
         chip("acknowledged", c.acknowledged() + " acknowledged", c.acknowledged(), SeverityStyles.MUTED,
                 new AlertsFilter(null, "acknowledged"));
-        chip("silenced", c.silenced() + " silenced", c.silenced(), SeverityStyles.MUTED, AlertsFilter.OPEN);
+        chip("silenced", c.silenced() + " silenced", c.silenced(), SeverityStyles.MUTED,
+                new AlertsFilter(null, "silenced"));
     }
 
     private void chip(String id, String text, int count, String style, AlertsFilter filter) {
@@ -217,7 +217,7 @@ public final class DashboardView implements View {
             return;
         }
         busy.setValue(Unit.NONE.format(model.gpusBusyProperty().get()));
-        busy.setText(String.format(Locale.ROOT, "of %.0f at ≥ %.0f %% utilization", count,
+        busy.setText(String.format(Locale.ROOT, "of %.0f, at ≥ %.0f %%", count,
                 DashboardViewModel.GPU_BUSY_PERCENT));
         hottest.setValue(Unit.CELSIUS.format(model.hottestGpuCProperty().get()));
         hottest.setText(model.hottestGpuProperty().get());

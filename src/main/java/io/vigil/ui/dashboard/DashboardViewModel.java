@@ -162,7 +162,7 @@ public final class DashboardViewModel {
             if (util.label("node") != null) {
                 continue; // a fleet GPU (labelled by node and UUID): the dashboard is this machine's
             }
-            if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, Integer.parseInt(gpu))) == 1
+            if (series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.LOST, gpu)) == 1
                     || series.read(util, now - GPU_STALE_MS, now + 1, 4).isEmpty()) {
                 continue;
             }
@@ -173,7 +173,9 @@ public final class DashboardViewModel {
             double t = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.TEMPERATURE_C, "gpu", gpu));
             if (!Double.isNaN(t) && (Double.isNaN(hottest) || t > hottest)) {
                 hottest = t;
-                hottestName = "GPU " + gpu;
+                // The label is the card's UUID; the index it has now reads better.
+                double index = series.latest(io.vigil.gpu.GpuMetrics.of(io.vigil.gpu.GpuMetrics.INDEX, gpu));
+                hottestName = "GPU " + (Double.isNaN(index) ? gpu : Integer.toString((int) index));
             }
             double w = series.latest(MetricId.of(io.vigil.gpu.GpuMetrics.POWER_WATTS, "gpu", gpu));
             if (!Double.isNaN(w)) {

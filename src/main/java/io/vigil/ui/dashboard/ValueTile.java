@@ -36,6 +36,7 @@ final class ValueTile extends VBox {
         value.setMinWidth(Region.USE_PREF_SIZE);
         text.setId(id + "-text");
         text.getStyleClass().add("value-tile-text");
+        text.setWrapText(true);
         bar.setId(id + "-bar");
         bar.setMaxWidth(Double.MAX_VALUE);
         bar.getStyleClass().add("value-tile-bar");

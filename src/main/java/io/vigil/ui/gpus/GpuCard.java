@@ -64,6 +64,8 @@ public final class GpuCard extends VBox {
     private static final Color SPARK = Color.web("#4fc3f7");
 
     private final int index;
+    /** The {@code gpu} label of this card's series: its UUID (ADR 0131), the index without one. */
+    private String seriesKey;
     private final Label name = new Label();
     private final Button flag = new Button();
     private final Label lostBadge = new Label("LOST");
@@ -109,8 +111,9 @@ public final class GpuCard extends VBox {
         show(lostBadge, false);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(8, name, spacer, flag, lostBadge);
+        HBox head = new HBox(8, name, spacer, lostBadge);
         head.setAlignment(Pos.CENTER_LEFT);
+        flag.setMinWidth(Region.USE_PREF_SIZE);
         uuid.getStyleClass().addAll(Styles.MUTED, "gpu-uuid");
         uuid.setMinWidth(Region.USE_PREF_SIZE);
         uuid.setId("gpu-" + index + "-uuid");
@@ -143,7 +146,7 @@ public final class GpuCard extends VBox {
         mig.setId("gpu-" + index + "-mig");
         mig.getStyleClass().add("gpu-mig");
         show(mig, false);
-        getChildren().addAll(head, uuid, driver, meters, grid, xid, mig);
+        getChildren().addAll(head, flag, uuid, driver, meters, grid, xid, mig);
     }
 
     /** Caption and value over a bar and a sparkline. */
@@ -163,6 +166,7 @@ public final class GpuCard extends VBox {
         HBox.setHgrow(bar, Priority.ALWAYS);
         Sparkline spark = new Sparkline(84, 16);
         spark.setId("gpu-" + index + "-" + key + "-spark");
+        show(spark, false); // until a view gives it points (the Fleet view's cards have no history here)
         HBox bottom = new HBox(8, bar, spark);
         bottom.setAlignment(Pos.CENTER_LEFT);
         values.put(key, v);
@@ -206,6 +210,7 @@ public final class GpuCard extends VBox {
     }
 
     public void update(GpuReading g, String driverVersion) {
+        seriesKey = GpuMetrics.key(g.index(), g.uuid());
         set(name, "GPU " + g.index() + " · " + g.name());
         set(uuid, g.uuid());
         set(driver, driverVersion.isEmpty() ? "" : "Driver " + driverVersion);
@@ -297,6 +302,11 @@ public final class GpuCard extends VBox {
     }
 
     /** Each bar's sparkline from {@code points} (metric name → recent points of this GPU). */
+    /** The {@code gpu} label of the series shown on this card. */
+    public String seriesKey() {
+        return seriesKey == null ? Integer.toString(index) : seriesKey;
+    }
+
     public void showSparks(Function<String, SeriesPoints> points) {
         for (Map.Entry<String, String> e : BARS.entrySet()) {
             double max = switch (e.getKey()) {
@@ -304,7 +314,11 @@ public final class GpuCard extends VBox {
                 case "temperature" -> 100;
                 default -> Double.NaN;
             };
-            sparks.get(e.getKey()).show(points.apply(e.getValue()), max,
+            Sparkline spark = sparks.get(e.getKey());
+            if (!spark.isVisible()) {
+                show(spark, true);
+            }
+            spark.show(points.apply(e.getValue()), max,
                     SeverityStyles.color(tones.get(e.getKey()), SPARK));
         }
     }

@@ -196,14 +196,22 @@ public final class GpusView implements View {
         table.getSelectionModel().select(match);
         table.scrollTo(match);
         table.requestFocus();
-        if (scroll != null) {
-            root.applyCss();
-            root.layout();
-            double y = root.sceneToLocal(table.localToScene(0, 0)).getY();
-            double room = root.getHeight() - scroll.getViewportBounds().getHeight();
-            if (room > 0) {
-                scroll.setVvalue(Math.max(0, Math.min(1, (y - 40) / room)));
-            }
+        revealTable();
+        // The detail pane that the selection opened changes the content's height: again after layout.
+        javafx.application.Platform.runLater(this::revealTable);
+    }
+
+    /** Scrolls the view so the process table's title is at the top (the detail pane below it). */
+    private void revealTable() {
+        if (scroll == null) {
+            return;
+        }
+        scroll.applyCss();
+        scroll.layout();
+        double y = root.sceneToLocal(table.localToScene(0, 0)).getY();
+        double room = root.getHeight() - scroll.getViewportBounds().getHeight();
+        if (room > 0) {
+            scroll.setVvalue(Math.max(0, Math.min(1, (y - 40) / room)));
         }
     }
 
@@ -370,14 +378,14 @@ public final class GpusView implements View {
         temperatureChart.setData(from, to, perGpu(GpuMetrics.TEMPERATURE_C, gpus, temperatureChart.pointBudget()));
         powerChart.setData(from, to, perGpu(GpuMetrics.POWER_WATTS, gpus, powerChart.pointBudget()));
         for (GpuCard card : cardList) {
-            card.showSparks(metric -> model.sparkline(GpuMetrics.of(metric, card.index())));
+            card.showSparks(metric -> model.sparkline(GpuMetrics.of(metric, card.seriesKey())));
         }
     }
 
     private List<ChartSeries> perGpu(String metric, List<GpuReading> gpus, int budget) {
         List<ChartSeries> out = new ArrayList<>();
         for (GpuReading g : gpus) {
-            MetricId id = GpuMetrics.of(metric, g.index());
+            MetricId id = GpuMetrics.of(metric, g);
             out.add(new ChartSeries("GPU " + g.index(), g.index() % 8 + 1, model.chart(id, budget)));
         }
         return out;

@@ -229,13 +229,9 @@ public final class GpusViewModel {
         return series.read(metric, now - window.get().duration().toMillis(), now + 1, maxPoints);
     }
 
-    /** How far back a card's sparklines reach. */
-    static final long SPARK_MS = 120_000;
-
-    /** The last {@value #SPARK_MS} ms of {@code metric}, at most 60 points, for a card's sparkline. */
+    /** {@code metric} over the selected window, at most 60 points, for a card's sparkline. */
     public SeriesPoints sparkline(MetricId metric) {
-        long now = clock.millis();
-        return series.read(metric, now - SPARK_MS, now + 1, 60);
+        return chart(metric, 60);
     }
 
     public ObjectProperty<TimeWindow> windowProperty() {

@@ -7,8 +7,8 @@ import javafx.scene.paint.Color;
 
 /**
  * A small line of a metric's recent values on a canvas, scaled from 0 to {@code max}. Redrawn only
- * when its points, scale or colour changed, so an idle GPU costs nothing per frame. A gap longer
- * than {@link #GAP_MS} (a lost GPU, a source outage) breaks the line. FX thread only.
+ * when its points, scale or colour changed, so an idle GPU costs nothing per frame. A gap much longer
+ * than the usual spacing ({@link #gapMs}: a lost GPU, a source outage) breaks the line. FX thread only.
  */
 final class Sparkline extends Canvas {
 
@@ -44,6 +44,7 @@ final class Sparkline extends Canvas {
         if (p.size() < 2) {
             return;
         }
+        long gapMs = gapMs(p);
         long t0 = p.times()[0];
         double span = Math.max(1, p.lastTime() - t0);
         g.setStroke(color);
@@ -54,7 +55,7 @@ final class Sparkline extends Canvas {
             double x = (p.times()[i] - t0) / span * (w - 1);
             double v = p.values()[i];
             double y = h - 1 - Math.max(0, Math.min(1, v / top)) * (h - 2);
-            boolean gap = i > 0 && p.times()[i] - p.times()[i - 1] > GAP_MS;
+            boolean gap = i > 0 && p.times()[i] - p.times()[i - 1] > gapMs;
             if (Double.isNaN(v)) {
                 open = false;
             } else if (!open || gap) {
@@ -65,6 +66,23 @@ final class Sparkline extends Canvas {
             }
         }
         g.stroke();
+    }
+
+    /**
+     * How far apart two points must be to break the line: three times the usual spacing (the
+     * median), at least {@link #GAP_MS}. Relative, because a replayed scenario's samples are minutes
+     * apart in its own time while a live source's are a second apart.
+     */
+    static long gapMs(SeriesPoints p) {
+        if (p.size() < 3) {
+            return Long.MAX_VALUE;
+        }
+        long[] d = new long[p.size() - 1];
+        for (int i = 1; i < p.size(); i++) {
+            d[i - 1] = p.times()[i] - p.times()[i - 1];
+        }
+        java.util.Arrays.sort(d);
+        return Math.max(GAP_MS, 3 * d[d.length / 2]);
     }
 
     /** For tests: how often it has drawn. */

@@ -9,19 +9,19 @@ import io.vigil.inventory.InventorySnapshot;
 import io.vigil.inventory.Severity;
 import io.vigil.inventory.Workload;
 import io.vigil.ui.Styles;
-import io.vigil.ui.Units;
+import io.vigil.text.Durations;
+import io.vigil.text.Unit;
+import io.vigil.ui.Tables;
 import io.vigil.ui.View;
 import java.io.File;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -45,8 +45,10 @@ import javafx.stage.DirectoryChooser;
  */
 public final class InventoryView implements View {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+
+    /** Severity cells are bold in vigil.css: measure them so. */
+    private static final javafx.scene.text.Font BOLD =
+            javafx.scene.text.Font.font("DejaVu Sans", javafx.scene.text.FontWeight.BOLD, 13);
 
     private final InventoryViewModel model;
     private final VBox root = new VBox(16);
@@ -116,56 +118,57 @@ public final class InventoryView implements View {
 
     private void buildWorkloads() {
         workloads.setId("inventory-workloads-table");
-        workloads.getColumns().add(column("PID", w -> Integer.toString(w.pid()), 70));
-        workloads.getColumns().add(column("User", Workload::user, 90));
-        workloads.getColumns().add(column("Kind", Workload::label, 150));
-        workloads.getColumns().add(column("GPU memory", w -> {
+        workloads.getColumns().add(Tables.fitted("PID", w -> Integer.toString(w.pid())));
+        workloads.getColumns().add(Tables.fitted("User", Workload::user));
+        workloads.getColumns().add(Tables.fitted("Kind", Workload::label));
+        workloads.getColumns().add(Tables.fitted("GPU memory", w -> {
             OptionalDouble gpu = model.gpuMemoryBytes(w);
-            return gpu.isPresent() ? Units.bytes(gpu.getAsDouble()) : "—";
-        }, 100));
-        workloads.getColumns().add(column("Uptime", w -> uptime(w.startEpochMillis()), 90));
-        workloads.getColumns().add(column("Ports", w -> w.ports().stream().map(p -> p.address() + ":" + p.port())
-                .distinct().collect(Collectors.joining(", ")), 160));
-        workloads.getColumns().add(column("Why", Workload::evidence, 320));
+            return gpu.isPresent() ? Unit.bytes(gpu.getAsDouble()) : Unit.NO_DATA;
+        }));
+        workloads.getColumns().add(Tables.fitted("Uptime", w -> uptime(w.startEpochMillis())));
+        workloads.getColumns().add(Tables.fitted("Ports", w -> w.ports().stream().map(p -> p.address() + ":" + p.port())
+                .distinct().collect(Collectors.joining(", "))));
+        workloads.getColumns().add(Tables.flex("Why", 200, Workload::evidence));
         workloads.setPlaceholder(new Label("No AI workloads recognised on this machine."));
         size(workloads, 6);
     }
 
     private void buildServices() {
         services.setId("inventory-services-table");
-        services.getColumns().add(column("Port", s -> Integer.toString(s.port()), 70));
-        services.getColumns().add(column("Service", ExposedService::service, 120));
-        services.getColumns().add(column("Bind", s -> s.bindAddress() + " (" + s.bind().label() + ")", 160));
-        services.getColumns().add(column("PID", s -> s.pid() == 0 ? "?" : Integer.toString(s.pid()), 70));
-        services.getColumns().add(column("Probe", s -> s.probe().outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), 120));
-        TableColumn<ExposedService, String> severity = column("Severity", s -> s.severity().name(), 90);
+        services.getColumns().add(Tables.fitted("Port", s -> Integer.toString(s.port())));
+        services.getColumns().add(Tables.fitted("Service", ExposedService::service));
+        services.getColumns().add(Tables.fitted("Bind", s -> s.bindAddress() + " (" + s.bind().label() + ")"));
+        services.getColumns().add(Tables.fitted("PID", s -> s.pid() == 0 ? "?" : Integer.toString(s.pid())));
+        services.getColumns().add(Tables.fitted("Probe", s -> s.probe().outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        TableColumn<ExposedService, String> severity = Tables.fitted("Severity", s -> s.severity().name());
         severity.setCellFactory(c -> new SeverityCell<>());
+        Tables.drawnAs(severity, BOLD, 0);
         services.getColumns().add(severity);
-        services.getColumns().add(column("Detail", s -> s.probe().detail(), 380));
+        services.getColumns().add(Tables.flex("Detail", 200, s -> s.probe().detail()));
         services.setPlaceholder(new Label("No known AI service ports are listening."));
         size(services, 5);
     }
 
     private void buildContainers() {
         containers.setId("inventory-containers-table");
-        containers.getColumns().add(column("Name", ContainerInfo::name, 150));
-        containers.getColumns().add(column("Image", ContainerInfo::image, 200));
-        containers.getColumns().add(column("GPU", c -> c.gpuAccess() ? "yes" : "no", 60));
-        TableColumn<ContainerInfo, String> risks = column("Risky settings", c -> String.join(", ", c.risks()), 330);
-        risks.setCellFactory(c -> new TableCell<>() {
+        containers.getColumns().add(Tables.fitted("Name", ContainerInfo::name));
+        containers.getColumns().add(Tables.fitted("Image", ContainerInfo::image));
+        containers.getColumns().add(Tables.fitted("GPU", c -> c.gpuAccess() ? "yes" : "no"));
+        TableColumn<ContainerInfo, String> risks = Tables.fitted("Risky settings", c -> String.join(", ", c.risks()));
+        risks.setCellFactory(c -> new Tables.TextCell<>() {
             @Override
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : item);
                 getStyleClass().remove("severity-critical");
                 if (!empty && getTableRow() != null && getTableRow().getItem() != null && getTableRow().getItem().severe()) {
                     getStyleClass().add("severity-critical");
                 }
             }
         });
+        Tables.drawnAs(risks, BOLD, 0);
         containers.getColumns().add(risks);
-        containers.getColumns().add(column("Labels", c -> c.labels().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")), 220));
+        containers.getColumns().add(Tables.flex("Labels", 160, c -> c.labels().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
         containers.setPlaceholder(new Label("No containers are running."));
         containersUnavailable.setId("inventory-containers-unavailable");
         containersUnavailable.getStyleClass().add(Styles.MUTED);
@@ -198,24 +201,25 @@ public final class InventoryView implements View {
         integrityState.setId("inventory-integrity-state");
 
         baselines.setId("inventory-baselines-table");
-        baselines.getColumns().add(column("Baseline", b -> b.root().toString(), 330));
-        baselines.getColumns().add(column("Files", b -> Integer.toString(b.fileCount()), 70));
-        baselines.getColumns().add(column("Size", b -> Units.bytes(b.totalBytes()), 90));
-        baselines.getColumns().add(column("Taken", b -> TIME.format(Instant.ofEpochMilli(b.createdMillis())), 150));
-        baselines.getColumns().add(column("Last verify", b -> b.lastVerifyMillis().isPresent()
-                ? TIME.format(Instant.ofEpochMilli(b.lastVerifyMillis().getAsLong())) : "not yet", 150));
-        TableColumn<Baseline, String> state = column("Drift", b -> !b.verified() ? "—"
-                : b.drift().isEmpty() ? "clean" : b.drift().size() + " file(s)", 90);
+        baselines.getColumns().add(Tables.fitted("Files", b -> Integer.toString(b.fileCount())));
+        baselines.getColumns().add(Tables.fitted("Size", b -> Unit.bytes(b.totalBytes())));
+        baselines.getColumns().add(Tables.fitted("Taken", b -> time(b.createdMillis())));
+        baselines.getColumns().add(Tables.fitted("Last verify", b -> b.lastVerifyMillis().isPresent()
+                ? time(b.lastVerifyMillis().getAsLong()) : "not yet"));
+        TableColumn<Baseline, String> state = Tables.fitted("Drift", b -> !b.verified() ? Unit.NO_DATA
+                : b.drift().isEmpty() ? "clean" : b.drift().size() + " file(s)");
         state.setCellFactory(c -> new SeverityCell<>());
+        Tables.drawnAs(state, BOLD, 0);
         baselines.getColumns().add(state);
+        baselines.getColumns().add(Tables.flex("Baseline", 200, b -> b.root().toString()));
         baselines.setPlaceholder(new Label("No baselines yet: \"Add folder…\" hashes a folder of model or data files."));
         size(baselines, 3);
 
         drift.setId("inventory-drift-table");
-        drift.getColumns().add(column("Change", r -> r.entry().kind().name().toLowerCase(Locale.ROOT), 90));
-        drift.getColumns().add(column("File", r -> r.entry().path(), 280));
-        drift.getColumns().add(column("Baseline", DriftRow::root, 240));
-        drift.getColumns().add(column("Detail", r -> r.entry().detail(), 380));
+        drift.getColumns().add(Tables.fitted("Change", r -> r.entry().kind().name().toLowerCase(Locale.ROOT)));
+        drift.getColumns().add(Tables.fitted("File", r -> r.entry().path()));
+        drift.getColumns().add(Tables.fitted("Baseline", DriftRow::root));
+        drift.getColumns().add(Tables.flex("Detail", 200, r -> r.entry().detail()));
         drift.setPlaceholder(new Label("No drift at the last verify."));
         size(drift, 4);
 
@@ -226,26 +230,23 @@ public final class InventoryView implements View {
                 actions, baselines, drift, recentModels);
     }
 
-    private static <T> TableColumn<T, String> column(String title, Function<T, String> value, double width) {
-        TableColumn<T, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        c.setPrefWidth(width);
-        return c;
+    /** A moment as every view writes it: time of day when today, else date and time. */
+    private String time(long epochMillis) {
+        return Durations.moment(Instant.ofEpochMilli(epochMillis), Instant.ofEpochMilli(model.now()), ZoneId.systemDefault());
     }
 
     private static void size(TableView<?> table, int rows) {
         table.setFixedCellSize(26);
         table.setPrefHeight(30 + rows * 26);
         table.setMinHeight(30 + 2 * 26);
-        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        Tables.constrain(table);
     }
 
     /** Colours a cell by the severity word in it. */
-    private static final class SeverityCell<T> extends TableCell<T, String> {
+    private static final class SeverityCell<T> extends Tables.TextCell<T> {
         @Override
         protected void updateItem(String item, boolean empty) {
             super.updateItem(item, empty);
-            setText(empty ? null : item);
             getStyleClass().removeAll("severity-critical", "severity-warning", "severity-info", "severity-ok");
             if (empty || item == null) {
                 return;
@@ -266,14 +267,7 @@ public final class InventoryView implements View {
         if (startMillis <= 0) {
             return "?";
         }
-        long s = Math.max(0, (model.now() - startMillis) / 1000);
-        if (s < 3600) {
-            return (s / 60) + "m " + (s % 60) + "s";
-        }
-        if (s < 86400) {
-            return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-        }
-        return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+        return Durations.compact(Math.max(0, (model.now() - startMillis) / 1000));
     }
 
     @Override
@@ -293,8 +287,8 @@ public final class InventoryView implements View {
         progressBar.setVisible(hashing);
         if (p != null) {
             progressBar.setProgress(p.fraction());
-            progressText.setText(String.format(Locale.ROOT, "%s of %s, %d/%d files", Units.bytes(p.bytesDone()),
-                    Units.bytes(p.bytesTotal()), p.filesDone(), p.filesTotal()));
+            progressText.setText(String.format(Locale.ROOT, "%s of %s, %d/%d files", Unit.bytes(p.bytesDone()),
+                    Unit.bytes(p.bytesTotal()), p.filesDone(), p.filesTotal()));
         } else {
             progressBar.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
             progressText.setText(model.message());
@@ -309,9 +303,11 @@ public final class InventoryView implements View {
                 "%d workloads · %d AI services (%d critical) · %s · %d baselines, %d drifted files · as of %s",
                 s.workloads().size(), s.services().size(), critical,
                 s.docker().available() ? s.docker().containers().size() + " containers" : "docker not available",
-                s.baselines().size(), s.driftCount(), TIME.format(Instant.ofEpochMilli(s.takenAtMillis()))));
+                s.baselines().size(), s.driftCount(), time(s.takenAtMillis())));
         workloads.getItems().setAll(s.workloads());
         services.getItems().setAll(s.services());
+        Tables.fit(workloads);
+        Tables.fit(services);
         if (s.docker().available()) {
             containersUnavailable.setText("");
             containersUnavailable.setManaged(false);
@@ -319,6 +315,7 @@ public final class InventoryView implements View {
             containers.setVisible(true);
             containers.setManaged(true);
             containers.getItems().setAll(s.docker().containers());
+            Tables.fit(containers);
         } else {
             containersUnavailable.setText("Docker not available: " + s.docker().reason());
             containersUnavailable.setManaged(true);
@@ -328,6 +325,7 @@ public final class InventoryView implements View {
             containers.getItems().clear();
         }
         baselines.getItems().setAll(s.baselines());
+        Tables.fit(baselines);
         List<DriftRow> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Baseline b : s.baselines()) {
@@ -335,6 +333,7 @@ public final class InventoryView implements View {
             problems.addAll(b.problems());
         }
         drift.getItems().setAll(rows);
+        Tables.fit(drift);
         integrityState.setText(s.integrityUnavailable().map(r -> "Integrity unavailable: " + r)
                 .orElse(problems.isEmpty() ? "" : problems.size() + " file(s) could not be checked: " + problems.getFirst()));
         integrityState.getStyleClass().remove("severity-warning");
@@ -344,8 +343,8 @@ public final class InventoryView implements View {
         recentModels.setText(s.recentModelFiles().isEmpty()
                 ? "No model files (.safetensors, .gguf, .pt, .onnx, …) modified recently under the watched folders."
                 : "Model files modified recently: " + s.recentModelFiles().stream().limit(8)
-                        .map(f -> f.path() + " (" + Units.bytes(f.sizeBytes()) + ", "
-                                + TIME.format(Instant.ofEpochMilli(f.mtimeMillis())) + ")")
+                        .map(f -> f.path() + " (" + Unit.bytes(f.sizeBytes()) + ", "
+                                + time(f.mtimeMillis()) + ")")
                         .collect(Collectors.joining("; "))
                         + (s.recentModelFiles().size() > 8 ? " and " + (s.recentModelFiles().size() - 8) + " more" : ""));
     }

@@ -16,17 +16,20 @@ import io.vigil.rules.RuleFile;
 import io.vigil.rules.RuleFileException;
 import io.vigil.rules.RuleProblem;
 import io.vigil.rules.RuleStatus;
+import io.vigil.text.Durations;
+import io.vigil.text.Unit;
 import io.vigil.ui.Styles;
+import io.vigil.ui.Tables;
+import io.vigil.ui.alerts.AlertsView;
 import io.vigil.ui.View;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javafx.beans.property.SimpleStringProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -55,8 +58,6 @@ import javafx.scene.layout.VBox;
  */
 public final class RulesView implements View {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
@@ -65,6 +66,7 @@ public final class RulesView implements View {
     private final VBox root = new VBox(12);
     private final Label fileBanner = new Label();
     private final TableView<Rule> table = new TableView<>();
+    private final TextField filter = new TextField();
     private final TextField id = field("rule-id", "e.g. gpu-hot");
     private final TextField description = field("rule-description", "what it means, for the on-call");
     private final ComboBox<String> detector = combo("rule-detector",
@@ -89,6 +91,8 @@ public final class RulesView implements View {
     private final Label saveStatus = new Label();
     private final Label backtestSummary = new Label("Backtest replays the recorded history through the rule.");
     private final ListView<String> backtestResults = new ListView<>();
+    /** The unit of the metric last backtested, for the peaks in the results. */
+    private Unit backtestUnit = Unit.NONE;
     private String lastFormText = "";
     private String lastYamlText = "";
     private long shownSave;
@@ -106,8 +110,27 @@ public final class RulesView implements View {
         title.getStyleClass().add(Styles.VIEW_TITLE);
         Label path = new Label(model.filePath());
         path.getStyleClass().add(Styles.MUTED);
-        HBox head = new HBox(12, title, path);
-        head.setAlignment(Pos.BASELINE_LEFT);
+        filter.setId("rules-filter-text");
+        filter.setPromptText("Filter rules (Ctrl+F)");
+        filter.setTooltip(new javafx.scene.control.Tooltip("Words to find in the rule, what it watches, severity, state or playbook"));
+        filter.setPrefColumnCount(20);
+        filter.setMinWidth(Region.USE_PREF_SIZE);
+        filter.textProperty().addListener((o, a, b) -> showRules());
+        Button clearFilter = new Button("✕");
+        clearFilter.setId("rules-filter-clear");
+        clearFilter.getStyleClass().add("filter-clear");
+        clearFilter.setTooltip(new javafx.scene.control.Tooltip("Clear the filter"));
+        clearFilter.setOnAction(e -> filter.clear());
+        clearFilter.disableProperty().bind(filter.textProperty().isEmpty());
+        clearFilter.setMinWidth(Region.USE_PREF_SIZE);
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        // The file's path may be long: it gives way first, and its tooltip keeps all of it.
+        path.setTooltip(new javafx.scene.control.Tooltip(model.filePath()));
+        path.setMinWidth(40);
+        Region headSpacer = new Region();
+        HBox.setHgrow(headSpacer, Priority.ALWAYS);
+        HBox head = new HBox(12, title, path, headSpacer, filter, clearFilter);
+        head.setAlignment(Pos.CENTER_LEFT);
         fileBanner.setId("rules-file-problems");
         fileBanner.getStyleClass().add(Styles.BANNER_WARNING);
         fileBanner.setWrapText(true);
@@ -153,21 +176,20 @@ public final class RulesView implements View {
 
     private void buildTable() {
         table.setId("rules-table");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("On", 50, r -> r.enabled() ? "yes" : "no"));
-        table.getColumns().add(column("Rule", 210, Rule::id));
-        table.getColumns().add(column("Severity", 90, r -> r.topSeverity().name().toLowerCase(Locale.ROOT)));
-        table.getColumns().add(column("Watches", 300, r -> r.detector() == DetectorKind.METRIC
-                ? r.selector() + " " + r.condition().symbol() + " " + thresholds(r)
-                : r.detector().key() + (r.selector() != null ? " " + r.selector() : "") + " " + thresholds(r)));
-        table.getColumns().add(column("State", 110, r -> {
+        table.getColumns().add(Tables.fitted("On", r -> r.enabled() ? "yes" : "no"));
+        TableColumn<Rule, String> sev = Tables.fitted("Severity", r -> r.topSeverity().name().toLowerCase(Locale.ROOT));
+        sev.setCellFactory(c -> new AlertsView.SeverityChipCell<>());
+        AlertsView.SeverityChipCell.measure(sev);
+        table.getColumns().add(sev);
+        table.getColumns().add(Tables.fitted("State", this::stateText));
+        table.getColumns().add(Tables.fitted("Rule", Rule::id));
+        table.getColumns().add(Tables.fitted("Last fired", r -> {
             RuleStatus s = shownStatuses.get(r.id());
-            return s == null ? (r.enabled() ? "not evaluated" : "disabled") : s.state();
+            return s == null || s.lastFired() == null ? "never"
+                    : Durations.moment(s.lastFired(), model.now(), ZoneId.systemDefault());
         }));
-        table.getColumns().add(column("Last fired", 130, r -> {
-            RuleStatus s = shownStatuses.get(r.id());
-            return s == null || s.lastFired() == null ? "never" : TIME.format(s.lastFired());
-        }));
+        table.getColumns().add(Tables.flex("Watches", 220, RulesView::watches));
+        Tables.constrain(table);
         table.setPlaceholder(new Label("No rules. Add one with the form below, or edit rules.yaml."));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null) {
@@ -176,25 +198,72 @@ public final class RulesView implements View {
         });
     }
 
-    private static String thresholds(Rule r) {
-        StringBuilder sb = new StringBuilder();
-        r.warning().ifPresent(w -> sb.append("warn ").append(num(w)).append(' '));
-        r.critical().ifPresent(c -> sb.append("crit ").append(num(c)));
-        if (!r.forDuration().isZero()) {
-            sb.append(" for ").append(RuleFile.formatDuration(r.forDuration()));
-        }
-        return sb.toString().trim();
+    private String stateText(Rule r) {
+        RuleStatus s = shownStatuses.get(r.id());
+        return s == null ? (r.enabled() ? "not evaluated" : "disabled") : s.state();
     }
 
+    /** What a rule watches and when it fires, thresholds in the metric's unit ("… > warn 50 MiB/s for 2 min"). */
+    static String watches(Rule r) {
+        return r.detector() == DetectorKind.METRIC
+                ? r.selector() + " " + r.condition().symbol() + " " + thresholds(r)
+                : r.detector().key() + (r.selector() != null ? " " + r.selector() : "") + " " + thresholds(r);
+    }
+
+    /** Puts the keyboard focus in the filter box (Ctrl+F) and selects its text. */
+    public void focusFilter() {
+        filter.requestFocus();
+        filter.selectAll();
+    }
+
+    /** Whether {@code r} matches every word of the filter in its id, description, watches, severity, state or labels. */
+    boolean matches(Rule r, String query) {
+        if (query == null || query.isBlank()) {
+            return true;
+        }
+        String hay = (r.id() + "\n" + r.description() + "\n" + watches(r) + "\n" + r.topSeverity() + "\n"
+                + stateText(r) + "\n" + r.playbook() + "\n" + r.labels()).toLowerCase(Locale.ROOT);
+        for (String word : query.trim().toLowerCase(Locale.ROOT).split("\\s+")) {
+            if (!hay.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fills the table with the rules in force that pass the filter, keeping the selection. */
+    private void showRules() {
+        List<Rule> rules = shownRules == null ? List.of() : shownRules;
+        String query = filter.getText();
+        List<Rule> shown = rules.stream().filter(r -> matches(r, query)).toList();
+        if (shown.equals(table.getItems())) {
+            table.refresh();
+            Tables.fit(table);
+            return;
+        }
+        Rule selected = table.getSelectionModel().getSelectedItem();
+        table.getItems().setAll(shown);
+        Tables.fit(table);
+        if (selected != null) {
+            shown.stream().filter(r -> r.id().equals(selected.id())).findFirst()
+                    .ifPresent(r -> table.getSelectionModel().select(r));
+        }
+    }
+
+    /** A number as the form's text fields hold it (raw, so it parses back exactly). */
     private static String num(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
-    private TableColumn<Rule, String> column(String title, double width, java.util.function.Function<Rule, String> f) {
-        TableColumn<Rule, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cd -> new SimpleStringProperty(f.apply(cd.getValue())));
-        return c;
+    private static String thresholds(Rule r) {
+        Unit unit = r.selector() == null ? Unit.NONE : Unit.ofMetric(r.selector().namePattern());
+        List<String> parts = new java.util.ArrayList<>();
+        r.warning().ifPresent(w -> parts.add("warn " + unit.format(w)));
+        r.critical().ifPresent(c -> parts.add("crit " + unit.format(c)));
+        if (!r.forDuration().isZero()) {
+            parts.add("for " + Durations.compact(r.forDuration()));
+        }
+        return String.join(" ", parts);
     }
 
     private Node form() {
@@ -284,7 +353,9 @@ public final class RulesView implements View {
 
     private void backtest(Duration range) {
         try {
-            model.backtest(model.parseRule(formText()), range);
+            Rule rule = model.parseRule(formText());
+            backtestUnit = rule.selector() == null ? Unit.NONE : Unit.ofMetric(rule.selector().namePattern());
+            model.backtest(rule, range);
         } catch (RuleFileException ex) {
             backtestSummary.setText("Fix the rule first: " + firstProblem(ex.problems()));
         }
@@ -435,18 +506,9 @@ public final class RulesView implements View {
         List<Rule> rules = model.rules();
         Map<String, RuleStatus> statuses = model.statuses();
         if (rules != shownRules || !statuses.equals(shownStatuses)) {
-            Rule selected = table.getSelectionModel().getSelectedItem();
             shownStatuses = statuses;
-            if (rules != shownRules) {
-                shownRules = rules;
-                table.getItems().setAll(rules);
-                if (selected != null) {
-                    rules.stream().filter(r -> r.id().equals(selected.id())).findFirst()
-                            .ifPresent(r -> table.getSelectionModel().select(r));
-                }
-            } else {
-                table.refresh();
-            }
+            shownRules = rules;
+            showRules();
         }
         List<RuleProblem> problems = model.fileProblems();
         boolean bad = !problems.isEmpty();
@@ -486,10 +548,12 @@ public final class RulesView implements View {
             backtestResults.getItems().clear();
             if (bt.backtest() != null) {
                 for (Backtest.Firing f : bt.backtest().firings()) {
-                    backtestResults.getItems().add(TIME.format(f.start()) + " → "
-                            + (f.end() == null ? "still firing" : TIME.format(f.end())) + "   "
+                    Instant now = model.now();
+                    ZoneId zone = ZoneId.systemDefault();
+                    backtestResults.getItems().add(Durations.moment(f.start(), now, zone) + " → "
+                            + (f.end() == null ? "still firing" : Durations.moment(f.end(), now, zone)) + "   "
                             + f.peakSeverity().name().toLowerCase(Locale.ROOT) + "   " + f.subject() + "   peak "
-                            + io.vigil.alerts.AlertExport.value(f.peakValue()));
+                            + backtestUnit.format(f.peakValue()));
                 }
             }
         }

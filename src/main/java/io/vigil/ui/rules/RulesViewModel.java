@@ -52,6 +52,10 @@ public final class RulesViewModel {
         this.background = background;
     }
 
+    Instant now() {
+        return clock.instant();
+    }
+
     List<Rule> rules() {
         return repository.rules();
     }

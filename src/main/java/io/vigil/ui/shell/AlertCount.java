@@ -30,7 +30,7 @@ public final class AlertCount extends Button {
         setTooltip(new Tooltip("Open the Alerts view"));
         setOnAction(e -> {
             AlertMarks.Counts c = marks.get().counts();
-            openAlerts.accept(c.firing(Severity.CRITICAL) > 0 ? AlertsFilter.firing("critical") : AlertsFilter.OPEN);
+            openAlerts.accept(c.firing(Severity.CRITICAL) > 0 ? AlertsFilter.open("critical") : AlertsFilter.OPEN);
         });
         refresh();
     }

@@ -2,14 +2,16 @@ package io.vigil.ui.shell;
 
 /**
  * Which alerts to show when a count is clicked: a severity ("critical", "warning", or null for all)
- * and a state ("open", "pending", "acknowledged", …), as the Alerts view's filter boxes name them.
+ * and a state ("open": pending or firing and not silenced, "acknowledged", "silenced"), as the Alerts
+ * view's filter boxes name them.
  */
 public record AlertsFilter(String severity, String state) {
 
-    /** Every open alert. */
+    /** Every open alert (pending or firing, not silenced). */
     public static final AlertsFilter OPEN = new AlertsFilter(null, "open");
 
-    public static AlertsFilter firing(String severity) {
-        return new AlertsFilter(severity, "firing");
+    /** The open alerts of one severity. */
+    public static AlertsFilter open(String severity) {
+        return new AlertsFilter(severity, "open");
     }
 }

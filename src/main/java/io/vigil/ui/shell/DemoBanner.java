@@ -25,7 +25,7 @@ public final class DemoBanner extends HBox {
         setAlignment(Pos.CENTER_LEFT);
         setSpacing(12);
         Label text = new Label("DEMO · " + scenario.name() + " · recorded incident, loops every "
-                + hours(scenario.length()) + " · nothing on this machine is touched; playbooks only dry-run");
+                + hours(scenario.length()) + " · nothing on this machine is touched; playbook runs are simulated");
         text.setWrapText(true);
         text.setMinWidth(200);
         HBox.setHgrow(text, Priority.SOMETIMES);

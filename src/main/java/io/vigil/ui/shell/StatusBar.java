@@ -61,9 +61,12 @@ public final class StatusBar extends HBox {
             if (!text.equals(chip.getText())) {
                 chip.setText(text);
             }
-            chip.getTooltip().setText(st.health().reason().isEmpty()
+            String tip = st.health().reason().isEmpty()
                     ? st.displayName() + ": " + state
-                    : st.displayName() + ": " + st.health().reason());
+                    : st.displayName() + ": " + st.health().reason();
+            if (!tip.equals(chip.getTooltip().getText())) {
+                chip.getTooltip().setText(tip);
+            }
             String style = absent ? Styles.HEALTH_UNKNOWN : switch (st.health().state()) {
                 case OK -> Styles.HEALTH_OK;
                 case DEGRADED -> Styles.HEALTH_DEGRADED;

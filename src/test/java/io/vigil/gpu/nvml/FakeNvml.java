@@ -29,7 +29,8 @@ public final class FakeNvml {
 
     private static final List<String> SWITCHES = List.of("FAKE_NVML_GPU_COUNT", "FAKE_NVML_INIT_FAIL",
             "FAKE_NVML_UNSUPPORTED", "FAKE_NVML_LOST_GPU", "FAKE_NVML_LOST_AFTER", "FAKE_NVML_LOST_FOR",
-            "FAKE_NVML_PROCS", "FAKE_NVML_GRAPHICS_PROCS", "FAKE_NVML_PROC_UTIL", "FAKE_NVML_MIG_GPU");
+            "FAKE_NVML_PROCS", "FAKE_NVML_GRAPHICS_PROCS", "FAKE_NVML_PROC_UTIL", "FAKE_NVML_MIG_GPU", "FAKE_NVML_ORDER",
+            "FAKE_NVML_NO_PROC_UTIL_INFO");
     private static final MethodHandle SETENV;
     private static final MethodHandle UNSETENV;
 

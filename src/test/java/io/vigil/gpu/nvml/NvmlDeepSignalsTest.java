@@ -56,7 +56,7 @@ class NvmlDeepSignalsTest {
             assertEquals(1, xids.size(), "one gpu.xid sample per event: " + xids);
             Sample s = xids.getFirst();
             assertEquals("79", s.metric().label("xid"));
-            assertEquals("1", s.metric().label("gpu"));
+            assertEquals(UUID_1, s.metric().label("gpu"), "keyed by UUID");
             assertEquals(UUID_1, s.metric().label("uuid"));
             assertEquals(1.0, s.value());
             XidEvent e = source.latest().events().getFirst();
@@ -66,6 +66,9 @@ class NvmlDeepSignalsTest {
             Map<String, Object> event = ((List<Map<String, Object>>) source.statusDetails().get("events")).getFirst();
             assertEquals("GPU has fallen off the bus", event.get("meaning"));
             assertEquals("critical", event.get("severity"));
+            assertEquals(UUID_1, event.get("uuid"));
+            assertEquals("GPU 1 (" + UUID_1 + ") / XID 79: GPU has fallen off the bus", event.get("text"));
+            assertTrue(((String) event.get("advice")).contains("drain the node"), (String) event.get("advice"));
         }
     }
 
@@ -138,6 +141,49 @@ class NvmlDeepSignalsTest {
             assertEquals(1_000_000L + 2 * 150_123L, next.gpus().get(0).energyMillijoules().orElseThrow());
             assertEquals(List.of(), next.problems());
         }
+    }
+
+    @Test
+    void perProcessUtilizationComesFromTheNewerCallWhereTheDriverHasItAndFromTheOlderOneOtherwise() throws Exception {
+        Map<String, String> procs = Map.of("FAKE_NVML_GPU_COUNT", "2", "FAKE_NVML_PROCS", "0:111:1000,0:222:2000",
+                "FAKE_NVML_PROC_UTIL", "0:111:3:1,0:222:91:40");
+        FakeNvml.configure(procs);
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            assertEquals(List.of("111 3.0/1.0", "222 91.0/40.0"), utilization(reader.read(1_000)));
+            assertEquals(NvmlGpuReader.ProcessUtilizationApi.PROCESSES_UTILIZATION_INFO, reader.processUtilizationApi());
+        }
+        // The symbol is there, the call is not: the older call gives the same numbers.
+        Map<String, String> refusing = new java.util.HashMap<>(procs);
+        refusing.put("FAKE_NVML_NO_PROC_UTIL_INFO", "1");
+        FakeNvml.configure(refusing);
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.LIBRARY.toString())) {
+            GpuSnapshot s = reader.read(1_000);
+            assertEquals(List.of("111 3.0/1.0", "222 91.0/40.0"), utilization(s));
+            assertEquals(NvmlGpuReader.ProcessUtilizationApi.PROCESS_UTILIZATION, reader.processUtilizationApi());
+            assertEquals(List.of(), s.problems());
+        }
+        // An older driver without the symbol at all.
+        FakeNvml.configure(procs);
+        try (NvmlGpuReader reader = NvmlGpuReader.open(FakeNvml.OLD_LIBRARY.toString())) {
+            assertTrue(!reader.nvml().hasProcessesUtilizationInfo());
+            assertEquals(List.of("111 3.0/1.0", "222 91.0/40.0"), utilization(reader.read(1_000)));
+            assertEquals(NvmlGpuReader.ProcessUtilizationApi.PROCESS_UTILIZATION, reader.processUtilizationApi());
+        }
+    }
+
+    @Test
+    void theNamedLayoutsMatchNvmlsStructs() {
+        assertEquals(40, NvmlGpuReader.PROCESS_UTILIZATION_INFO.byteSize());
+        assertEquals(24, NvmlGpuReader.PROCESSES_UTILIZATION_INFO.byteSize());
+        assertEquals(0x01000018, NvmlGpuReader.PROCESSES_UTILIZATION_INFO_V1);
+        assertEquals(8, NvmlGpuReader.PROCESS_UTILIZATION_INFO.byteOffset(
+                java.lang.foreign.MemoryLayout.PathElement.groupElement("pid")));
+        assertEquals(32, NvmlGpuReader.PROCESS_UTILIZATION_SAMPLE.byteSize());
+    }
+
+    private static List<String> utilization(GpuSnapshot s) {
+        return s.gpus().get(0).processes().stream().map(p -> p.pid() + " " + p.smUtilPercent().orElse(-1) + "/"
+                + p.memUtilPercent().orElse(-1)).toList();
     }
 
     @Test

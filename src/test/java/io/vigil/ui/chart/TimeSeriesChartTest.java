@@ -327,4 +327,54 @@ class TimeSeriesChartTest {
         show(Unit.PERCENT, from + 1000, NOW + 1000, List.of(new ChartSeries("GPU 0", 1, a)));
         assertTrue(chart.drawCount() > draws, "new data redraws");
     }
+
+    /**
+     * Figures, not a timing assertion: FX-thread time to redraw a 24 h chart of 8 GPUs at 2 points a
+     * pixel, and to update the hover readout (the lines are not redrawn for the mouse).
+     */
+    @Test
+    void measuresRedrawAndHoverCostFor24HoursOf8Gpus() {
+        long from = NOW - 86_400_000;
+        int budget = chart.pointBudget();
+        List<ChartSeries> eight = new ArrayList<>();
+        for (int g = 0; g < 8; g++) {
+            int gpu = g;
+            eight.add(new ChartSeries("GPU " + g, g + 1, points(from, NOW, 86_400_000 / budget, 0, 0,
+                    t -> 200 + 50 * Math.sin(t / 3.6e6 + gpu) + (t % 7_000) / 100.0)));
+        }
+        double[] redraw = new double[61];
+        double[] hover = new double[61];
+        javafx.scene.Node overlay = chart.getChildrenUnmodifiable().get(1);
+        robot.interact(() -> {
+            chart.setUnit(Unit.WATTS);
+            for (int i = 0; i < redraw.length; i++) {
+                long shift = i * 1000L;
+                List<ChartSeries> moved = eight.stream().map(c -> new ChartSeries(c.name(), c.colorIndex(),
+                        new SeriesPoints(java.util.Arrays.stream(c.points().times()).map(t -> t + shift).toArray(),
+                                c.points().values(), c.points().size()))).toList();
+                long t0 = System.nanoTime();
+                chart.setData(from + shift, NOW + shift, moved);
+                redraw[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            for (int i = 0; i < hover.length; i++) {
+                double x = chart.xOf(from + 86_400_000L * (i + 1) / (hover.length + 2));
+                long t0 = System.nanoTime();
+                javafx.event.Event.fireEvent(overlay, new javafx.scene.input.MouseEvent(
+                        javafx.scene.input.MouseEvent.MOUSE_MOVED, x, chart.plotMiddleY(), 0, 0,
+                        javafx.scene.input.MouseButton.NONE, 0, false, false, false, false, false, false, false,
+                        false, false, false, null));
+                hover[i] = (System.nanoTime() - t0) / 1e6;
+            }
+        });
+        // The first 20 warm the JIT up.
+        double[] redrawWarm = java.util.Arrays.copyOfRange(redraw, 20, redraw.length);
+        double[] hoverWarm = java.util.Arrays.copyOfRange(hover, 20, hover.length);
+        java.util.Arrays.sort(redrawWarm);
+        java.util.Arrays.sort(hoverWarm);
+        System.out.printf("24 h, 8 GPUs, %d points each: redraw median %.2f ms (max %.2f), hover median %.2f ms (max %.2f)%n",
+                eight.getFirst().points().size(), redrawWarm[redrawWarm.length / 2], redrawWarm[redrawWarm.length - 1],
+                hoverWarm[hoverWarm.length / 2], hoverWarm[hoverWarm.length - 1]);
+        assertEquals(8, chart.readoutProperty().get().lines().size(), "the readout lists every GPU");
+        assertTrue(chart.readoutProperty().get().lines().stream().allMatch(l -> l.value().endsWith(" W")));
+    }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import javafx.scene.Node;
@@ -145,6 +146,13 @@ class CloudViewTest {
         assertEquals("EC2 compute", bars.getData().getFirst().getName(), "largest service first");
         assertEquals("Other", bars.getData().getLast().getName());
         bars.getData().forEach(s -> assertEquals(30, s.getData().size(), "30 daily bars"));
+        // Day labels under the bars: "Nov 3", never run together (io.vigil.ui.chart.DayLabelsTest has the detail).
+        io.vigil.ui.chart.DayLabels days = robot.lookup("#cloud-daily-chart-days").queryAs(io.vigil.ui.chart.DayLabels.class);
+        io.vigil.Eventually.until("day labels drawn", java.time.Duration.ofSeconds(20), () -> days.labels().size() >= 4);
+        for (int i = 1; i < days.labels().size(); i++) {
+            assertTrue(days.labels().get(i - 1).right() < days.labels().get(i).left(), days.labels().toString());
+        }
+        assertTrue(days.labels().getLast().text().matches("[A-Z][a-z]{2} \\d{1,2}"), days.labels().toString());
 
         LineChart<?, ?> pace = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class);
         assertEquals(3, pace.getData().size(), "month to date, forecast, budget");
@@ -164,13 +172,22 @@ class CloudViewTest {
         assertTrue(causes.contains("ml-prod") && causes.contains("BoxUsage:p4d.24xlarge"), causes);
 
         VBox alarms = robot.lookup("#cloud-alarms").queryAs(VBox.class);
-        assertTrue(((Label) alarms.getChildren().getFirst()).getText().contains("billing-over-2000 (billing)"),
+        VBox firstAlarm = (VBox) alarms.getChildren().getFirst();
+        assertTrue(((Label) firstAlarm.getChildren().getFirst()).getText().contains("billing-over-2000 (billing)"),
                 "billing alarms first");
+        String where = ((Label) firstAlarm.getChildren().get(1)).getText();
+        assertTrue(where.contains("AWS/Billing / EstimatedCharges") && where.contains("us-east-1"), where);
+
+        // At 960 px wide (narrower than a 1280 window's view) no figure, title or alarm line is cut.
+        List<io.vigil.ui.RenderedText.Cut> cut = new java.util.ArrayList<>();
+        robot.interact(() -> cut.addAll(io.vigil.ui.RenderedText.cutLabels(
+                (javafx.scene.Parent) robot.lookup("#cloud-view").query())));
+        assertTrue(cut.isEmpty(), "cut: " + cut);
 
         String requests = robot.lookup("#cloud-requests").queryAs(Label.class).getText();
         assertEquals("Cost Explorer requests today: 8 of 50 ($0.08)", requests);
         Label fresh = robot.lookup(".muted").match(n -> n instanceof Label l
-                && l.getText().startsWith("as of 16:02, AWS updates billing data ~3×/day")).queryAs(Label.class);
+                && l.getText().startsWith("as of 16:02:00, AWS updates billing data ~3×/day")).queryAs(Label.class);
         assertTrue(fresh != null, "freshness shown");
         assertFalse(robot.lookup("#cloud-guidance").query().isVisible());
 

@@ -88,8 +88,8 @@ class DashboardSeverityTest {
     /** One second: a GPU 0 sample at {@code celsius}, one rule tick, one frame. */
     private void second(double celsius) {
         long t = clock.millis();
-        series.append(GpuMetrics.of(GpuMetrics.UTILIZATION, 0), t, 80);
-        series.append(GpuMetrics.of(GpuMetrics.TEMPERATURE_C, 0), t, celsius);
+        series.append(GpuMetrics.of(GpuMetrics.UTILIZATION, "0"), t, 80);
+        series.append(GpuMetrics.of(GpuMetrics.TEMPERATURE_C, "0"), t, celsius);
         alerts.reconcile(evaluator.tick());
         robot.interact(view::refresh);
         clock.advance(Duration.ofSeconds(1));
@@ -149,7 +149,7 @@ class DashboardSeverityTest {
 
         robot.clickOn("#alert-strip-critical");
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(List.of(AlertsFilter.firing("critical")), opened, "the strip opens the Alerts view filtered");
+        assertEquals(List.of(AlertsFilter.open("critical")), opened, "the strip opens the Alerts view filtered");
 
         // Acknowledged: shown apart with a muted outline, no longer counted as open.
         alerts.acknowledge(alerts.open().getFirst().id(), "on it");

@@ -116,10 +116,10 @@ class InventoryViewTest {
         TableView<?> workloads = robot.lookup("#inventory-workloads-table").queryAs(TableView.class);
         assertEquals(1, workloads.getItems().size());
         assertTrue(robot.lookup(".table-cell").queryAll().stream()
-                .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2.0 GiB".equals(l.getText())),
+                .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2 GiB".equals(l.getText())),
                 "GPU memory from the gpu.process.memory_bytes series");
         assertTrue(robot.lookup(".table-cell").queryAll().stream()
-                .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2h 5m".equals(l.getText())), "uptime");
+                .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2 h 5 min".equals(l.getText())), "uptime");
         assertEquals(1, robot.lookup("#inventory-services-table").queryAs(TableView.class).getItems().size());
         assertTrue(robot.lookup(".severity-critical").queryAll().stream()
                 .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "CRITICAL".equals(l.getText())),
@@ -127,6 +127,16 @@ class InventoryViewTest {
         assertEquals(1, robot.lookup("#inventory-containers-table").queryAs(TableView.class).getItems().size());
         assertFalse(robot.lookup("#inventory-containers-unavailable").queryAs(Label.class).isVisible());
         assertEquals(1, robot.lookup("#inventory-drift-table").queryAs(TableView.class).getItems().size());
+        // Nothing is cut without its full text in a tooltip, and only the last (long) column is ever cut.
+        for (String table : List.of("workloads", "services", "containers", "baselines", "drift")) {
+            TableView<?> t = robot.lookup("#inventory-" + table + "-table").queryAs(TableView.class);
+            List<io.vigil.ui.RenderedText.Cut> cuts = new java.util.ArrayList<>();
+            robot.interact(() -> cuts.addAll(io.vigil.ui.RenderedText.cuts(t)));
+            String last = t.getColumns().getLast().getText();
+            for (io.vigil.ui.RenderedText.Cut c : cuts) {
+                assertTrue(c.where().endsWith("." + last) && c.full().equals(c.tooltip()), c.toString());
+            }
+        }
         assertTrue(robot.lookup("#inventory-recent-models").queryAs(Label.class).getText().contains("model-00001.safetensors"));
     }
 

@@ -103,6 +103,6 @@ class AlertCountTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("alerts", shell.currentId(), "a click opens the Alerts view");
         assertEquals("critical", robot.lookup("#alerts-filter-severity").queryAs(ComboBox.class).getValue());
-        assertEquals("firing", robot.lookup("#alerts-filter-state").queryAs(ComboBox.class).getValue());
+        assertEquals("open", robot.lookup("#alerts-filter-state").queryAs(ComboBox.class).getValue());
     }
 }

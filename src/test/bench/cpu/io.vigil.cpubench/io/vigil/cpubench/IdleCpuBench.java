@@ -1,0 +1,125 @@
+package io.vigil.cpubench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.ButtonBase;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * Idle CPU of the console, as issue 12 asks: the real {@code VigilApp} (live, or {@code --demo})
+ * started in this JVM, then the process's CPU time (user + system, all threads: sources, UI,
+ * rendering) over a fixed wall-clock span in each state: the Dashboard shown, another view without
+ * charts shown (Settings), and the window minimized ({@code stage.setIconified(true)}). Prints one
+ * line per state: "cpu STATE: P % of one core over S s". Run by src/test/bench/cpu.sh.
+ *
+ * <p>Arguments: warm-up seconds, seconds per state, then Vigil's own arguments (e.g. --demo=1).
+ */
+public final class IdleCpuBench {
+
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    public static void main(String[] args) throws Exception {
+        long warmupS = Long.parseLong(args[0]);
+        long spanS = Long.parseLong(args[1]);
+        String[] vigilArgs = List.of(args).subList(2, args.length).toArray(String[]::new);
+        @SuppressWarnings("unchecked")
+        Class<? extends Application> app = (Class<? extends Application>) Class.forName("io.vigil.app.VigilApp");
+        Thread fx = Thread.ofPlatform().name("launcher").start(() -> Application.launch(app, vigilArgs));
+
+        Stage stage = awaitConsole();
+        TimeUnit.SECONDS.sleep(warmupS); // a benchmark, not a test: the warm-up is wall-clock time by design
+        List<String> lines = new ArrayList<>();
+        lines.add(measure("dashboard", spanS));
+        onFx(() -> click(stage, "#nav-settings"));
+        lines.add(measure("settings view (no charts)", spanS));
+        onFx(() -> click(stage, "#nav-dashboard"));
+        onFx(() -> stage.setIconified(true));
+        lines.add(measure("minimized (dashboard)", spanS) + " iconified=" + onFxGet(stage::isIconified));
+        lines.forEach(System.out::println);
+        System.out.println("rss " + rssMiB() + " MiB");
+        System.out.flush();
+        Platform.exit();
+        fx.join(60_000);
+        System.exit(0);
+    }
+
+    /** Waits (bounded) until the console's navigation rail exists, i.e. the wiring is attached. */
+    private static Stage awaitConsole() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            Stage s;
+            try {
+                s = onFxGet(() -> Window.getWindows().stream().filter(w -> w instanceof Stage)
+                        .map(w -> (Stage) w).filter(w -> w.getScene() != null && w.getScene().lookup("#nav-dashboard") != null)
+                        .findFirst().orElse(null));
+            } catch (IllegalStateException toolkitNotYetStarted) {
+                s = null;
+            }
+            if (s != null) {
+                return s;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the console did not come up within 3 minutes");
+    }
+
+    private static String measure(String state, long spanS) throws InterruptedException {
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(spanS);
+        long cpu = OS.getProcessCpuTime() - cpu0;
+        long wall = System.nanoTime() - t0;
+        return String.format(Locale.ROOT, "cpu %s: %.1f %% of one core over %d s", state, 100.0 * cpu / wall, spanS);
+    }
+
+    private static void click(Stage stage, String selector) {
+        Node n = stage.getScene().lookup(selector);
+        if (n instanceof ButtonBase b) {
+            b.fire();
+        } else {
+            throw new IllegalStateException("no button " + selector);
+        }
+    }
+
+    private static long rssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static void onFx(Runnable r) throws Exception {
+        onFxGet(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    private static <T> T onFxGet(java.util.function.Supplier<T> s) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(s.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(60, TimeUnit.SECONDS);
+    }
+}
