@@ -618,6 +618,7 @@ public final class VigilApp extends Application {
         if (ticker != null && frame != null) {
             ticker.stop();
             ticker = new UiTicker(live.refreshHz(), frame);
+            ticker.pause(stage.isIconified());
             ticker.start();
         }
         if (notifier != null) {
@@ -722,7 +723,7 @@ public final class VigilApp extends Application {
     public void stop() {
         // Pop-ups closed while the toolkit still runs: one left up at exit failed ("The view has
         // already been closed") and could crash GTK while it tore its windows down.
-        closeNotifier();
+        // closePopups() counts what is up, then closes the notifier's and every other pop-up.
         stopped = true;
         int closed = closePopups();
         if (closed > 0 && firstFrame != null) {

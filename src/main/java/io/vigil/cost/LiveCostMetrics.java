@@ -7,7 +7,8 @@ public final class LiveCostMetrics {
 
     /**
      * One GPU's estimated cost, USD per hour: its share of the instance's on-demand price plus its power
-     * at the electricity price. Labels {@code gpu} (the UUID, as every GPU series) and {@code uuid}.
+     * at the electricity price. Label {@code gpu}: the GPU's UUID, as every GPU series
+     * ({@link io.vigil.gpu.GpuMetrics#key}).
      */
     public static final String GPU_COST_PER_HOUR = "gpu.cost_per_hour";
     /** The sum over this machine's GPUs, USD per hour. */
@@ -17,13 +18,8 @@ public final class LiveCostMetrics {
     private LiveCostMetrics() {
     }
 
-    /**
-     * {@code gpu.cost_per_hour{gpu="<UUID>",uuid="<UUID>"}}: keyed like every GPU series (ADR 0131), so
-     * a renumbering keeps the card's cost history and the unexplained-load rule finds its utilization
-     * and processes; the index only, without the uuid label, when the reader gave no UUID.
-     */
+    /** {@code gpu.cost_per_hour{gpu="GPU-…"}}: keyed like every GPU series (the index when the reader gives no UUID). */
     public static MetricId gpu(int index, String uuid) {
-        return uuid == null || uuid.isEmpty() ? MetricId.of(GPU_COST_PER_HOUR, "gpu", Integer.toString(index))
-                : MetricId.of(GPU_COST_PER_HOUR, "gpu", io.vigil.gpu.GpuMetrics.key(index, uuid), "uuid", uuid);
+        return io.vigil.gpu.GpuMetrics.of(GPU_COST_PER_HOUR, io.vigil.gpu.GpuMetrics.key(index, uuid));
     }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code live-cost} source: each period it prices the GPU source's newest reading (see
- * {@link LiveCostEstimator}) and publishes {@code gpu.cost_per_hour{gpu,uuid}} and
+ * {@link LiveCostEstimator}) and publishes {@code gpu.cost_per_hour{gpu}} (by UUID) and
  * {@code cost.live_per_hour}, at the reading's own time. The instance type is the one set by hand,
  * else asked from the EC2 instance metadata on this poll thread (short timeouts; retried every 10
  * minutes doubling to 4 hours while nothing answers, quietly), else unknown: then only the energy

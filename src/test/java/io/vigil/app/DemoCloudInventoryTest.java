@@ -136,7 +136,12 @@ class DemoCloudInventoryTest {
         tick();
         refresh();
         alarm = robot.lookup(".cloud-alarm").queryAs(Label.class);
-        assertTrue(alarm.getText().startsWith("ALARM") && alarm.getText().contains("AWS/Billing"), alarm.getText());
+        assertTrue(alarm.getText().startsWith("ALARM") && alarm.getText().contains("billing-over-2000-usd"),
+                alarm.getText());
+        // The metric and region are on the row's second line, CloudWatch's reason on the third.
+        String details = robot.lookup(".cloud-alarm-detail").queryAllAs(Label.class).stream().map(Label::getText)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertTrue(details.contains("AWS/Billing") && details.contains("greater than the threshold"), details);
         assertTrue(alarm.getStyleClass().contains(Styles.HEALTH_DOWN), alarm.getStyleClass().toString());
         BillingSnapshot billing = readings.billing().latest();
         assertTrue(billing.alarms().getFirst().reason().contains("greater than the threshold"), billing.toString());

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveCostScenarioTest {
 
+    private static final String GPU_2 = "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23";
+    private static final String GPU_3 = "GPU-e5a93b18-7d4c-4f6e-a2b9-8c1e0f5d7a34";
+
     @TempDir
     Path dir;
 
@@ -41,8 +44,7 @@ class LiveCostScenarioTest {
             AlertManager alerts = wiring.alertEngine().orElseThrow().alerts();
             alerts.addListener((alert, event) -> {
                 if (event.kind().equals("firing") && alert.ruleId().equals("unexplained-gpu-cost")) {
-                    // Keyed by UUID (ADR 0131); the index is shown in the "index" label.
-                    fired.putIfAbsent(alert.labels().get("index"), Duration.between(scenario.start(), clock.instant()));
+                    fired.putIfAbsent(alert.labels().get("gpu"), Duration.between(scenario.start(), clock.instant()));
                 }
             });
             double perGpu = 55.04 / 8; // p5.48xlarge, from the built-in price table
@@ -54,8 +56,8 @@ class LiveCostScenarioTest {
                 }
                 wiring.alertEngine().get().tick();
                 if (step == 6 * 30) { // 01:50: GPUs 2 and 3 idle at ~71 W, GPUs 0 and 1 training at ~555 W
-                    double idle = wiring.series().latest(MetricId.of(LiveCostMetrics.GPU_COST_PER_HOUR, "gpu",
-                            "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23", "uuid", "GPU-c41d8e73-5f2a-4c9b-8e10-2b7f6a3d9c23"));
+                    double idle = wiring.series().latest(MetricId.of(LiveCostMetrics.GPU_COST_PER_HOUR,
+                            "gpu", GPU_2));
                     assertEquals(perGpu + 0.072 * 0.12, idle, 0.003, "price share + ~72 W at 0.12 USD/kWh");
                     double total = wiring.series().latest(LiveCostMetrics.LIVE_PER_HOUR_ID);
                     assertEquals(4 * perGpu + (0.56 + 0.552 + 0.072 + 0.070) * 0.12, total, 0.02);
@@ -64,7 +66,7 @@ class LiveCostScenarioTest {
                 }
             }
             Duration incident = Duration.ofHours(4).plusMinutes(13);
-            assertEquals(java.util.Set.of("2", "3"), fired.keySet(), "the miner's two GPUs, no other: " + fired);
+            assertEquals(java.util.Set.of(GPU_2, GPU_3), fired.keySet(), "the miner's two GPUs, no other: " + fired);
             fired.values().forEach(at -> assertTrue(at.compareTo(incident.plusMinutes(2)) >= 0
                     && at.compareTo(incident.plusMinutes(6)) <= 0, "after the miner starts and the rule's 2 min: " + fired));
             List<Alert> open = alerts.open().stream().filter(a -> a.ruleId().equals("unexplained-gpu-cost")).toList();

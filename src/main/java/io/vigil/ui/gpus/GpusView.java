@@ -343,7 +343,8 @@ public final class GpusView implements View {
             GpuCard card = cardList.get(i);
             GpuReading g = s.gpus().get(i);
             card.update(g, s.driverVersion());
-            card.showMarks(model.gpuMark(g.index()), metric -> model.metricMark(metric, g.index()));
+            String gpuKey = GpuMetrics.key(g.index(), g.uuid());
+            card.showMarks(model.gpuMark(gpuKey), metric -> model.metricMark(metric, gpuKey));
             card.showEvents(s.events(), java.time.ZoneId.systemDefault());
             card.showFlags(model.flagged(g.index()), this::selectProcess);
         }

@@ -99,27 +99,21 @@ public final class GpusViewModel {
     }
 
     /**
-     * This machine's GPU {@code gpu} (an index), by the key its series and alerts carry: its UUID
-     * (ADR 0131). Fleet alerts carry a node and are not about it.
+     * This machine's GPU by its series key (its UUID, ADR 0131; the index only without one): fleet
+     * alerts carry a node and are not about it.
      */
-    private Map<String, String> local(int gpu) {
-        String key = Integer.toString(gpu);
-        for (io.vigil.gpu.GpuReading g : snapshot.gpus()) {
-            if (g.index() == gpu) {
-                key = io.vigil.gpu.GpuMetrics.key(g.index(), g.uuid());
-            }
-        }
-        return Map.of("gpu", key, "node", AlertMarks.ABSENT);
+    private static Map<String, String> local(String gpuKey) {
+        return Map.of("gpu", gpuKey, "node", AlertMarks.ABSENT);
     }
 
-    /** The worst alert of the rules on {@code metric} for GPU {@code gpu}. */
-    public AlertMark metricMark(String metric, int gpu) {
-        return marks.get().forMetric(metric, local(gpu));
+    /** The worst alert of the rules on {@code metric} for the GPU keyed {@code gpuKey}. */
+    public AlertMark metricMark(String metric, String gpuKey) {
+        return marks.get().forMetric(metric, local(gpuKey));
     }
 
-    /** The worst alert about GPU {@code gpu} (any rule: its metrics, a miner on it, unexplained load). */
-    public AlertMark gpuMark(int gpu) {
-        return marks.get().forLabels(local(gpu));
+    /** The worst alert about the GPU keyed {@code gpuKey} (any rule: its metrics, a miner on it, unexplained load). */
+    public AlertMark gpuMark(String gpuKey) {
+        return marks.get().forLabels(local(gpuKey));
     }
 
     /** The worst alert about this process (by pid, on this machine). */

@@ -155,8 +155,8 @@ class AlertsViewTableTest {
         }));
     }
 
-    @Test
-    void noColumnIsCutAtTheViewSizeOfA1280x820WindowWithTheDemosAlerts() throws Exception {
+    /** No column past the right edge; only the subject may be cut, and then its tooltip holds it all. */
+    private void assertNothingCutButTheSubject() throws Exception {
         List<RenderedText.Cut> cuts = fx(() -> RenderedText.cuts(table));
         List<String> outside = fx(() -> RenderedText.outside(table));
         int cells = fx(() -> RenderedText.cells(table).size());
@@ -167,6 +167,21 @@ class AlertsViewTableTest {
             assertEquals(c.full(), c.tooltip(), "a cut subject has the full text as its tooltip: " + c);
             assertTrue(c.rendered().endsWith("…") || c.rendered().endsWith("..."), c.toString());
         }
+    }
+
+    @Test
+    void noColumnIsCutAtTheViewSizeOfA1600x1000WindowEither() throws Exception {
+        run(() -> {
+            root.getScene().setRoot(new javafx.scene.layout.Pane());
+            RenderedText.layOut(root, 1600 - 172, 1000 - 109);
+        });
+        refreshUntil("laid out again", () -> table.getWidth() > 1300);
+        assertNothingCutButTheSubject();
+    }
+
+    @Test
+    void noColumnIsCutAtTheViewSizeOfA1280x820WindowWithTheDemosAlerts() throws Exception {
+        assertNothingCutButTheSubject();
         // The short subjects (the local GPUs) are shown whole, and the ones cut still show node and GPU.
         String first = fx(() -> RenderedText.cells(table).stream().filter(c -> c.getIndex() == 0
                 && c.getTableColumn().getText().equals("Subject")).findFirst().map(c -> RenderedText.rendered(c)).orElse(""));
