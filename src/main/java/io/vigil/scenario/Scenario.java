@@ -17,13 +17,14 @@ public record Scenario(String name, String description, Instant start, Duration 
                        Map<MetricId, Curve> series, List<GpuSpec> gpus, List<ScenarioProcess> processes,
                        List<ScenarioSocket> sockets, List<CostAnomaly> anomalies, List<Alarm> alarms,
                        CostHistory costs, List<ServiceAnswer> serviceAnswers, List<Container> containers,
-                       List<ModelFile> modelFiles, String instanceType) {
+                       List<ModelFile> modelFiles, String instanceType, List<Xid> xids) {
 
     public Scenario {
         instanceType = instanceType == null ? "" : instanceType;
         serviceAnswers = List.copyOf(serviceAnswers);
         containers = List.copyOf(containers);
         modelFiles = List.copyOf(modelFiles);
+        xids = xids == null ? List.of() : List.copyOf(xids);
         series = Map.copyOf(series);
         gpus = List.copyOf(gpus);
         processes = List.copyOf(processes);
@@ -59,6 +60,10 @@ public record Scenario(String name, String description, Instant start, Duration 
     }
 
     /** A CloudWatch alarm and the offset from which it is in ALARM (until {@code to}). */
+    /** An XID error the driver reports on GPU {@code gpu} (its index) at {@code at} into the loop. */
+    public record Xid(int gpu, long xid, Duration at) {
+    }
+
     public record Alarm(String name, String metric, double threshold, Duration from, Duration to) {
     }
 

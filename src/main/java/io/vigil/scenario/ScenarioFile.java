@@ -60,7 +60,10 @@ public final class ScenarioFile {
                        List<RawGpu> gpus, List<RawProcess> processes, List<RawSocket> sockets,
                        List<RawAnomaly> anomalies, List<RawAlarm> alarms, RawCosts costs,
                        List<RawServiceAnswer> serviceAnswers, List<RawContainer> containers,
-                       List<RawModelFile> modelFiles, String instanceType) {
+                       List<RawModelFile> modelFiles, String instanceType, List<RawXid> xids) {
+    }
+
+    record RawXid(Integer gpu, Long xid, String at) {
     }
 
     record RawCosts(Map<String, Double> baselineUsd, Double jitter, String incidentService) {
@@ -233,8 +236,19 @@ public final class ScenarioFile {
             modelFiles.add(new Scenario.ModelFile(m.path(), (long) (m.sizeGiB() * GIB),
                     duration(m.modified(), file, path + ".modified")));
         }
+        List<Scenario.Xid> xids = new ArrayList<>();
+        i = 0;
+        for (RawXid x : list(raw.xids())) {
+            String path = "xids[" + i++ + "]";
+            require(x.gpu() != null && gpus.stream().anyMatch(g -> g.index() == x.gpu()), file, path + ".gpu",
+                    "the index of one of the scenario's gpus");
+            require(x.xid() != null && x.xid() > 0, file, path + ".xid", "an XID number above 0");
+            Duration at = duration(x.at(), file, path + ".at");
+            require(at.compareTo(length) < 0, file, path + ".at", "an offset inside the scenario's length " + raw.length());
+            xids.add(new Scenario.Xid(x.gpu(), x.xid(), at));
+        }
         return new Scenario(raw.name(), or(raw.description(), ""), start, length, series, gpus, processes, sockets,
-                anomalies, alarms, costs, answers, containers, modelFiles, or(raw.instanceType(), "").strip());
+                anomalies, alarms, costs, answers, containers, modelFiles, or(raw.instanceType(), "").strip(), xids);
     }
 
     private static String lineOfKey(byte[] yaml, String key) {

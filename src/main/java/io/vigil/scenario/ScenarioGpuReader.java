@@ -4,6 +4,7 @@ import io.vigil.gpu.GpuProcess;
 import io.vigil.gpu.GpuReader;
 import io.vigil.gpu.GpuReading;
 import io.vigil.gpu.GpuSnapshot;
+import io.vigil.gpu.XidEvent;
 import io.vigil.telemetry.MetricId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +52,33 @@ public final class ScenarioGpuReader implements GpuReader {
                     l("gpu.throttle_reasons", g, offset), OptionalLong.of(0), OptionalLong.of(0),
                     OptionalLong.of(0), OptionalLong.of(0), processes, energy(g, offset), GpuReading.Mig.UNKNOWN));
         }
-        return new GpuSnapshot(epochMillis, name(), "scenario", gpus, List.of());
+        return new GpuSnapshot(epochMillis, name(), "scenario", gpus, List.of(), xidsSoFar(epochMillis, offset),
+                List.of());
+    }
+
+    /**
+     * The scenario's XIDs that happened in this loop up to now, as the NVML event thread delivers them:
+     * numbered on from the previous loops' (so each replay of the night is new to the GPU source) and
+     * stamped with the moment they happened.
+     */
+    private List<XidEvent> xidsSoFar(long epochMillis, long offset) {
+        List<Scenario.Xid> all = scenario.xids();
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        long loop = Math.floorDiv(epochMillis - scenario.start().toEpochMilli(), scenario.length().toMillis());
+        long loopStart = scenario.start().toEpochMilli() + loop * scenario.length().toMillis();
+        List<XidEvent> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Scenario.Xid x = all.get(i);
+            if (x.at().toMillis() <= offset) {
+                String uuid = scenario.gpus().stream().filter(g -> g.index() == x.gpu()).map(Scenario.GpuSpec::uuid)
+                        .findFirst().orElse("");
+                out.add(new XidEvent(loop * all.size() + i + 1, loopStart + x.at().toMillis(), x.gpu(), uuid,
+                        XidEvent.Kind.XID, x.xid()));
+            }
+        }
+        return out.size() > GpuSnapshot.MAX_EVENTS ? out.subList(out.size() - GpuSnapshot.MAX_EVENTS, out.size()) : out;
     }
 
     /**

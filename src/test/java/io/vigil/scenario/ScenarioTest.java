@@ -57,6 +57,31 @@ class ScenarioTest {
     }
 
     @Test
+    void theDemosXidReachesTheGpuSourceOncePerLoop() throws Exception {
+        ManualClock clock = new ManualClock(demo.start().plus(Duration.ofHours(4).plusMinutes(39)));
+        io.vigil.gpu.GpuSource source = new io.vigil.gpu.GpuSource(
+                List.of(() -> new ScenarioGpuReader(demo)), Duration.ofSeconds(1));
+        assertTrue(xids(source, clock).isEmpty(), "no XID before 02:40");
+        clock.advance(Duration.ofMinutes(2));
+        List<Sample> first = xids(source, clock);
+        assertEquals(1, first.size(), "XID 31 once: " + first);
+        MetricId id = first.getFirst().metric();
+        assertEquals("GPU-e5a93b18-7d4c-4f6e-a2b9-8c1e0f5d7a34", id.labels().get("gpu"), "GPU 3 by its UUID");
+        assertEquals("31", id.labels().get("xid"));
+        assertEquals(demo.start().plus(Duration.ofHours(4).plusMinutes(40)).toEpochMilli(), first.getFirst().epochMillis(),
+                "stamped when it happened");
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(xids(source, clock).isEmpty(), "not published again");
+        clock.advance(demo.length());
+        assertEquals(1, xids(source, clock).size(), "the next loop's XID is a new event");
+    }
+
+    private static List<Sample> xids(io.vigil.gpu.GpuSource source, ManualClock clock) throws Exception {
+        return source.poll(clock.instant()).samples().stream()
+                .filter(s -> s.metric().name().equals(io.vigil.gpu.GpuMetrics.XID)).toList();
+    }
+
+    @Test
     void hostReaderEmitsTheHostCurvesAndLoops() {
         ScenarioHostReader reader = new ScenarioHostReader(demo);
         Instant egress = demo.start().plus(Duration.ofHours(5));
