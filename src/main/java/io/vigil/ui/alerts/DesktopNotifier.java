@@ -102,7 +102,7 @@ public final class DesktopNotifier implements Notifier {
         this.clock = Objects.requireNonNull(clock);
         expiry = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> expire()));
         expiry.setCycleCount(Animation.INDEFINITE);
-        moreLabel.getStyleClass().add("notification-more");
+        moreLabel.getStyleClass().addAll("root", "notification-more");
         moreLabel.setId("notification-more");
         moreLabel.setPrefWidth(WIDTH);
         moreLabel.setOnMouseClicked(e -> {
@@ -293,9 +293,13 @@ public final class DesktopNotifier implements Notifier {
         p.getContent().setAll(root);
         p.setAutoHide(false);
         p.setHideOnEscape(false);
-        p.getScene().getStylesheets().setAll(
+        List<String> sheets = List.of(
                 Objects.requireNonNull(DesktopNotifier.class.getResource("/io/vigil/ui/vigil.css")).toExternalForm(),
                 Objects.requireNonNull(DesktopNotifier.class.getResource(STYLESHEET)).toExternalForm());
+        p.getScene().getStylesheets().setAll(sheets);
+        // On the card itself too: under GTK the pop-up scene's sheets did not reach the card (it drew
+        // unstyled, white on black), while a Parent's own sheets always apply to its subtree.
+        root.getStylesheets().setAll(sheets);
     }
 
     /** One pop-up: the alert's rule, subject and runbook; a click opens it, × closes it. */
@@ -335,7 +339,10 @@ public final class DesktopNotifier implements Notifier {
             Label hint = new Label("Click to open in Alerts");
             hint.getStyleClass().add("notification-hint");
             root = new VBox(4, head, subject, value, hint);
-            root.getStyleClass().addAll(STYLE_CLASS, "severity-" + alert.severity().name().toLowerCase(java.util.Locale.ROOT));
+            // "root" gives the card vigil.css's colour variables: a pop-up's own scene root is not styled as
+            // the console's, and without them every looked-up colour failed (grey on white under GTK).
+            root.getStyleClass().addAll("root", STYLE_CLASS,
+                    "severity-" + alert.severity().name().toLowerCase(java.util.Locale.ROOT));
             root.setId("notification-" + alert.id());
             root.setPrefWidth(WIDTH);
             root.setMaxWidth(WIDTH);
