@@ -765,35 +765,67 @@ public final class Evaluator {
             }
             out.add(new Observation(identity, context, subject, m.score(), ""));
         }
+        // One alert per node and workload, however many GPUs and processes it runs as (a miner starts
+        // one process per GPU: eight alerts for one incident would bury everything else).
+        Map<String, List<FleetDetectors.FleetMinerMatch>> byWorkload = new LinkedHashMap<>();
         for (FleetDetectors.FleetMinerMatch m : FleetDetectors.miners(fleetNow, inputs.signatures())) {
-            out.add(fleetMiner(m));
+            byWorkload.computeIfAbsent(m.gpu().node() + "\u0000" + workloadKey(m.process()), k -> new ArrayList<>()).add(m);
+        }
+        for (List<FleetDetectors.FleetMinerMatch> group : byWorkload.values()) {
+            out.add(fleetMiner(group));
         }
         return out;
     }
 
+    /** What a fleet miner is as a workload: its pod when the exporter names one, else its process name, else its pid. */
+    private static String workloadKey(FleetProcess p) {
+        if (!p.pod().isEmpty()) {
+            return "pod\u0000" + p.namespace() + "\u0000" + p.pod() + "\u0000" + p.container();
+        }
+        return p.name().isEmpty() ? "pid\u0000" + p.pid() : "name\u0000" + p.name();
+    }
+
     /**
-     * A miner on a fleet node's GPU: one instance per node, GPU and process (its pid, or its pod when
-     * the exporter gives no pid), with the pod's namespace and container for an isolating playbook.
+     * A miner on a fleet node: one instance per node and workload (its pod, namespace and container
+     * when the exporter gives them, else its process name), naming every GPU and pid it runs on, so
+     * the instance stays the same while it spreads to more GPUs. The strongest match gives the score
+     * and reasons; the pod's namespace and container go to an isolating playbook.
      */
-    private static Observation fleetMiner(FleetDetectors.FleetMinerMatch m) {
-        FleetGpu gpu = m.gpu();
-        FleetProcess p = m.process();
-        Map<String, String> labels = FleetDetectors.processLabels(p);
+    private static Observation fleetMiner(List<FleetDetectors.FleetMinerMatch> group) {
+        FleetDetectors.FleetMinerMatch best = group.stream()
+                .max(java.util.Comparator.comparingInt(FleetDetectors.FleetMinerMatch::score)).orElseThrow();
+        FleetProcess p = best.process();
+        String node = best.gpu().node();
         Map<String, String> identity = new LinkedHashMap<>();
-        identity.put("node", gpu.node());
-        identity.put("gpu", gpu.uuid());
-        if (p.pid() > 0) {
-            identity.put("pid", Integer.toString(p.pid()));
-        } else {
+        identity.put("node", node);
+        if (!p.pod().isEmpty()) {
             identity.put("pod", p.pod());
             identity.put("namespace", p.namespace());
             identity.put("container", p.container());
+        } else if (!p.name().isEmpty()) {
+            identity.put("process", p.name());
+        } else {
+            identity.put("pid", Integer.toString(p.pid()));
         }
-        Map<String, String> context = new LinkedHashMap<>(labels);
+        java.util.Set<String> gpus = new java.util.LinkedHashSet<>();
+        java.util.Set<String> pids = new java.util.LinkedHashSet<>();
+        for (FleetDetectors.FleetMinerMatch m : group) {
+            gpus.add(m.gpu().uuid());
+            if (m.process().pid() > 0) {
+                pids.add(Integer.toString(m.process().pid()));
+            }
+        }
+        Map<String, String> context = new LinkedHashMap<>(FleetDetectors.processLabels(p));
+        context.put("gpu", String.join(",", gpus));
+        if (!pids.isEmpty()) {
+            context.put("pid", String.join(",", pids));
+        }
         context.keySet().removeAll(identity.keySet());
-        context.put("reasons", String.join("; ", m.reasons()));
-        String subject = "node " + gpu.node() + " / GPU " + gpu.uuid() + " / " + FleetDetectors.describe(p);
-        return new Observation(identity, context, subject, m.score(), "");
+        context.put("reasons", String.join("; ", best.reasons()));
+        String where = gpus.size() == 1 ? "GPU " + gpus.iterator().next() : gpus.size() + " GPUs";
+        String more = pids.size() > 1 ? " and " + (pids.size() - 1) + " more process" + (pids.size() > 2 ? "es" : "") : "";
+        String subject = "node " + node + " / " + where + " / " + FleetDetectors.describe(p) + more;
+        return new Observation(identity, context, subject, best.score(), "");
     }
 
     private List<Observation> sourcesDown() {

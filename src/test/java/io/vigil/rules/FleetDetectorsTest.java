@@ -96,6 +96,23 @@ class FleetDetectorsTest {
     }
 
     @Test
+    void aMinerOnEveryGpuOfANodeIsOneAlertNamingItsGpusAndPids() throws Exception {
+        Evaluator e = evaluator("id: miner-signature\ndetector: miner_signature\nwarning: 1\ncritical: 2");
+        publish(snapshot(node("b", NodeHealth.UP, gpu("b", UUID_B0, 99, proc(4711, "xmrig")),
+                gpu("b", UUID_B1, 98, proc(4712, "xmrig")))));
+        Evaluation ev = e.tick();
+        assertEquals(1, ev.active().size(), "one incident, one alert: " + ev.active());
+        RuleInstance m = ev.active().getFirst();
+        assertEquals(Map.of("node", "b", "process", "xmrig"), m.identity());
+        assertEquals(UUID_B0 + "," + UUID_B1, m.labels().get("gpu"));
+        assertEquals("4711,4712", m.labels().get("pid"));
+        assertEquals("node b / 2 GPUs / pid 4711 (xmrig) and 1 more process", m.subject());
+        // Spreading to another GPU keeps the same alert.
+        publish(snapshot(node("b", NodeHealth.UP, gpu("b", UUID_B0, 99, proc(4711, "xmrig")))));
+        assertEquals(m.identity(), e.tick().active().getFirst().identity());
+    }
+
+    @Test
     void aMinerOnNodeBsGpuFiresForNodeBOnlyWithNodeGpuPidAndPod() throws Exception {
         Evaluator e = evaluator("id: miner-signature\ndetector: miner_signature\nwarning: 1\ncritical: 2");
         publish(snapshot(
@@ -110,7 +127,8 @@ class FleetDetectorsTest {
         }
         RuleInstance xmrig = ev.active().stream().filter(i -> "4711".equals(i.labels().get("pid"))).findFirst()
                 .orElseThrow();
-        assertEquals(Map.of("node", "b", "gpu", UUID_B0, "pid", "4711"), xmrig.identity());
+        assertEquals(Map.of("node", "b", "process", "xmrig"), xmrig.identity(), "one per node and workload");
+        assertEquals(UUID_B0, xmrig.labels().get("gpu"));
         assertEquals("xmrig", xmrig.labels().get("name"));
         assertEquals("node b / GPU " + UUID_B0 + " / pid 4711 (xmrig)", xmrig.subject());
         RuleInstance pod = ev.active().stream().filter(i -> i.labels().containsKey("pod")).findFirst().orElseThrow();
