@@ -106,6 +106,22 @@ public record Scenario(String name, String description, Instant start, Duration 
         return Math.floorMod(delta, length.toMillis());
     }
 
+    /**
+     * A sample of every curve whose metric name starts with {@code prefix} ("host.", "cost.", …) at
+     * {@code now}'s place in the loop, stamped {@code now}; values below 0 are 0 when {@code nonNegative}.
+     */
+    public List<io.vigil.telemetry.Sample> samplesOf(String prefix, Instant now, boolean nonNegative) {
+        long offset = offsetMillis(now);
+        List<io.vigil.telemetry.Sample> out = new java.util.ArrayList<>();
+        series.forEach((id, curve) -> {
+            if (id.name().startsWith(prefix)) {
+                double v = curve.at(offset);
+                out.add(io.vigil.telemetry.Sample.of(id, now.toEpochMilli(), nonNegative ? Math.max(0, v) : v));
+            }
+        });
+        return out;
+    }
+
     public Optional<Curve> curve(MetricId metric) {
         return Optional.ofNullable(series.get(metric));
     }

@@ -65,12 +65,7 @@ public final class ScenarioBillingSource implements Source, BillingReadings {
     public PollResult poll(Instant now) {
         long t = now.toEpochMilli();
         long offset = scenario.offsetMillis(now);
-        List<Sample> out = new ArrayList<>();
-        scenario.series().forEach((id, curve) -> {
-            if (id.name().startsWith("cloudwatch.")) {
-                out.add(Sample.of(id, t, curve.at(offset)));
-            }
-        });
+        List<Sample> out = new ArrayList<>(scenario.samplesOf("cloudwatch.", now, false));
         for (Scenario.Alarm a : scenario.alarms()) {
             out.add(Sample.of(MetricId.of("cloudwatch.alarm.in_alarm", "alarm", a.name()), t,
                     Scenario.alive(a.from(), a.to(), offset) ? 1 : 0));

@@ -73,12 +73,7 @@ public final class ScenarioCostSource implements Source, CostReadings {
     public PollResult poll(Instant now) {
         long t = now.toEpochMilli();
         long offset = scenario.offsetMillis(now);
-        List<Sample> out = new ArrayList<>();
-        scenario.series().forEach((id, curve) -> {
-            if (id.name().startsWith("cost.")) {
-                out.add(Sample.of(id, t, curve.at(offset)));
-            }
-        });
+        List<Sample> out = new ArrayList<>(scenario.samplesOf("cost.", now, false));
         for (Scenario.CostAnomaly a : scenario.anomalies()) {
             if (offset >= a.from().toMillis()) {
                 out.add(Sample.of(MetricId.of("cost.anomaly.impact", "id", a.id()), t, a.impactUsd()));

@@ -60,7 +60,7 @@ public final class DashboardFrameBench {
         Platform.runLater(() -> {
             view[0] = new DashboardView(model);
             Stage stage = new Stage();
-            scene[0] = new Scene((javafx.scene.Parent) view[0].node(), 1280, 820);
+            scene[0] = new Scene((javafx.scene.Parent) view[0].node(), HeadlessFit.width(1280), HeadlessFit.height(820));
             stage.setScene(scene[0]);
             stage.show();
             shown.countDown();

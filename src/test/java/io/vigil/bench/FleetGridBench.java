@@ -119,7 +119,7 @@ public final class FleetGridBench {
         Platform.runLater(() -> {
             view[0] = FleetView.create(() -> Optional.of(source), clock, Runnable::run, f -> "", () -> { }, null);
             FleetViewAccess.hottestByTemperature(view[0]);
-            scene[0] = new Scene((javafx.scene.Parent) view[0].node(), 1280, 820);
+            scene[0] = new Scene((javafx.scene.Parent) view[0].node(), HeadlessFit.width(1280), HeadlessFit.height(820));
             scene[0].getStylesheets().add(FleetGridBench.class.getResource(Styles.STYLESHEET).toExternalForm());
             Stage stage = new Stage();
             stage.setScene(scene[0]);
