@@ -57,7 +57,11 @@ class DemoConsoleTest {
         assertTrue(stage.getTitle().contains("DEMO"), stage.getTitle());
         assertTrue(app.wiring().scenario().isPresent());
         assertTrue(app.wiring().paths().dataDir().startsWith(dir), "the demo stays in the console's folders");
-        // The scenario's four GPUs replace the empty state.
+        // The scenario's four GPUs replace the empty state. The demo's console is attached after its
+        // wiring is built: click only once its navigation is in the window (a query racing the swap
+        // met a node already detached from its scene).
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> attached("#nav-gpus") && attached("#demo-leave"));
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#nav-gpus");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".gpu-card").queryAll().size() == 4);
 
@@ -67,5 +71,15 @@ class DemoConsoleTest {
                 && robot.lookup("#demo-banner").tryQuery().isEmpty() && robot.lookup("#nav-dashboard").tryQuery().isPresent());
         assertTrue(app.wiring().scenario().isEmpty());
         assertTrue(!stage.getTitle().contains("DEMO"), stage.getTitle());
+    }
+
+    /** Whether {@code query} finds a node that is in the shown window now (asked on the FX thread). */
+    private boolean attached(String query) throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> in = new java.util.concurrent.CompletableFuture<>();
+        javafx.application.Platform.runLater(() -> {
+            javafx.scene.Node n = stage.getScene() == null ? null : stage.getScene().lookup(query);
+            in.complete(n != null && n.getScene() == stage.getScene());
+        });
+        return in.get(10, TimeUnit.SECONDS);
     }
 }
