@@ -29,6 +29,7 @@ import javafx.stage.Window;
  */
 public final class IdleCpuBench {
 
+    private static final java.util.concurrent.atomic.AtomicLong PULSES = new java.util.concurrent.atomic.AtomicLong();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -42,6 +43,8 @@ public final class IdleCpuBench {
         Thread fx = Thread.ofPlatform().name("launcher").start(() -> Application.launch(app, vigilArgs));
 
         Stage stage = awaitConsole();
+        // Counts the scene's pulses without asking for any (an AnimationTimer would force 60 a second).
+        onFx(() -> stage.getScene().addPostLayoutPulseListener(PULSES::incrementAndGet));
         TimeUnit.SECONDS.sleep(warmupS); // a benchmark, not a test: the warm-up is wall-clock time by design
         List<String> lines = new ArrayList<>();
         lines.add(measure("dashboard", spanS));
@@ -88,6 +91,7 @@ public final class IdleCpuBench {
             recording.start();
         }
         Map<Long, Long> threads0 = threadCpu();
+        long pulses0 = PULSES.get();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(spanS);
@@ -98,7 +102,8 @@ public final class IdleCpuBench {
             recording.close();
         }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "cpu %s: %.1f %% of one core over %d s", state, 100.0 * cpu / wall, spanS));
+                "cpu %s: %.1f %% of one core over %d s, %.1f pulses/s", state, 100.0 * cpu / wall, spanS,
+                (PULSES.get() - pulses0) * 1e9 / wall));
         // Where it went: the busiest threads over the span (names merged, so pools read as one).
         Map<String, Long> byName = new HashMap<>();
         threadCpu().forEach((id, now) -> {

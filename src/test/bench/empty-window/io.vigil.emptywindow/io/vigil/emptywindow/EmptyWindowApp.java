@@ -12,7 +12,8 @@ import javafx.stage.Stage;
  * An empty JavaFX window of Vigil's size that reports its first frame exactly as
  * {@code vigil --smoke-test} does (io.vigil.ui.FirstFrameProbe: the third pulse after show), so
  * the start-up benchmark compares like with like. Kept as its own module, with no dependency on
- * Vigil, so that nothing of Vigil's is resolved or loaded.
+ * Vigil, so that nothing of Vigil's is resolved or loaded. With {@code --stay} it stays open: the
+ * idle-CPU floor of a JavaFX window on this machine (src/test/bench/cpu.sh).
  */
 public final class EmptyWindowApp extends Application {
 
@@ -33,7 +34,9 @@ public final class EmptyWindowApp extends Application {
                     long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
                     System.out.println("first frame in " + ms + " ms");
                     System.out.flush();
-                    Platform.exit();
+                    if (!getParameters().getRaw().contains("--stay")) {
+                        Platform.exit();
+                    }
                 }
             }
         }.start();
