@@ -24,8 +24,8 @@ import java.util.function.BiFunction;
  * {@code no_data}, a DOWN node's state kept: ADR 0721): only what is reported is folded.
  *
  * <p>The folded instance: firing when any member fires (then severity and value are the worst firing
- * member's), else pending with the worst member's; labels are the worst member's (its pod and
- * namespace, for the fleet playbook, ADR 0722) with {@code gpu} listing every member's UUID and
+ * member's), else pending with the worst member's; labels are the first member's by index (its pod and
+ * namespace, for the fleet playbook, ADR 0722; the members share their cause) with {@code gpu} listing every member's UUID and
  * {@code index} their indices (same order, by index), {@code values} each member's value
  * ({@code <index>=<value>}), {@code pid} every distinct pid, and {@code gpu_pending} the members not yet
  * firing while others are; its series is the worst member's; {@code since} the earliest member's.
@@ -117,7 +117,10 @@ public final class FleetAlertGroups {
                 pids.add(pid);
             }
         }
-        Map<String, String> labels = new LinkedHashMap<>(worst.instance().labels());
+        // Labels and subject from the first GPU (by index), not the worst: they describe the cause, which the
+        // members share, and the worst GPU can change every tick.
+        Member first = members.getFirst();
+        Map<String, String> labels = new LinkedHashMap<>(first.instance().labels());
         labels.put("gpu", String.join(",", uuids));
         if (anyIndex) {
             labels.put("index", String.join(",", indices));
@@ -134,9 +137,9 @@ public final class FleetAlertGroups {
         }
         labels.putAll(identity);
 
-        String subject = worst.instance().subject();
+        String subject = first.instance().subject();
         if (members.size() > 1) {
-            String prefix = "node " + node + " / GPU " + worst.uuid();
+            String prefix = "node " + node + " / GPU " + first.uuid();
             String tail = subject.startsWith(prefix) ? subject.substring(prefix.length()) : "";
             String more = pids.size() > 1 ? " and " + (pids.size() - 1) + " more process" + (pids.size() > 2 ? "es" : "")
                     : "";
