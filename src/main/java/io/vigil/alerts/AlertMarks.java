@@ -89,7 +89,9 @@ public final class AlertMarks {
                 try {
                     MetricId id = MetricId.parse(a.metric());
                     name = id.name();
-                    labels.putAll(id.labels());
+                    // The alert's own labels win: a fleet alert folded per node lists its GPUs in gpu (ADR 0730)
+                    // while its series is one of them.
+                    id.labels().forEach(labels::putIfAbsent);
                 } catch (IllegalArgumentException e) {
                     // A metric text that does not parse (an old row): the alert still counts by its labels.
                 }
@@ -159,7 +161,7 @@ public final class AlertMarks {
                 if (v != null) {
                     return false;
                 }
-            } else if (v != null && !v.equals(w.getValue())) {
+            } else if (v != null && !v.equals(w.getValue()) && !listed(w.getKey(), v, w.getValue())) {
                 return false;
             }
         }
@@ -169,10 +171,26 @@ public final class AlertMarks {
     private static boolean includes(Map<String, String> have, Map<String, String> want) {
         for (Map.Entry<String, String> w : want.entrySet()) {
             String v = have.get(w.getKey());
-            if (ABSENT.equals(w.getValue()) ? v != null : !w.getValue().equals(v)) {
+            if (ABSENT.equals(w.getValue()) ? v != null : !w.getValue().equals(v) && !listed(w.getKey(), v, w.getValue())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Labels a fleet alert folded per node may list several values in, comma-separated (ADR 0730). */
+    private static final java.util.Set<String> LIST_LABELS = java.util.Set.of("gpu", "pid");
+
+    /** Whether {@code list}, the value of a {@link #LIST_LABELS} label, names {@code value} among others. */
+    private static boolean listed(String key, String list, String value) {
+        if (list == null || !LIST_LABELS.contains(key) || list.indexOf(',') < 0) {
+            return false;
+        }
+        for (String item : list.split(",")) {
+            if (item.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -180,6 +180,7 @@ public final class Evaluator {
             }
             boolean firing = false;
             boolean pending = false;
+            List<RuleInstance> instances = new ArrayList<>(ruleStates.size());
             for (State s : ruleStates.values()) {
                 if (s.phase == InstancePhase.FIRING) {
                     firing = true;
@@ -189,10 +190,12 @@ public final class Evaluator {
                 } else {
                     pending = true;
                 }
-                active.add(new RuleInstance(rule.id(), s.identity, s.labels, s.subject, s.severity, s.value, s.phase,
+                instances.add(new RuleInstance(rule.id(), s.identity, s.labels, s.subject, s.severity, s.value, s.phase,
                         Instant.ofEpochMilli(s.since), s.phase == InstancePhase.FIRING ? Instant.ofEpochMilli(s.firedAt)
                         : null, s.metric));
             }
+            // State stays per GPU; a fleet node's GPUs are reported as one alert per node and cause (ADR 0730).
+            active.addAll(rule.isPromQl() ? instances : FleetAlertGroups.fold(rule, instances, this::fleetIndex));
             if (status.equals("ok") || status.equals("no data")) {
                 status = firing ? "firing" : pending ? "pending" : status;
             }
@@ -237,6 +240,12 @@ public final class Evaluator {
             SeriesPoints p = reader.read(MetricId.of(FleetSource.NODE_UP, "node", n), t - NODE_UP_LOOKBACK_MS, t);
             return !p.isEmpty() && p.lastValue() == 0;
         });
+    }
+
+    /** The index of a fleet GPU as the exporter gives it now, or null when the fleet snapshot does not know it. */
+    private Integer fleetIndex(String node, String uuid) {
+        FleetGpu g = fleetGpus.get(FleetDetectors.key(node, uuid));
+        return g == null ? null : g.index();
     }
 
     private String applyError(Rule rule, Map<String, State> ruleStates, long t, String error) {
@@ -727,9 +736,13 @@ public final class Evaluator {
         if (unknown.isEmpty()) {
             return new Observation(identity, Map.of(), where + " / no visible process", util, id.toString());
         }
+        // Its cause is the workload (as for a miner): the node's GPUs busy with it are one alert (ADR 0730).
         FleetProcess p = unknown.getFirst();
-        return new Observation(identity, FleetDetectors.processLabels(p), where + " / " + FleetDetectors.describe(p),
-                util, id.toString());
+        Map<String, String> byWorkload = new LinkedHashMap<>(identity);
+        byWorkload.putAll(FleetDetectors.workload(p));
+        Map<String, String> context = new LinkedHashMap<>(FleetDetectors.processLabels(p));
+        context.keySet().removeAll(byWorkload.keySet());
+        return new Observation(byWorkload, context, where + " / " + FleetDetectors.describe(p), util, id.toString());
     }
 
     private boolean reportsProcesses(String node) {
@@ -766,67 +779,32 @@ public final class Evaluator {
             }
             out.add(new Observation(identity, context, subject, m.score(), ""));
         }
-        // One alert per node and workload, however many GPUs and processes it runs as (a miner starts
-        // one process per GPU: eight alerts for one incident would bury everything else).
-        Map<String, List<FleetDetectors.FleetMinerMatch>> byWorkload = new LinkedHashMap<>();
+        // One observation per GPU; FleetAlertGroups reports them as one alert per node and workload, however
+        // many GPUs and processes it runs as (a miner starts one process per GPU: eight alerts for one
+        // incident would bury everything else).
         for (FleetDetectors.FleetMinerMatch m : FleetDetectors.miners(fleetNow, inputs.signatures())) {
-            byWorkload.computeIfAbsent(m.gpu().node() + "\u0000" + workloadKey(m.process()), k -> new ArrayList<>()).add(m);
-        }
-        for (List<FleetDetectors.FleetMinerMatch> group : byWorkload.values()) {
-            out.add(fleetMiner(group));
+            out.add(fleetMiner(m));
         }
         return out;
     }
 
-    /** What a fleet miner is as a workload: its pod when the exporter names one, else its process name, else its pid. */
-    private static String workloadKey(FleetProcess p) {
-        if (!p.pod().isEmpty()) {
-            return "pod\u0000" + p.namespace() + "\u0000" + p.pod() + "\u0000" + p.container();
-        }
-        return p.name().isEmpty() ? "pid\u0000" + p.pid() : "name\u0000" + p.name();
-    }
-
     /**
-     * A miner on a fleet node: one instance per node and workload (its pod, namespace and container
-     * when the exporter gives them, else its process name), naming every GPU and pid it runs on, so
-     * the instance stays the same while it spreads to more GPUs. The strongest match gives the score
-     * and reasons; the pod's namespace and container go to an isolating playbook.
+     * A miner on a fleet node's GPU: its identity is the node, the GPU and the workload (its pod,
+     * namespace and container when the exporter gives them, else its process name, else its pid), so
+     * the alert folded per node and workload stays the same while it spreads to more GPUs. The pod's
+     * namespace and container go to an isolating playbook.
      */
-    private static Observation fleetMiner(List<FleetDetectors.FleetMinerMatch> group) {
-        FleetDetectors.FleetMinerMatch best = group.stream()
-                .max(java.util.Comparator.comparingInt(FleetDetectors.FleetMinerMatch::score)).orElseThrow();
-        FleetProcess p = best.process();
-        String node = best.gpu().node();
+    private static Observation fleetMiner(FleetDetectors.FleetMinerMatch m) {
+        FleetProcess p = m.process();
         Map<String, String> identity = new LinkedHashMap<>();
-        identity.put("node", node);
-        if (!p.pod().isEmpty()) {
-            identity.put("pod", p.pod());
-            identity.put("namespace", p.namespace());
-            identity.put("container", p.container());
-        } else if (!p.name().isEmpty()) {
-            identity.put("process", p.name());
-        } else {
-            identity.put("pid", Integer.toString(p.pid()));
-        }
-        java.util.Set<String> gpus = new java.util.LinkedHashSet<>();
-        java.util.Set<String> pids = new java.util.LinkedHashSet<>();
-        for (FleetDetectors.FleetMinerMatch m : group) {
-            gpus.add(m.gpu().uuid());
-            if (m.process().pid() > 0) {
-                pids.add(Integer.toString(m.process().pid()));
-            }
-        }
+        identity.put("node", m.gpu().node());
+        identity.put("gpu", m.gpu().uuid());
+        identity.putAll(FleetDetectors.workload(p));
         Map<String, String> context = new LinkedHashMap<>(FleetDetectors.processLabels(p));
-        context.put("gpu", String.join(",", gpus));
-        if (!pids.isEmpty()) {
-            context.put("pid", String.join(",", pids));
-        }
         context.keySet().removeAll(identity.keySet());
-        context.put("reasons", String.join("; ", best.reasons()));
-        String where = gpus.size() == 1 ? "GPU " + gpus.iterator().next() : gpus.size() + " GPUs";
-        String more = pids.size() > 1 ? " and " + (pids.size() - 1) + " more process" + (pids.size() > 2 ? "es" : "") : "";
-        String subject = "node " + node + " / " + where + " / " + FleetDetectors.describe(p) + more;
-        return new Observation(identity, context, subject, best.score(), "");
+        context.put("reasons", String.join("; ", m.reasons()));
+        String subject = "node " + m.gpu().node() + " / GPU " + m.gpu().uuid() + " / " + FleetDetectors.describe(p);
+        return new Observation(identity, context, subject, m.score(), "");
     }
 
     private List<Observation> sourcesDown() {

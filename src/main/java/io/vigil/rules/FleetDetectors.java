@@ -140,6 +140,26 @@ public final class FleetDetectors {
         return out;
     }
 
+    /**
+     * What {@code p} is as a workload, as identity labels of its alert: its {@code pod},
+     * {@code namespace} and {@code container} when the exporter names a pod, else its process name as
+     * {@code process}, else its {@code pid}. The GPUs of a node busy with one workload share these, so
+     * {@link FleetAlertGroups} reports them as one alert.
+     */
+    public static Map<String, String> workload(FleetProcess p) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!p.pod().isEmpty()) {
+            out.put("pod", p.pod());
+            out.put("namespace", p.namespace());
+            out.put("container", p.container());
+        } else if (!p.name().isEmpty()) {
+            out.put("process", p.name());
+        } else {
+            out.put("pid", Integer.toString(p.pid()));
+        }
+        return out;
+    }
+
     /** How a person names {@code p}: "pid 4711 (xmrig)", "pod ml/miner-x", or both. */
     public static String describe(FleetProcess p) {
         List<String> parts = new ArrayList<>();

@@ -50,6 +50,22 @@ class AlertMarksTest {
     }
 
     @Test
+    void aFleetAlertFoldedPerNodeMarksEachGpuItLists() {
+        // One alert for a node's hot GPUs (ADR 0730): its series is the worst GPU's, its gpu label lists them all.
+        AlertMarks m = AlertMarks.of(List.of(alert(1, "gpu.temperature_c{node=\"n1\",gpu=\"GPU-b\"}",
+                Map.of("node", "n1", "gpu", "GPU-a,GPU-b,GPU-c", "pid", "41,42"), AlertState.FIRING, Severity.CRITICAL,
+                null)), NOW);
+        for (String gpu : List.of("GPU-a", "GPU-b", "GPU-c")) {
+            assertEquals(AlertTone.CRITICAL, m.forLabels(Map.of("node", "n1", "gpu", gpu)).tone(), gpu);
+            assertEquals(AlertTone.CRITICAL, m.forMetric("gpu.temperature_c", Map.of("node", "n1", "gpu", gpu)).tone(), gpu);
+        }
+        assertEquals(AlertTone.CRITICAL, m.forLabels(Map.of("pid", "42")).tone());
+        assertEquals(AlertTone.NONE, m.forLabels(Map.of("node", "n1", "gpu", "GPU-d")).tone(), "not listed");
+        assertEquals(AlertTone.NONE, m.forLabels(Map.of("node", "n2", "gpu", "GPU-a")).tone(), "another node");
+        assertEquals(AlertTone.NONE, m.forLabels(Map.of("gpu", "GPU")).tone(), "whole items only");
+    }
+
+    @Test
     void acknowledgedAndSilencedAreMutedAndCountedApart() {
         AlertMarks m = AlertMarks.of(List.of(
                 alert(1, "m{gpu=\"1\"}", Map.of("gpu", "1"), AlertState.ACKNOWLEDGED, Severity.CRITICAL, null),

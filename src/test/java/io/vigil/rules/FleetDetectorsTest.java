@@ -168,7 +168,8 @@ class FleetDetectorsTest {
             ev = e.tick();
             clock.advance(Duration.ofSeconds(15));
         }
-        assertEquals(3, ev.active().stream().filter(x -> x.ruleId().equals("hot")).count(), "60 °C > 50 on each GPU");
+        assertEquals(2, ev.active().stream().filter(x -> x.ruleId().equals("hot")).count(),
+                "60 °C > 50 on each GPU: one alert per node (ADR 0730)");
         assertEquals(0, ev.active().stream().filter(x -> !x.ruleId().equals("hot")).count(), ev.active().toString());
 
         FleetSnapshot bDown = snapshot(node("a", NodeHealth.UP, gpu("a", UUID_A0, 10)), node("b", NodeHealth.DOWN));
@@ -186,7 +187,10 @@ class FleetDetectorsTest {
         assertEquals(0, ev.active().stream().filter(x -> x.ruleId().equals("temp-missing")).count(),
                 "node b's GPUs went silent with their node: not a no-data alert each");
         List<RuleInstance> hot = ev.active().stream().filter(x -> x.ruleId().equals("hot")).toList();
-        assertEquals(3, hot.size(), "node b's hot GPUs are not resolved by the silence either");
+        assertEquals(2, hot.size(), "node b's hot GPUs are not resolved by the silence either");
+        RuleInstance hotB = hot.stream().filter(x -> "b".equals(x.labels().get("node"))).findFirst().orElseThrow();
+        assertEquals(UUID_B0 + "," + UUID_B1, hotB.labels().get("gpu"), "still listing both GPUs");
+        assertEquals(InstancePhase.FIRING, hotB.phase());
 
         publish(snapshot(node("a", NodeHealth.UP, gpu("a", UUID_A0, 10)), node("b", NodeHealth.UP)));
         ev = e.tick();
@@ -223,7 +227,8 @@ class FleetDetectorsTest {
         assertEquals(2, ev.active().size(), ev.active().toString());
         RuleInstance worker = ev.active().stream().filter(i -> UUID_B0.equals(i.labels().get("gpu"))).findFirst()
                 .orElseThrow();
-        assertEquals(Map.of("node", "b", "gpu", UUID_B0), worker.identity());
+        assertEquals(Map.of("node", "b", "pod", "batch-job-x", "namespace", "batch", "container", "worker"),
+                worker.identity(), "one per node and workload, as a miner (ADR 0730)");
         assertEquals("batch-job-x", worker.labels().get("pod"));
         assertEquals("batch", worker.labels().get("namespace"));
         assertEquals("node b / GPU " + UUID_B0 + " / pod batch/batch-job-x", worker.subject());
