@@ -45,6 +45,18 @@ class MoneyTicksTest {
     }
 
     @Test
+    void everyCostSeriesChartsInMoney() {
+        // What the Dashboard, the alert charts of cost rules and the CLI infer from the metric's name.
+        for (String metric : List.of("cost.live_per_hour", "gpu.cost_per_hour{gpu=\"GPU-1\"}")) {
+            assertEquals(Unit.USD_PER_HOUR, Unit.ofMetric(metric), metric);
+            assertEquals("$2,000/h", Unit.ofMetric(metric).ticks(0, 1_900, 3).labels().getLast(), metric);
+        }
+        for (String metric : List.of("cost.daily.total", "cost.mtd", "cost.forecast.eom", "cost.anomaly.impact")) {
+            assertEquals(Unit.USD, Unit.ofMetric(metric), metric);
+        }
+    }
+
+    @Test
     void hoverValuesAreDollarsAndCents() {
         assertEquals("$1,234.56", Unit.USD.format(1234.56));
         assertEquals("$0.07/h", Unit.USD_PER_HOUR.format(0.07));
