@@ -273,6 +273,31 @@ class CloudViewTest {
         assertEquals("Nov 22  ·  EC2 compute " + io.vigil.text.Unit.money(value) + "  ·  day total "
                 + io.vigil.text.Unit.money(totals[29]), read);
         assertTrue(read.matches(".*\\$\\d{1,3}(,\\d{3})*\\.\\d{2}.*"), read);
+
+        // Over the month-to-date chart at day 10: that day's figures, in dollars and cents.
+        var dayAxis = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class).getXAxis();
+        robot.interact(() -> {
+            javafx.scene.Node n = paceChart;
+            while (n != null && !(n instanceof javafx.scene.control.ScrollPane)) {
+                n = n.getParent();
+            }
+            if (n instanceof javafx.scene.control.ScrollPane sp) {
+                sp.setVvalue(sp.getVmax()); // the chart is below the fold of the 760 px window
+            }
+        });
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        javafx.geometry.Point2D[] at = new javafx.geometry.Point2D[1];
+        robot.interact(() -> {
+            var axis = (javafx.scene.chart.NumberAxis) dayAxis;
+            javafx.geometry.Point2D base = axis.localToScreen(axis.getDisplayPosition(10), 0);
+            at[0] = new javafx.geometry.Point2D(base.getX(), base.getY() - 40);
+        });
+        robot.moveTo(at[0]);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        String paceRead = robot.lookup("#cloud-pace-readout").queryAs(Label.class).getText();
+        double mtd10 = ((Number) paceChart.getData().getFirst().getData().get(10).getYValue()).doubleValue();
+        assertTrue(paceRead.startsWith("Nov 10  ·  month to date " + io.vigil.text.Unit.money(mtd10)), paceRead);
+        assertTrue(paceRead.contains("budget pace $1,333.33"), paceRead);
     }
 
     @Test
