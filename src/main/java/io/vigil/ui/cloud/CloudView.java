@@ -49,6 +49,7 @@ public final class CloudView implements View {
     private static final DateTimeFormatter READOUT_DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ROOT);
     private static final int BAR_TICKS = 6;
     private static final int PACE_TICKS = 6;
+    private static final String BARS_HINT = "Point at a bar to read its amount.";
     private static final String PACE_HINT = "Point at the chart to read a day's figures.";
 
     private final CloudViewModel model;
@@ -79,7 +80,7 @@ public final class CloudView implements View {
     private final NumberAxis paceUsdAxis = new NumberAxis();
     private final LineChart<Number, Number> paceChart = new LineChart<>(dayOfMonthAxis, paceUsdAxis);
     /** What the mouse points at in the daily bars: day, service, amount and the day's total. */
-    private final Label barsReadout = readout("cloud-daily-readout", "Point at a bar to read its amount.");
+    private final Label barsReadout = readout("cloud-daily-readout", BARS_HINT);
     /** What the mouse points at in the pace chart: the day's month to date, forecast and budget pace. */
     private final Label paceReadout = readout("cloud-pace-readout", PACE_HINT);
     private CloudViewModel.ServiceBars shownBars;
@@ -187,6 +188,7 @@ public final class CloudView implements View {
         UnitAxis.fit(paceUsdAxis, Unit.USD, 0, 0, PACE_TICKS);
         paceChart.setOnMouseMoved(e -> paceReadoutAt(e.getSceneX(), e.getSceneY()));
         paceChart.setOnMouseExited(e -> paceReadout.setText(PACE_HINT));
+        bars.setOnMouseExited(e -> barsReadout.setText(BARS_HINT));
         alarms.setId("cloud-alarms");
         anomalies.setId("cloud-anomalies");
 
