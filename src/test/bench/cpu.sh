@@ -3,6 +3,7 @@
 #
 #   ./mvnw -B -q package -DskipTests     # target/vigil-*.jar, target/modules and target/native (fake NVML)
 #   src/test/bench/cpu.sh [WARMUP_S] [SPAN_S]     # default 60 s warm-up, 60 s per state
+#   CPU_MODES=live EXTRA_JAVA_OPTS='-XX:...' src/test/bench/cpu.sh   # one mode only; try JVM options
 #
 # Two modes, each in a fresh JVM and fresh config/data folders: the demo (--demo=1: the built-in
 # incident at real-time speed) and live mode with 8 fake GPUs at 1 s (the fake libnvidia-ml the
@@ -28,9 +29,11 @@ run() {  # label, then Vigil's arguments
   echo "== $label ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), warm-up ${warmup} s, ${span} s per state)"
   VIGIL_CONFIG_DIR="$work/$label/config" VIGIL_DATA_DIR="$work/$label/data" \
   "$JAVA_HOME/bin/java" --enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc \
-    -Xmx512m -Dvigil.cloud.enabled=false --module-path "target/modules:$jar:$out/cpu" \
+    -Xmx512m ${EXTRA_JAVA_OPTS:-} -Dvigil.cloud.enabled=false --module-path "target/modules:$jar:$out/cpu" \
     -m io.vigil.cpubench/io.vigil.cpubench.IdleCpuBench "$warmup" "$span" "$@" 2>"$work/$label.err" \
     | grep -E '^(cpu|rss) ' || { tail -20 "$work/$label.err" >&2; echo "benchmark run failed: $label" >&2; exit 1; }
 }
-run demo --demo=1
-VIGIL_NVML_LIB="$PWD/target/native/libnvidia-ml.so.1" FAKE_NVML_GPU_COUNT=8 run live-8-gpus
+modes="${CPU_MODES:-demo live}"
+[[ " $modes " == *" demo "* ]] && run demo --demo=1
+[[ " $modes " == *" live "* ]] && VIGIL_NVML_LIB="$PWD/target/native/libnvidia-ml.so.1" FAKE_NVML_GPU_COUNT=8 run live-8-gpus
+exit 0

@@ -3,4 +3,5 @@ module io.vigil.cpubench {
     requires io.vigil;
     requires javafx.controls;
     requires jdk.management;
+    requires jdk.jfr;
 }

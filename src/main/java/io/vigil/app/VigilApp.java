@@ -196,7 +196,7 @@ public final class VigilApp extends Application {
     }
 
     /** Starts the wiring and builds the window's content for it (the live console or a scenario replay). */
-    private Shell buildShell() {
+    private Shell buildShell(List<String> args) {
         playbooksView = null;
 
         // --- ui: section (issue 12: defaultWindow was documented and ignored) ---
@@ -221,7 +221,12 @@ public final class VigilApp extends Application {
         io.vigil.ui.shell.AlertCount openAlerts = new io.vigil.ui.shell.AlertCount(alertMarks, this::openAlerts);
         javafx.scene.layout.HBox headerRight = new javafx.scene.layout.HBox(16, openAlerts, clockLabel);
         headerRight.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
-        shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight);
+        // --- start view (ui-esc): --view=ID, else ui.startView, else the Dashboard; only that view is built ---
+        List<String> startIds = new ArrayList<>();
+        args.stream().filter(a -> a.startsWith("--view=")).map(a -> a.substring("--view=".length()))
+                .forEach(startIds::add);
+        startIds.add(ui.startView()); // e.g. -Dvigil.ui.startView=cloud
+        shell = new Shell(navItems(), new StatusBar(() -> wiring.scheduler().statuses()), headerRight, startIds);
         shell.shortcuts().onQuit(this::quit); // Ctrl+Q (ui-shell)
         shell.shortcuts().onReload(this::pollSourcesNow); // F5 (ui-shell)
         wiring.scenario().ifPresentOrElse(sc -> {
@@ -234,11 +239,6 @@ public final class VigilApp extends Application {
             banner.getStyleClass().add(Styles.BANNER_WARNING);
             banner.setMaxWidth(Double.MAX_VALUE);
             shell.addBanner(banner);
-        }
-        // ui.startView (e.g. -Dvigil.ui.startView=cloud) opens a view other than the dashboard first.
-        String startView = ui.startView();
-        if (!startView.isBlank() && navItems().stream().anyMatch(i -> i.id().equals(startView))) {
-            shell.show(startView);
         }
         frame = () -> {
             // Only a changed text: an equal but new String still invalidates the label and lays out the header.
@@ -343,7 +343,7 @@ public final class VigilApp extends Application {
         if (homePaths == null) {
             homePaths = built.scenario().isPresent() ? AppPaths.fromSystem() : built.paths();
         }
-        stage.getScene().setRoot(buildShell());
+        stage.getScene().setRoot(buildShell(args));
         steps.mark("console attached");
         startAfterFirstPulse(stage.getScene(), built);
         applyLaunchArguments(args);
@@ -363,6 +363,9 @@ public final class VigilApp extends Application {
         for (String arg : args) {
             if (arg.startsWith("--view=")) {
                 String id = arg.substring("--view=".length());
+                if (id.equals(shell.currentId())) {
+                    continue; // the shell opened on it (ui-esc)
+                }
                 try {
                     shell.show(id);
                 } catch (IllegalArgumentException e) {

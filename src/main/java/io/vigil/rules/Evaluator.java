@@ -72,6 +72,7 @@ public final class Evaluator {
     private Set<String> downNodes = Set.of();
     /** Per tick: whether a node's fleet.node.up series says it is down (for backtests and stale snapshots). */
     private final Map<String, Boolean> nodeUpSeriesDown = new HashMap<>();
+    private final HostScan hostScan = new HostScan();
     /** How far back a fleet.node.up point counts as the node's current state. */
     static final long NODE_UP_LOOKBACK_MS = Duration.ofMinutes(10).toMillis();
 
@@ -654,7 +655,7 @@ public final class Evaluator {
                 out.add(new Observation(identity, Map.of(), name + " / idle", 0, id.toString()));
                 continue;
             }
-            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, onGpu, host, inputs.signatures());
+            List<ProcessInfo> unknown = ProcessDetectors.unexplainedOn(gpu, onGpu, hostScan.byPid(host), inputs.signatures());
             boolean anyOnGpu = !onGpu.isEmpty();
             if (anyOnGpu && unknown.isEmpty()) {
                 // Every process on the GPU is a known workload: the load is explained and never breaches.
@@ -747,7 +748,7 @@ public final class Evaluator {
             gpuOf.put(g.pid(), g.gpu());
         }
         List<Observation> out = new ArrayList<>();
-        for (ProcessDetectors.MinerMatch m : ProcessDetectors.miners(host, inputs.signatures())) {
+        for (ProcessDetectors.MinerMatch m : hostScan.miners(host, inputs.signatures())) {
             ProcessInfo p = m.process();
             Map<String, String> identity = new LinkedHashMap<>();
             identity.put("pid", Integer.toString(p.pid()));

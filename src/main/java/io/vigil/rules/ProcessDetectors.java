@@ -189,10 +189,16 @@ public final class ProcessDetectors {
      */
     public static List<ProcessInfo> unexplainedOn(int gpu, List<GpuProcessObservation> gpuProcesses,
                                                   HostSnapshot snapshot, Signatures sig) {
-        Map<Integer, ProcessInfo> byPid = new LinkedHashMap<>();
+        Map<Integer, ProcessInfo> byPid = new HashMap<>();
         for (ProcessInfo p : snapshot.processes()) {
-            byPid.put(p.pid(), p);
+            byPid.putIfAbsent(p.pid(), p);
         }
+        return unexplainedOn(gpu, gpuProcesses, byPid, sig);
+    }
+
+    /** {@link #unexplainedOn(int, List, HostSnapshot, Signatures)} with the host's processes already indexed by pid. */
+    static List<ProcessInfo> unexplainedOn(int gpu, List<GpuProcessObservation> gpuProcesses,
+                                           Map<Integer, ProcessInfo> byPid, Signatures sig) {
         List<GpuProcessObservation> busy = new ArrayList<>();
         for (GpuProcessObservation g : gpuProcesses) {
             if (g.gpu() == gpu && g.smUtilPercent().isPresent() && g.smUtilPercent().getAsDouble() >= BUSY_SM_PERCENT) {

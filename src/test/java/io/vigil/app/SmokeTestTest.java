@@ -89,6 +89,8 @@ class SmokeTestTest {
         }, "--view=alerts", "--smoke-test");
 
         assertEquals("alerts", viewAtFirstFrame.get(30, TimeUnit.SECONDS));
+        assertEquals(java.util.Set.of("alerts"), org.testfx.util.WaitForAsyncUtils.asyncFx(() -> app.shell().builtViewIds())
+                .get(30, TimeUnit.SECONDS), "--view builds that view only, not the Dashboard first");
         awaitPulses(10);
         assertEquals(1, reports.get(), "the probe reports once, however many frames follow");
         assertEquals(FirstFrameProbe.PULSES, app.firstFrameProbe().pulses(), "the probe stopped counting");

@@ -69,6 +69,10 @@ class UiSettingsTest {
         app = (VigilApp) FxToolkit.setupApplication(() -> new VigilApp(() -> Wiring.forDesktop(paths, Clock.systemUTC())));
         assertTrue(app.awaitConsole(java.time.Duration.ofSeconds(60)), "the console attached its views");
         assertEquals("gpus", app.shell().currentId(), "ui.startView");
+        java.util.Set<String> built = WaitForAsyncUtils.asyncFx(() -> app.shell().builtViewIds())
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of("gpus"), built, "only the start view is built, not the Dashboard first");
+        assertTrue(robot.lookup("#dashboard-view").tryQuery().isEmpty());
         robot.interact(() -> app.shell().show("dashboard"));
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#window-one_hour").queryAs(ToggleButton.class).isSelected(), "ui.defaultWindow: 1h");

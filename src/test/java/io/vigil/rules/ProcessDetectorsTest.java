@@ -1,6 +1,7 @@
 package io.vigil.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.host.HostSnapshot;
@@ -66,6 +67,39 @@ class ProcessDetectorsTest {
         assertEquals("2", renamed.labels().get("gpu"));
         RuleInstance weak = ev.active().stream().filter(i -> i.identity().get("pid").equals("6000")).findFirst().orElseThrow();
         assertEquals(Severity.WARNING, weak.severity());
+    }
+
+    /**
+     * The rules evaluate every second but the processes change every few seconds: one scan per
+     * snapshot (the same answer, not a recomputed one), and a new snapshot is scanned afresh.
+     */
+    @Test
+    void theMinerScanRunsOncePerHostSnapshotAndAgainForANewOne() throws Exception {
+        HostScan scan = new HostScan();
+        HostSnapshot quiet = new HostSnapshot(0, List.of(VLLM, QUIET), List.of(), List.of());
+        List<ProcessDetectors.MinerMatch> first = scan.miners(quiet, sig);
+        assertEquals(List.of(), first);
+        assertSame(first, scan.miners(quiet, sig), "the same snapshot is not scanned twice");
+        Map<Integer, ProcessInfo> byPid = scan.byPid(quiet);
+        assertSame(byPid, scan.byPid(quiet), "nor indexed twice");
+        assertEquals(VLLM, byPid.get(1200));
+
+        HostSnapshot mined = new HostSnapshot(5000, List.of(VLLM, XMRIG), List.of(), List.of());
+        assertEquals(List.of(4711), scan.miners(mined, sig).stream().map(m -> m.process().pid()).toList());
+        assertEquals(XMRIG, scan.byPid(mined).get(4711));
+
+        // Through the evaluator: the next snapshot's miner is found at the next evaluation.
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-02T12:00:00Z"));
+        AtomicReference<HostSnapshot> host = new AtomicReference<>(quiet);
+        Evaluator e = new Evaluator(clock, MetricReader.of(new SeriesStore(10)),
+                new DetectorInputs(host::get, List::of, List::of, sig));
+        e.setRules(List.of(EvaluatorTest.rule("id: miner\ndetector: miner_signature\nwarning: 1\ncritical: 2")));
+        assertEquals(List.of(), e.tick().active());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(), e.tick().active());
+        host.set(mined);
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of("4711"), e.tick().active().stream().map(a -> a.identity().get("pid")).toList());
     }
 
     @Test

@@ -51,6 +51,7 @@ import javafx.stage.FileChooser;
 /**
  * The Alerts view: the alert list with filters; a detail pane with the metric around the alert,
  * its labels, its history and suggested playbook; acknowledge, silence, annotate, resolve; export.
+ * Esc clears the selection and with it the detail.
  */
 public final class AlertsView implements View {
 
@@ -241,6 +242,20 @@ public final class AlertsView implements View {
     public void focusFilter() {
         textFilter.requestFocus();
         textFilter.selectAll();
+    }
+
+    /**
+     * Esc (the shell's shortcut): closes the selected alert's detail by clearing the selection (the
+     * pane goes back to "Select an alert"); false when none is selected, so Esc reaches the focused
+     * control.
+     */
+    @Override
+    public boolean closePane() {
+        if (table.getSelectionModel().isEmpty()) {
+            return false;
+        }
+        table.getSelectionModel().clearSelection(); // the selection listener clears the detail
+        return true;
     }
 
     /** A table row: the latest copy of one alert. */

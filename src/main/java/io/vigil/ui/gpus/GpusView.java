@@ -52,8 +52,8 @@ import javafx.scene.layout.VBox;
  * table's rows take amber or red from the open alerts of the rules on them; a process an alert names
  * (a miner, unexplained load) is flagged on its GPU's card and marked in the table, and the card's
  * flag selects it there. The selected process's detail (full command line, user, parents,
- * connections, open files) shows under the table. Without a driver the view says "No NVIDIA GPU
- * found" with the GPU source's reason instead.
+ * connections, open files) shows under the table until the selection is cleared (Esc). Without a
+ * driver the view says "No NVIDIA GPU found" with the GPU source's reason instead.
  */
 public final class GpusView implements View {
 
@@ -308,6 +308,19 @@ public final class GpusView implements View {
         c.setPrefWidth(width);
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         return c;
+    }
+
+    /**
+     * Esc (the shell's shortcut): closes the process detail by clearing the table's selection; false
+     * when no process is selected, so Esc reaches the focused control.
+     */
+    @Override
+    public boolean closePane() {
+        if (table.getSelectionModel().isEmpty()) {
+            return false;
+        }
+        table.getSelectionModel().clearSelection(); // the selection listener hides the detail
+        return true;
     }
 
     @Override

@@ -63,7 +63,8 @@ public final class PlaybooksView implements View {
     private final ListView<Playbook> list = new ListView<>();
     private final Label problems = new Label();
 
-    private final Label title = new Label("Pick a playbook");
+    private static final String PICK = "Pick a playbook";
+    private final Label title = new Label(PICK);
     private final Label description = new Label();
     private final Label source = new Label();
     private final Label contextHint = new Label();
@@ -110,6 +111,8 @@ public final class PlaybooksView implements View {
     private Playbook selected;
     private RunPlan plan;
     private RunSession session;
+    /** A run asked for and not yet started (planning afresh, opening its audit entry). */
+    private boolean startPending;
     private int shownFinished;
 
     public PlaybooksView(PlaybookService service, Executor background, Path exportDir, Clock clock) {
@@ -315,7 +318,7 @@ public final class PlaybooksView implements View {
         if (p == null) {
             list.getSelectionModel().clearSelection();
             select(null);
-            title.setText(playbookId == null ? "Pick a playbook" : "No playbook '" + playbookId + "': pick one");
+            title.setText(playbookId == null ? PICK : "No playbook '" + playbookId + "': pick one");
             list.requestFocus();
         } else if (p.equals(list.getSelectionModel().getSelectedItem())) {
             select(p);
@@ -324,6 +327,27 @@ public final class PlaybooksView implements View {
             list.scrollTo(p);
         }
         contextHint.setText(this.context.isEmpty() ? "" : "Context: " + this.context);
+    }
+
+    /**
+     * Esc (the shell's shortcut): closes the run pane back to "Pick a playbook": the selected
+     * playbook with its parameters, dry run and last result, a history run's output, and the context
+     * that "Run playbook…" brought go. A run in progress keeps its pane (Esc is not Cancel). Returns
+     * whether there was a pane to close. FX thread.
+     */
+    @Override
+    public boolean closePane() {
+        boolean open = selected != null || !history.getSelectionModel().isEmpty() || !context.isEmpty()
+                || !PICK.equals(title.getText()) || !output.getText().isEmpty();
+        if (!open || running()) {
+            return false;
+        }
+        context = Map.of();
+        contextHint.setText("");
+        history.getSelectionModel().clearSelection();
+        list.getSelectionModel().clearSelection();
+        select(null);
+        return true;
     }
 
     private void showCatalog(PlaybookCatalog catalog) {
@@ -356,7 +380,7 @@ public final class PlaybooksView implements View {
         confirm.setVisible(false);
         confirm.setManaged(false);
         if (p == null) {
-            title.setText("Pick a playbook");
+            title.setText(PICK);
             description.setText("");
             source.setText("");
             updateButtons();
@@ -476,7 +500,7 @@ public final class PlaybooksView implements View {
     }
 
     private boolean running() {
-        return session != null && session.result() == null;
+        return startPending || session != null && session.result() == null;
     }
 
     private void updateButtons() {
@@ -512,10 +536,12 @@ public final class PlaybooksView implements View {
 
     private void begin(java.util.concurrent.CompletableFuture<RunSession> starting) {
         runButton.setDisable(true);
+        startPending = true;
         clearRunResult();
         progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         runStatus.setText("Starting…");
         starting.whenComplete((s, err) -> Platform.runLater(() -> {
+            startPending = false;
             if (err != null) {
                 progress.setProgress(0);
                 runStatus.setText("Not run: " + cause(err));
@@ -661,6 +687,9 @@ public final class PlaybooksView implements View {
             return;
         }
         model.runEntries(run.runId()).whenComplete((entries, err) -> Platform.runLater(() -> {
+            if (history.getSelectionModel().getSelectedItem() != run) {
+                return; // another run was picked, or the pane was closed (Esc), meanwhile
+            }
             if (err != null) {
                 output.setText("Cannot read the run: " + cause(err));
                 return;

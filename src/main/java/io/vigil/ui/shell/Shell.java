@@ -5,6 +5,7 @@ import io.vigil.ui.View;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -21,7 +22,9 @@ import javafx.scene.shape.SVGPath;
 
 /**
  * The main window's content: a header, the navigation rail on the left, the current view in the
- * middle and the status bar at the bottom. Views are created on first visit and kept.
+ * middle and the status bar at the bottom. Views are created on first visit and kept: a console
+ * opened on another view ({@code --view}, {@code ui.startView}) never builds the Dashboard until it is
+ * opened.
  */
 public final class Shell extends BorderPane {
 
@@ -34,7 +37,16 @@ public final class Shell extends BorderPane {
     private View current;
     private String currentId;
 
+    /** A shell that opens on the first item's view. */
     public Shell(List<NavItem> items, StatusBar statusBar, Node headerRight) {
+        this(items, statusBar, headerRight, List.of());
+    }
+
+    /**
+     * A shell that opens on the first of {@code startIds} that names one of its views (blank and
+     * unknown ids are passed over), else on the first item's view. Only that view is built.
+     */
+    public Shell(List<NavItem> items, StatusBar statusBar, Node headerRight, List<String> startIds) {
         this.items = List.copyOf(items);
         this.statusBar = statusBar;
         getStyleClass().add("shell");
@@ -78,9 +90,9 @@ public final class Shell extends BorderPane {
         content.getStyleClass().add("content");
         setCenter(content);
         setBottom(statusBar);
-        if (!items.isEmpty()) {
-            show(items.getFirst().id());
-        }
+        startIds.stream().filter(id -> id != null && buttons.containsKey(id)).findFirst()
+                .or(() -> items.stream().findFirst().map(NavItem::id))
+                .ifPresent(this::show);
     }
 
     /** Adds a full-width banner under the header (e.g. DEMO, or a broken settings file). */
@@ -110,6 +122,11 @@ public final class Shell extends BorderPane {
 
     public String currentId() {
         return currentId;
+    }
+
+    /** The ids of the views built so far (opened at least once), in no order. FX thread. */
+    public Set<String> builtViewIds() {
+        return Set.copyOf(views.keySet());
     }
 
     /** Called at the UI cadence: refreshes the visible view and the status bar. */

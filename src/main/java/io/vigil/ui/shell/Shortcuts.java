@@ -90,7 +90,8 @@ public final class Shortcuts {
         }
         all.add(new Shortcut(FILTER.getDisplayText(), "Focus the filter box (Alerts, Rules)"));
         all.add(new Shortcut(RELOAD.getDisplayText(), "Read the sources and the current view now"));
-        all.add(new Shortcut("Esc", "Close this overlay or the open pane"));
+        all.add(new Shortcut("Esc", "Close this overlay, else the view's open pane: a process's or node's "
+                + "detail, the selected alert, the playbook run pane"));
         all.add(new Shortcut(HELP.getDisplayText() + "  or  ?", "Show these shortcuts"));
         all.add(new Shortcut(QUIT.getDisplayText(), "Quit Vigil"));
         return all;

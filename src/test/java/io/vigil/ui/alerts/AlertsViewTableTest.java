@@ -17,6 +17,7 @@ import io.vigil.telemetry.ManualClock;
 import io.vigil.telemetry.SeriesStore;
 import io.vigil.ui.RenderedText;
 import io.vigil.ui.Tables;
+import io.vigil.ui.shell.ShellFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,11 +41,13 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.scene.paint.Color;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -246,6 +249,47 @@ class AlertsViewTableTest {
         try {
             run(view::focusFilter);
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> root.lookup("#alerts-filter-text").isFocused());
+        } finally {
+            run(stage::close);
+        }
+    }
+
+    @Test
+    void escClosesTheSelectedAlertsDetailAfterAnOpenDropDown() throws Exception {
+        // In the real shell, whose scene filter reads Esc, in a window inside the headless screen.
+        FxRobot robot = new FxRobot();
+        javafx.stage.Stage stage = fx(() -> {
+            javafx.stage.Stage s = new javafx.stage.Stage();
+            root.getScene().setRoot(new javafx.scene.layout.Pane());
+            s.setScene(new Scene(ShellFixture.around("alerts", view), 960, 700));
+            s.setX(0);
+            s.setY(0);
+            s.show();
+            s.requestFocus();
+            return s;
+        });
+        try {
+            Label title = fx(() -> (Label) root.lookup("#alert-detail-title"));
+            run(() -> table.getSelectionModel().select(0));
+            refreshUntil("the detail shows the first alert", () -> !title.getText().equals("Select an alert"));
+
+            // A drop-down open over the view is closed first, by the control itself.
+            @SuppressWarnings("unchecked")
+            ComboBox<String> severity = fx(() -> (ComboBox<String>) root.lookup("#alerts-filter-severity"));
+            robot.clickOn(severity);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, severity::isShowing);
+            robot.push(KeyCode.ESCAPE);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !severity.isShowing());
+            assertFalse(fx(() -> title.getText().equals("Select an alert")), "the drop-down closed, the detail stays");
+
+            robot.push(KeyCode.ESCAPE);
+            assertEquals("Select an alert", fx(title::getText), "Esc closed the detail");
+            assertTrue(fx(() -> table.getSelectionModel().isEmpty()));
+            refreshUntil("it stays closed", () -> title.getText().equals("Select an alert"));
+            // Nothing open: Esc does nothing, the view stays.
+            robot.push(KeyCode.ESCAPE);
+            assertTrue(fx(() -> root.isVisible() && root.getScene() != null));
+            assertEquals(52, fx(() -> table.getItems().size()));
         } finally {
             run(stage::close);
         }

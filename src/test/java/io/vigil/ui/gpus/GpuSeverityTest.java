@@ -27,6 +27,7 @@ import io.vigil.telemetry.PollResult;
 import io.vigil.telemetry.SeriesStore;
 import io.vigil.ui.SeverityStyles;
 import io.vigil.ui.Styles;
+import io.vigil.ui.shell.ShellFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +84,7 @@ class GpuSeverityTest {
         FxToolkit.registerPrimaryStage();
         FxToolkit.setupSceneRoot(() -> {
             view = new GpusView(model, (action, context) -> { });
-            return (Parent) view.node();
+            return (Parent) ShellFixture.around("gpus", view); // in the shell, as in the console: its keys work
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
@@ -195,5 +197,16 @@ class GpuSeverityTest {
                 .contains("203.0.113.7:3333"));
         assertEquals("/models/weights.safetensors",
                 robot.lookup("#gpu-process-detail-files").queryAs(Label.class).getText());
+
+        // Esc closes the detail (the selection goes), and stays closed at the next frames.
+        robot.push(KeyCode.ESCAPE);
+        assertFalse(robot.lookup("#gpu-process-detail").query().isVisible(), "Esc closed the process detail");
+        assertTrue(table.getSelectionModel().isEmpty());
+        second();
+        assertFalse(robot.lookup("#gpu-process-detail").query().isVisible());
+        // Nothing open now: Esc does nothing and the view stays.
+        robot.push(KeyCode.ESCAPE);
+        assertTrue(robot.lookup("#gpus-view").query().isVisible());
+        assertEquals(1, table.getItems().size());
     }
 }

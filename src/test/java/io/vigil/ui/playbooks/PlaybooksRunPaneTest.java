@@ -29,6 +29,7 @@ import io.vigil.store.Database;
 import io.vigil.telemetry.ManualClock;
 import io.vigil.text.Redactor;
 import io.vigil.ui.Styles;
+import io.vigil.ui.shell.ShellFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +47,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,11 +113,16 @@ class PlaybooksRunPaneTest {
     }
 
     private void show(PlaybookService s) throws Exception {
+        show(s, false);
+    }
+
+    /** @param inShell inside the real shell, whose keys (Esc) reach the view as in the console */
+    private void show(PlaybookService s, boolean inShell) throws Exception {
         this.service = s;
         FxToolkit.registerPrimaryStage();
         FxToolkit.setupSceneRoot(() -> {
             view = new PlaybooksView(s, background, dir.resolve("exports"), Clock.systemUTC(), nanos::get);
-            return (Parent) view.node();
+            return inShell ? ShellFixture.around("playbooks", view) : (Parent) view.node();
         });
         FxToolkit.setupStage(stage -> {
             stage.getScene().getStylesheets().add(getClass().getResource(Styles.STYLESHEET).toExternalForm());
@@ -199,6 +206,68 @@ class PlaybooksRunPaneTest {
         assertEquals("Not started", find("#run-status", Label.class).getText());
         assertEquals("", find("#run-output", TextArea.class).getText());
         assertTrue(robot.lookup("#step-status").queryAs(javafx.scene.layout.VBox.class).getChildren().isEmpty());
+    }
+
+    @Test
+    void escClosesTheRunPaneItsResultAndAHistoryRunButNotARunInProgress() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("playbooks"));
+        Files.writeString(own.resolve("slow.yaml"), """
+                name: Slow
+                description: Takes its time.
+                steps:
+                  - name: wait
+                    run: [sleep, "120"]
+                """);
+        show(service(dir.resolve("evidence"), null, null, Clock.systemUTC()), true);
+        // Nothing open: Esc does nothing, the view stays.
+        robot.push(KeyCode.ESCAPE);
+        assertEquals("Pick a playbook", find("#playbook-title", Label.class).getText());
+        assertTrue(robot.lookup("#playbooks-view").query().isVisible());
+
+        // "Run playbook…" from an alert: the pane with the alert's context, run, its result.
+        open("hello", Map.of("pid", "4242"));
+        waitForPlan();
+        assertEquals("Context: {pid=4242}", find("#playbook-context", Label.class).getText());
+        robot.clickOn("#run-button");
+        refreshUntil(() -> find("#run-status", Label.class).getText().startsWith("SUCCEEDED"));
+        robot.push(KeyCode.ESCAPE);
+        assertEquals("Pick a playbook", find("#playbook-title", Label.class).getText(), "Esc closed the run pane");
+        assertEquals("", find("#run-output", TextArea.class).getText(), "and the result");
+        assertEquals("Not started", find("#run-status", Label.class).getText());
+        assertEquals("", find("#dry-run-text", TextArea.class).getText());
+        assertEquals("", find("#playbook-context", Label.class).getText(), "and the alert's context");
+        assertTrue(robot.lookup("#playbook-list").queryAs(ListView.class).getSelectionModel().isEmpty());
+        // The plan the finished run asked for afresh does not reopen it.
+        robot.interact(view::refresh);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("", find("#dry-run-text", TextArea.class).getText());
+
+        // A run from the history: its output, closed by Esc.
+        refreshUntil(() -> !historyItems().isEmpty());
+        robot.interact(() -> robot.lookup("#run-history").queryAs(ListView.class).getSelectionModel().select(0));
+        refreshUntil(() -> find("#run-output", TextArea.class).getText().contains("hello from the runner"));
+        robot.push(KeyCode.ESCAPE);
+        assertEquals("", find("#run-output", TextArea.class).getText());
+        assertTrue(robot.lookup("#run-history").queryAs(ListView.class).getSelectionModel().isEmpty());
+
+        // A run in progress keeps its pane: Esc is not Cancel.
+        open("slow", Map.of());
+        waitForPlan();
+        robot.clickOn("#run-button");
+        refreshUntil(() -> find("#run-status", Label.class).getText().startsWith("Step 1/1 running"));
+        robot.push(KeyCode.ESCAPE);
+        robot.interact(view::refresh);
+        assertEquals("Slow", find("#playbook-title", Label.class).getText());
+        assertEquals(Optional.of("slow"), Optional.ofNullable((io.vigil.playbook.Playbook) robot.lookup("#playbook-list")
+                .queryAs(ListView.class).getSelectionModel().getSelectedItem()).map(io.vigil.playbook.Playbook::id),
+                "the playbook stays selected");
+        assertTrue(find("#run-status", Label.class).getText().startsWith("Step 1/1 running"));
+        robot.clickOn("#cancel-button");
+        refreshUntil(() -> find("#run-status", Label.class).getText().startsWith("CANCELLED"));
+        robot.push(KeyCode.ESCAPE);
+        assertEquals("Pick a playbook", find("#playbook-title", Label.class).getText(), "closed once it ended");
+        robot.push(KeyCode.ESCAPE);
+        assertTrue(robot.lookup("#playbooks-view").query().isVisible());
     }
 
     @Test

@@ -171,6 +171,54 @@ class ShortcutsTest {
     }
 
     @Test
+    void escWithNothingToCloseReachesTheFocusedControlThrowsNothingAndKeepsTheView() {
+        robot.push(KeyCode.CONTROL, KeyCode.DIGIT3);
+        robot.push(KeyCode.CONTROL, KeyCode.F);
+        AtomicInteger escInFilter = new AtomicInteger();
+        robot.interact(() -> view("alerts").filter.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                escInFilter.incrementAndGet();
+            }
+        }));
+        robot.push(KeyCode.ESCAPE);
+        assertTrue(robot.lookup("#alerts-pane").tryQuery().isEmpty(), "Esc closed the pane");
+        assertEquals(0, escInFilter.get(), "and went no further");
+        robot.push(KeyCode.ESCAPE);
+        robot.push(KeyCode.ESCAPE);
+        assertEquals(2, escInFilter.get(), "with nothing to close, Esc reaches the focused control");
+        assertEquals("alerts", shell.currentId());
+        assertTrue(robot.lookup("#alerts-view").query().isVisible());
+    }
+
+    @Test
+    void aShellOpenedOnAnotherViewBuildsOnlyThatView() {
+        java.util.Map<String, AtomicInteger> built = new java.util.HashMap<>();
+        List<NavItem> items = new ArrayList<>();
+        for (String id : List.of("dashboard", "gpus", "rules")) {
+            built.put(id, new AtomicInteger());
+            items.add(new NavItem(id, id, "M0 0 L1 1", () -> {
+                built.get(id).incrementAndGet();
+                return new TestView(id, false);
+            }));
+        }
+        Shell[] other = new Shell[1];
+        // --view=nope (unknown), a blank ui.startView, then one that names a view.
+        robot.interact(() -> other[0] = new Shell(items, new StatusBar(List::of), new Label(),
+                java.util.Arrays.asList(null, "", "nope", "rules")));
+        assertEquals("rules", other[0].currentId());
+        assertEquals(java.util.Set.of("rules"), other[0].builtViewIds());
+        assertEquals(0, built.get("dashboard").get(), "the Dashboard was never constructed");
+        robot.interact(() -> other[0].show("dashboard"));
+        assertEquals(java.util.Set.of("rules", "dashboard"), other[0].builtViewIds(), "built when first opened");
+        assertEquals(1, built.get("dashboard").get());
+        robot.interact(() -> other[0].show("rules"));
+        assertEquals(1, built.get("rules").get(), "and kept");
+        // Without a start view, the first item's.
+        robot.interact(() -> other[0] = new Shell(items, new StatusBar(List::of), new Label()));
+        assertEquals(java.util.Set.of("dashboard"), other[0].builtViewIds());
+    }
+
+    @Test
     void f5ReloadsTheShownViewAndCtrlQQuits() {
         robot.push(KeyCode.CONTROL, KeyCode.DIGIT2);
         robot.push(KeyCode.F5);

@@ -2,6 +2,10 @@ package io.vigil.cpubench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +29,7 @@ import javafx.stage.Window;
  */
 public final class IdleCpuBench {
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -73,13 +78,54 @@ public final class IdleCpuBench {
         throw new IllegalStateException("the console did not come up within 3 minutes");
     }
 
-    private static String measure(String state, long spanS) throws InterruptedException {
+    private static String measure(String state, long spanS) throws Exception {
+        // VIGIL_CPU_JFR=DIR: a flight recording of each state (DIR/STATE.jfr), to see where the time went.
+        String jfrDir = System.getenv("VIGIL_CPU_JFR");
+        jdk.jfr.Recording recording = null;
+        if (jfrDir != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.setDestination(java.nio.file.Path.of(jfrDir, state.replaceAll("\\W+", "-") + ".jfr"));
+            recording.start();
+        }
+        Map<Long, Long> threads0 = threadCpu();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(spanS);
         long cpu = OS.getProcessCpuTime() - cpu0;
         long wall = System.nanoTime() - t0;
-        return String.format(Locale.ROOT, "cpu %s: %.1f %% of one core over %d s", state, 100.0 * cpu / wall, spanS);
+        if (recording != null) {
+            recording.stop();
+            recording.close();
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "cpu %s: %.1f %% of one core over %d s", state, 100.0 * cpu / wall, spanS));
+        // Where it went: the busiest threads over the span (names merged, so pools read as one).
+        Map<String, Long> byName = new HashMap<>();
+        threadCpu().forEach((id, now) -> {
+            long before = threads0.getOrDefault(id, 0L);
+            ThreadInfo info = THREADS.getThreadInfo(id);
+            if (info != null && now > before) {
+                byName.merge(info.getThreadName().replaceAll("[-#]?\\d+$", "-N"), now - before, Long::sum);
+            }
+        });
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .forEach(e -> line.append(String.format(Locale.ROOT, "%ncpu   · %-40s %5.2f %%", e.getKey(),
+                        100.0 * e.getValue() / wall)));
+        long javaThreads = byName.values().stream().mapToLong(Long::longValue).sum();
+        line.append(String.format(Locale.ROOT, "%ncpu   · %-40s %5.2f %%", "(not Java threads: JIT, GC, VM)",
+                100.0 * (cpu - javaThreads) / wall));
+        return line.toString();
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> m = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = THREADS.getThreadCpuTime(id);
+            if (t >= 0) {
+                m.put(id, t);
+            }
+        }
+        return m;
     }
 
     private static void click(Stage stage, String selector) {
