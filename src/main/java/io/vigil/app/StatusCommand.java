@@ -159,7 +159,7 @@ final class StatusCommand implements Callable<Integer> {
         if (report.get("liveCost") instanceof Map<?, ?> live) {
             out.println();
             out.println("Spend now (live GPU estimate): " + (live.get("usdPerHour") == null ? "no GPU readings"
-                    : String.format(java.util.Locale.ROOT, "$%.2f/h", ((Number) live.get("usdPerHour")).doubleValue()))
+                    : io.vigil.text.Unit.USD_PER_HOUR.format(((Number) live.get("usdPerHour")).doubleValue()))
                     + "  (instance type " + Escaper.escape((live.get("instanceType") == null ? ""
                             : live.get("instanceType") + ", ") + live.get("instanceTypeFrom")) + ")");
         }

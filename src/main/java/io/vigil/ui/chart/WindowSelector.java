@@ -49,6 +49,21 @@ public final class WindowSelector {
     /** The buttons for {@code choices} (the Fleet view adds 7 d: Prometheus holds the history). */
     public static HBox of(String idPrefix, ObjectProperty<TimeWindow> window, List<TimeWindow> choices,
             TimeSeriesChart... charts) {
+        return build(idPrefix, window, choices, false, charts);
+    }
+
+    /**
+     * As {@link #of(String, ObjectProperty, List, TimeSeriesChart...)} for a view that fetches
+     * whatever range its charts zoom to (the Fleet node charts, from Prometheus): a custom range
+     * only zooms the charts, keeps the window as it is and may reach back past the longest window.
+     */
+    public static HBox fetchingAnyRange(String idPrefix, ObjectProperty<TimeWindow> window, List<TimeWindow> choices,
+            TimeSeriesChart... charts) {
+        return build(idPrefix, window, choices, true, charts);
+    }
+
+    private static HBox build(String idPrefix, ObjectProperty<TimeWindow> window, List<TimeWindow> choices,
+            boolean anyRange, TimeSeriesChart... charts) {
         ToggleGroup group = new ToggleGroup();
         HBox box = new HBox(0);
         box.setAlignment(Pos.CENTER_LEFT);
@@ -73,7 +88,7 @@ public final class WindowSelector {
         });
         window.addListener((obs, old, now) -> group.getToggles().forEach(t -> t.setSelected(t.getUserData() == now)));
         if (!linked.isEmpty()) {
-            new Custom(idPrefix, window, choices, linked).addTo(box);
+            new Custom(idPrefix, window, choices, linked, anyRange).addTo(box);
         }
         return box;
     }
@@ -83,6 +98,7 @@ public final class WindowSelector {
         private final ObjectProperty<TimeWindow> window;
         private final List<TimeWindow> choices;
         private final List<TimeSeriesChart> charts;
+        private final boolean anyRange;
         private final ToggleButton toggle = new ToggleButton("Custom…");
         private final TextField from = new TextField();
         private final TextField to = new TextField();
@@ -92,7 +108,8 @@ public final class WindowSelector {
         private boolean syncing;
 
         Custom(String idPrefix, ObjectProperty<TimeWindow> window, List<TimeWindow> choices,
-                List<TimeSeriesChart> charts) {
+                List<TimeSeriesChart> charts, boolean anyRange) {
+            this.anyRange = anyRange;
             this.window = window;
             this.choices = choices;
             this.charts = charts;
@@ -192,12 +209,14 @@ public final class WindowSelector {
             }
             TimeWindow longest = choices.getLast();
             TimeWindow fit = choices.stream().filter(w -> now - w.duration().toMillis() <= a).findFirst().orElse(null);
-            if (fit == null) {
+            if (fit == null && !anyRange) {
                 error.setText("Only the last " + longest.label() + " can be shown here");
                 return;
             }
             error.setText("");
-            window.set(fit); // loads the data (the view redraws its charts on a window change)
+            if (!anyRange) {
+                window.set(fit); // loads the data (the view redraws its charts on a window change)
+            }
             TimeRange range = new TimeRange(a, b);
             syncing = true;
             try {

@@ -5,6 +5,7 @@ import io.vigil.cloud.AwsProblem;
 import io.vigil.cloud.BillingSnapshot;
 import io.vigil.cloud.CostAnomaly;
 import io.vigil.cloud.CostSnapshot;
+import io.vigil.text.Unit;
 import io.vigil.ui.Styles;
 import io.vigil.ui.View;
 import java.time.Clock;
@@ -44,6 +45,12 @@ import javafx.scene.layout.VBox;
 public final class CloudView implements View {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT);
+    /** How a readout names a day: "Nov 3", as the day labels under the bars. */
+    private static final DateTimeFormatter READOUT_DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ROOT);
+    private static final int BAR_TICKS = 6;
+    private static final int PACE_TICKS = 6;
+    private static final String BARS_HINT = "Point at a bar to read its amount.";
+    private static final String PACE_HINT = "Point at the chart to read a day's figures.";
 
     private final CloudViewModel model;
     private final Clock clock;
@@ -72,6 +79,12 @@ public final class CloudView implements View {
     private final NumberAxis dayOfMonthAxis = new NumberAxis();
     private final NumberAxis paceUsdAxis = new NumberAxis();
     private final LineChart<Number, Number> paceChart = new LineChart<>(dayOfMonthAxis, paceUsdAxis);
+    /** What the mouse points at in the daily bars: day, service, amount and the day's total. */
+    private final Label barsReadout = readout("cloud-daily-readout", BARS_HINT);
+    /** What the mouse points at in the pace chart: the day's month to date, forecast and budget pace. */
+    private final Label paceReadout = readout("cloud-pace-readout", PACE_HINT);
+    private CloudViewModel.ServiceBars shownBars;
+    private CloudViewModel.Pace shownPace;
     private final VBox alarms = new VBox(6);
     private final VBox anomalies = new VBox(8);
     private CostSnapshot shownCost;
@@ -160,7 +173,7 @@ public final class CloudView implements View {
         bars.setCategoryGap(3);
         bars.setMinHeight(300);
         bars.getStyleClass().add("cloud-chart");
-        usdAxis.setLabel("USD");
+        usdAxis.setId("cloud-daily-usd-axis");
         paceChart.setId("cloud-pace-chart");
         paceChart.setAnimated(false);
         paceChart.setCreateSymbols(false);
@@ -170,7 +183,12 @@ public final class CloudView implements View {
         dayOfMonthAxis.setLowerBound(0);
         dayOfMonthAxis.setTickUnit(5);
         dayOfMonthAxis.setLabel("day of month");
-        paceUsdAxis.setLabel("USD");
+        paceUsdAxis.setId("cloud-pace-usd-axis");
+        UnitAxis.fit(usdAxis, Unit.USD, 0, 0, BAR_TICKS);
+        UnitAxis.fit(paceUsdAxis, Unit.USD, 0, 0, PACE_TICKS);
+        paceChart.setOnMouseMoved(e -> paceReadoutAt(e.getSceneX(), e.getSceneY()));
+        paceChart.setOnMouseExited(e -> paceReadout.setText(PACE_HINT));
+        bars.setOnMouseExited(e -> barsReadout.setText(BARS_HINT));
         alarms.setId("cloud-alarms");
         anomalies.setId("cloud-anomalies");
 
@@ -181,12 +199,13 @@ public final class CloudView implements View {
         ColumnConstraints right = new ColumnConstraints();
         right.setPercentWidth(42);
         middle.getColumnConstraints().addAll(left, right);
-        middle.add(panel("Month to date vs forecast and budget", paceFresh, paceChart), 0, 0);
+        middle.add(panel("Month to date vs forecast and budget", paceFresh, new VBox(4, paceChart, paceReadout)), 0, 0);
         middle.add(panel("CloudWatch alarms (billing first)", billingFresh, alarms), 1, 0);
 
         content.setId("cloud-content");
         content.getChildren().addAll(tiles,
-                panel("Daily spend by service, last 30 days", barsFresh, io.vigil.ui.chart.DayLabels.under(bars)),
+                panel("Daily spend by service, last 30 days", barsFresh,
+                        new VBox(4, io.vigil.ui.chart.DayLabels.under(bars), barsReadout)),
                 middle,
                 panel("Cost anomalies (AWS Cost Anomaly Detection)", anomaliesFresh, anomalies));
         // --- live cost: the bridge from Cost Explorer's figure to now ---
@@ -207,6 +226,14 @@ public final class CloudView implements View {
         l.getStyleClass().add("cloud-metric-value");
         // A figure is never cut ("$10,939..."): the label keeps its full width and the card grows.
         l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
+    }
+
+    private static Label readout(String id, String hint) {
+        Label l = new Label(hint);
+        l.setId(id);
+        l.getStyleClass().addAll(Styles.MUTED, "cloud-chart-readout");
+        l.setWrapText(true);
         return l;
     }
 
@@ -328,6 +355,8 @@ public final class CloudView implements View {
     private void drawBars(CostSnapshot c) {
         CloudViewModel.ServiceBars sb = CloudViewModel.bars(lastDays(c), CloudViewModel.TOP_SERVICES);
         List<String> labels = sb.days().stream().map(DAY::format).toList();
+        shownBars = sb;
+        UnitAxis.fit(usdAxis, Unit.USD, 0, maxDayTotal(sb), BAR_TICKS);
         if (sameShape(sb, labels)) {
             // Same services and days: update the bars in place, far cheaper than new chart nodes.
             for (int s = 0; s < sb.services().size(); s++) {
@@ -349,6 +378,49 @@ public final class CloudView implements View {
             series.add(one);
         }
         bars.getData().setAll(series);
+        for (int s = 0; s < series.size(); s++) {
+            for (int d = 0; d < labels.size(); d++) {
+                int service = s;
+                int day = d;
+                XYChart.Data<String, Number> item = series.get(s).getData().get(d);
+                // The bar node is made when the series joins the chart; hover reads the values then
+                // current, so an in-place update needs no new handler.
+                java.util.function.Consumer<Node> hook = bar -> {
+                    if (bar != null) {
+                        bar.setOnMouseEntered(e -> barsReadout.setText(barReadout(service, day)));
+                    }
+                };
+                hook.accept(item.getNode());
+                item.nodeProperty().addListener((o, was, now) -> hook.accept(now));
+            }
+        }
+    }
+
+    /** The highest stacked bar: the sum of every service on its day. */
+    private static double maxDayTotal(CloudViewModel.ServiceBars sb) {
+        double max = 0;
+        for (int d = 0; d < sb.days().size(); d++) {
+            max = Math.max(max, dayTotal(sb, d));
+        }
+        return max;
+    }
+
+    private static double dayTotal(CloudViewModel.ServiceBars sb, int day) {
+        double sum = 0;
+        for (double[] service : sb.values()) {
+            sum += service[day];
+        }
+        return sum;
+    }
+
+    /** "Nov 3 · EC2 compute $1,234.56 · day total $2,345.67". */
+    private String barReadout(int service, int day) {
+        CloudViewModel.ServiceBars sb = shownBars;
+        if (sb == null || service >= sb.services().size() || day >= sb.days().size()) {
+            return "";
+        }
+        return READOUT_DAY.format(sb.days().get(day)) + "  ·  " + shortName(sb.services().get(service)) + " "
+                + Unit.money(sb.values()[service][day]) + "  ·  day total " + Unit.money(dayTotal(sb, day));
     }
 
     private boolean sameShape(CloudViewModel.ServiceBars sb, List<String> labels) {
@@ -382,6 +454,12 @@ public final class CloudView implements View {
         CloudViewModel.Pace p = CloudViewModel.pace(c, todayUtc);
         int daysInMonth = p.month().lengthOfMonth();
         dayOfMonthAxis.setUpperBound(daysInMonth);
+        shownPace = p;
+        double top = Math.max(p.budget(), p.forecastEom().orElse(0));
+        for (double[] pt : p.cumulative()) {
+            top = Math.max(top, pt[1]);
+        }
+        UnitAxis.fit(paceUsdAxis, Unit.USD, 0, top, PACE_TICKS);
         List<XYChart.Series<Number, Number>> series = new ArrayList<>();
         XYChart.Series<Number, Number> actual = new XYChart.Series<>();
         actual.setName("Month to date");
@@ -406,6 +484,43 @@ public final class CloudView implements View {
             series.add(budget);
         }
         paceChart.getData().setAll(series);
+    }
+
+    /** The readout for the day under the mouse: month to date, the forecast line and the budget pace there. */
+    private void paceReadoutAt(double sceneX, double sceneY) {
+        CloudViewModel.Pace p = shownPace;
+        if (p == null) {
+            return;
+        }
+        double x = dayOfMonthAxis.sceneToLocal(sceneX, sceneY).getX();
+        int day = (int) Math.round(dayOfMonthAxis.getValueForDisplay(x).doubleValue());
+        int daysInMonth = p.month().lengthOfMonth();
+        if (day < 1 || day > daysInMonth) {
+            paceReadout.setText(PACE_HINT);
+            return;
+        }
+        paceReadout.setText(paceReadout(p, day));
+    }
+
+    /** "Nov 14  ·  month to date $12,345.67  ·  forecast $…  ·  budget pace $…", the parts that exist that day. */
+    static String paceReadout(CloudViewModel.Pace p, int day) {
+        List<String> parts = new ArrayList<>();
+        parts.add(READOUT_DAY.format(p.month().atDay(day)));
+        double[] last = p.cumulative().isEmpty() ? null : p.cumulative().getLast();
+        for (double[] pt : p.cumulative()) {
+            if ((int) pt[0] == day) {
+                parts.add("month to date " + Unit.money(pt[1]));
+            }
+        }
+        int daysInMonth = p.month().lengthOfMonth();
+        if (p.forecastEom().isPresent() && last != null && day >= last[0] && daysInMonth > last[0]) {
+            double f = last[1] + (p.forecastEom().getAsDouble() - last[1]) * (day - last[0]) / (daysInMonth - last[0]);
+            parts.add("forecast " + Unit.money(f));
+        }
+        if (p.budget() > 0) {
+            parts.add("budget pace " + Unit.money(p.budget() * day / daysInMonth));
+        }
+        return String.join("  ·  ", parts);
     }
 
     private void drawAnomalies(CostSnapshot c) {

@@ -10,6 +10,7 @@ import io.vigil.fleet.FleetSnapshot;
 import io.vigil.fleet.NodeHealth;
 import io.vigil.telemetry.SeriesPoints;
 import io.vigil.telemetry.TimeWindow;
+import io.vigil.ui.chart.TimeRange;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +71,12 @@ final class FleetViewModel {
     private volatile NodeHistory loaded = NodeHistory.EMPTY;
     private volatile boolean reloadWanted;
     private int historyWidthPixels = 400;
+    /** The range the charts are zoomed to and history is fetched for; null: the window up to now. FX thread. */
+    private TimeRange zoomed;
+    /** The range of the fetch in flight or queued (the pane says "Loading…"); null when none. FX thread. */
+    private final ReadOnlyObjectWrapper<TimeRange> loadingRange = new ReadOnlyObjectWrapper<>();
+    /** Fetches that did not start on the FX thread (tests, diagnostics). */
+    private final java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
 
     FleetViewModel(Supplier<FleetSnapshot> latest, Supplier<Optional<FleetReader>> reader, Clock clock,
                    Executor background) {
@@ -79,7 +86,10 @@ final class FleetViewModel {
         this.background = background;
         sort.addListener((o, a, b) -> rows.set(arrange(snapshot.get().nodes())));
         filter.addListener((o, a, b) -> rows.set(arrange(snapshot.get().nodes())));
-        window.addListener((o, a, b) -> requestHistory());
+        window.addListener((o, a, b) -> {
+            zoomed = null; // a window button shows the window up to now again
+            requestHistory();
+        });
     }
 
     // ---- outputs -------------------------------------------------------------------------------
@@ -112,6 +122,11 @@ final class FleetViewModel {
 
     ReadOnlyObjectProperty<NodeHistory> historyProperty() {
         return history.getReadOnlyProperty();
+    }
+
+    /** The range being fetched, null while nothing is: the pane shows "Loading…" meanwhile. */
+    ReadOnlyObjectProperty<TimeRange> loadingProperty() {
+        return loadingRange.getReadOnlyProperty();
     }
 
     // ---- inputs --------------------------------------------------------------------------------
@@ -152,14 +167,19 @@ final class FleetViewModel {
                 FleetNode now = s.nodes().stream().filter(n -> n.name().equals(open.name())).findFirst().orElse(open);
                 selectedNode.set(now);
                 selectedGpus.set(gpusOf(now));
-                requestHistory(); // one history fetch per poll at most
+                if (zoomed == null || !covers(history.get(), zoomed) || !history.get().problem().isEmpty()) {
+                    requestHistory(); // one history fetch per poll at most; a zoomed past range stays as fetched
+                }
             }
         }
         NodeHistory h = loaded;
         FleetNode open = selectedNode.get();
-        // A fetch for a node closed meanwhile is dropped.
-        if (h != history.get() && open != null && h.node().equals(open.name())) {
+        // A fetch for a node closed meanwhile, or for a range no longer asked for, is dropped.
+        if (h != history.get() && open != null && h.node().equals(open.name()) && wanted(h)) {
             history.set(h);
+            if (!loading.get() && !reloadWanted) {
+                loadingRange.set(null);
+            }
         }
         if (reloadWanted && !loading.get()) {
             reloadWanted = false; // a request that came while a fetch was running
@@ -175,6 +195,7 @@ final class FleetViewModel {
         }
         loaded = NodeHistory.EMPTY;
         history.set(NodeHistory.EMPTY);
+        zoomed = null;
         selectedNode.set(node);
         selectedGpus.set(gpusOf(node));
         requestHistory();
@@ -194,6 +215,53 @@ final class FleetViewModel {
         if (changed) {
             requestHistory(); // the charts were laid out or resized: ask again at their width
         }
+    }
+
+    /**
+     * The charts were zoomed (a drag, or a custom range) to {@code range}, or back to the whole
+     * window ({@code null}). A range outside what is loaded is fetched; one inside is fetched again
+     * only when the loaded step is coarse for it (fewer than half the points the plot could show).
+     */
+    void zoomTo(TimeRange range) {
+        if (range == null) {
+            if (zoomed != null) {
+                zoomed = null;
+                requestHistory();
+            }
+            return;
+        }
+        NodeHistory shown = history.get();
+        if (!shown.problem().isEmpty() || !covers(shown, range) || coarse(shown, range)) {
+            zoomed = range;
+            requestHistory();
+        }
+    }
+
+    /** The range asked for when zoomed; null while the window up to now is shown. */
+    TimeRange zoomedRange() {
+        return zoomed;
+    }
+
+    /** History fetches started (each asks the reader for every GPU and metric). */
+    int fetchCount() {
+        return fetches.get();
+    }
+
+    private boolean covers(NodeHistory h, TimeRange r) {
+        FleetNode open = selectedNode.get();
+        return open != null && h.node().equals(open.name()) && h.fromMillis() <= r.fromMillis() && r.toMillis() <= h.toMillis();
+    }
+
+    private boolean coarse(NodeHistory h, TimeRange r) {
+        long needed = io.vigil.fleet.prometheus.RangeStep.choose(Instant.ofEpochMilli(r.fromMillis()),
+                Instant.ofEpochMilli(r.toMillis()), historyWidthPixels).toMillis();
+        return h.stepMillis() > 2 * needed;
+    }
+
+    /** Whether {@code h} is what the charts ask for now: the zoomed range, or the window when not zoomed. */
+    private boolean wanted(NodeHistory h) {
+        return zoomed == null ? !h.zoomed()
+                : h.zoomed() && h.fromMillis() == zoomed.fromMillis() && h.toMillis() == zoomed.toMillis();
     }
 
     int historyWidthPixels() {
@@ -233,19 +301,25 @@ final class FleetViewModel {
         if (node == null) {
             return;
         }
+        TimeRange range = zoomed;
+        long to = range != null ? range.toMillis() : clock.millis();
+        long from = range != null ? range.fromMillis() : to - window.get().duration().toMillis();
+        if (range != null || history.get() == NodeHistory.EMPTY || !history.get().node().equals(node.name())) {
+            loadingRange.set(new TimeRange(from, to)); // a live window's refetch replaces data silently
+        }
         if (!loading.compareAndSet(false, true)) {
             reloadWanted = true; // the running fetch is followed by one more with the newest settings
             return;
         }
         String name = node.name();
         List<FleetGpu> gpus = selectedGpus.get();
-        long to = clock.millis();
-        long from = to - window.get().duration().toMillis();
+        boolean isZoom = range != null;
         int width = historyWidthPixels;
         Optional<FleetReader> r = reader.get();
+        fetches.incrementAndGet();
         background.execute(() -> {
             try {
-                loaded = fetch(r, name, gpus, from, to, width);
+                loaded = fetch(r, name, gpus, from, to, width, isZoom);
             } finally {
                 loading.set(false);
             }
@@ -253,9 +327,9 @@ final class FleetViewModel {
     }
 
     private static NodeHistory fetch(Optional<FleetReader> r, String node, List<FleetGpu> gpus, long from, long to,
-                                     int width) {
+                                     int width, boolean zoomed) {
         if (r.isEmpty()) {
-            return new NodeHistory(node, from, to, Map.of(), "No fleet source: history is unavailable.");
+            return new NodeHistory(node, from, to, width, zoomed, Map.of(), "No fleet source: history is unavailable.");
         }
         Map<FleetMetric, List<NodeHistory.GpuSeries>> out = new EnumMap<>(FleetMetric.class);
         String problem = "";
@@ -276,7 +350,7 @@ final class FleetViewModel {
             }
             out.put(m, perGpu);
         }
-        return new NodeHistory(node, from, to, out, problem);
+        return new NodeHistory(node, from, to, width, zoomed, out, problem);
     }
 
     // ---- pure functions (tested without a toolkit) -----------------------------------------------

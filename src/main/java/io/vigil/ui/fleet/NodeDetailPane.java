@@ -64,6 +64,7 @@ final class NodeDetailPane extends VBox {
     private final TimeSeriesChart power = new TimeSeriesChart("Power W by GPU");
     private final TableView<FleetViewModel.ProcessRow> table = new TableView<>();
     private String cardKey = "";
+    private String shownNode = "";
 
     NodeDetailPane(FleetViewModel model, ZoneId zone, Runnable back) {
         super(14);
@@ -83,7 +84,8 @@ final class NodeDetailPane extends VBox {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(12, backButton, title, badge, spacer,
-                WindowSelector.of("fleet-window-", model.windowProperty(),
+                // Prometheus keeps history beyond the longest button: a custom range of any age is fetched.
+                WindowSelector.fetchingAnyRange("fleet-window-", model.windowProperty(),
                         List.of(TimeWindow.FIVE_MINUTES, TimeWindow.ONE_HOUR, TimeWindow.ONE_DAY, TimeWindow.SEVEN_DAYS),
                         utilization, memory, temperature, power));
         head.setAlignment(Pos.CENTER_LEFT);
@@ -133,6 +135,10 @@ final class NodeDetailPane extends VBox {
         model.selectedNodeProperty().addListener((o, a, n) -> showNode(n));
         model.selectedGpusProperty().addListener((o, a, g) -> showCards());
         model.historyProperty().addListener((o, a, h) -> drawCharts(h));
+        model.loadingProperty().addListener((o, a, r) -> showStatus());
+        // The four charts zoom together (WindowSelector): one of them tells the model, which fetches
+        // a range outside what is loaded, or inside it at a finer step, off the FX thread.
+        utilization.zoomProperty().addListener((o, a, r) -> model.zoomTo(r));
         utilization.widthProperty().addListener((o, a, w) -> model.setHistoryWidthPixels(utilization.plotWidthPixels()));
     }
 
@@ -162,6 +168,11 @@ final class NodeDetailPane extends VBox {
     private void showNode(FleetNode n) {
         if (n == null) {
             return;
+        }
+        if (!n.name().equals(shownNode)) {
+            shownNode = n.name();
+            // Another node: its charts start on the window, not on the last node's zoom.
+            List.of(utilization, memory, temperature, power).forEach(TimeSeriesChart::resetZoom);
         }
         title.setText(SafeText.of(n.name()));
         badge.setText(n.health().name());
@@ -248,17 +259,45 @@ final class NodeDetailPane extends VBox {
             return;
         }
         boolean mine = h.node().equals(n.name());
-        historyStatus.setText(!mine ? "Loading history…" : h.problem().isEmpty()
-                ? "History: " + TIME.withZone(zone).format(Instant.ofEpochMilli(h.fromMillis())) + " to "
-                        + TIME.withZone(zone).format(Instant.ofEpochMilli(h.toMillis())) + ", "
-                        + model.historyWidthPixels() + " points per GPU at most (one per pixel)"
-                : h.problem());
+        showStatus();
         long from = mine ? h.fromMillis() : model.now() - model.windowProperty().get().duration().toMillis();
         long to = mine ? h.toMillis() : model.now();
         utilization.setData(from, to, series(h, FleetMetric.UTILIZATION, mine));
         memory.setData(from, to, series(h, FleetMetric.MEMORY_USED, mine));
         temperature.setData(from, to, series(h, FleetMetric.TEMPERATURE, mine));
         power.setData(from, to, series(h, FleetMetric.POWER, mine));
+    }
+
+    /** What the charts show, what is being fetched, or why history is missing; never blocks. */
+    private void showStatus() {
+        FleetNode n = model.selectedNodeProperty().get();
+        NodeHistory h = model.historyProperty().get();
+        if (n == null || h == null) {
+            return;
+        }
+        boolean mine = h.node().equals(n.name());
+        io.vigil.ui.chart.TimeRange loading = model.loadingProperty().get();
+        String text;
+        if (loading != null) {
+            text = "Loading history " + time(loading.fromMillis()) + " to " + time(loading.toMillis()) + "…";
+        } else if (!mine) {
+            text = "Loading history…";
+        } else if (!h.problem().isEmpty()) {
+            text = h.problem();
+        } else {
+            text = "History: " + time(h.fromMillis()) + " to " + time(h.toMillis()) + ", "
+                    + h.maxPoints() + " points per GPU at most (one per pixel), step "
+                    + io.vigil.text.Durations.compact(h.stepMillis() / 1000.0);
+        }
+        historyStatus.setText(text);
+        historyStatus.getStyleClass().remove("fleet-history-problem");
+        if (loading == null && mine && !h.problem().isEmpty()) {
+            historyStatus.getStyleClass().add("fleet-history-problem");
+        }
+    }
+
+    private String time(long millis) {
+        return TIME.withZone(zone).format(Instant.ofEpochMilli(millis));
     }
 
     private static List<ChartSeries> series(NodeHistory h, FleetMetric m, boolean mine) {

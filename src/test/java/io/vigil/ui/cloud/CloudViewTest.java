@@ -199,6 +199,116 @@ class CloudViewTest {
         assertEquals(before, aws.requests().size(), "no AWS call from the Cloud view");
     }
 
+    /** The tick texts an axis drew, bottom to top, read from its rendered Text nodes. */
+    private List<String> renderedTicks(javafx.scene.chart.NumberAxis axis) {
+        List<String> out = new java.util.ArrayList<>();
+        robot.interact(() -> axis.getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof javafx.scene.text.Text t && t.isVisible() && !t.getText().isEmpty())
+                .map(n -> (javafx.scene.text.Text) n)
+                .sorted(java.util.Comparator.comparingDouble(t -> -t.localToParent(t.getLayoutBounds()).getCenterY()))
+                .forEach(t -> out.add(t.getText())));
+        return out;
+    }
+
+    /** "$1,250" → 1250, "$2.5k" → 2500, "-$50" → -50. */
+    private static double dollars(String tick) {
+        assertTrue(tick.matches("-?\\$\\d{1,3}(,\\d{3})*(\\.\\d+)?[kM]?"), "a money tick: " + tick);
+        double scale = tick.endsWith("k") ? 1e3 : tick.endsWith("M") ? 1e6 : 1;
+        double v = Double.parseDouble(tick.replaceAll("[$,kM]", "")) * scale;
+        return v;
+    }
+
+    private static void assertRoundMoneyAxis(List<String> ticks, double dataMax) {
+        assertTrue(ticks.size() >= 3, "ticks drawn: " + ticks);
+        assertEquals("$0", ticks.getFirst(), ticks.toString());
+        double step = dollars(ticks.get(1)) - dollars(ticks.get(0));
+        for (int i = 1; i < ticks.size(); i++) {
+            assertEquals(step, dollars(ticks.get(i)) - dollars(ticks.get(i - 1)), 1e-6, "even steps: " + ticks);
+        }
+        double mantissa = step / Math.pow(10, Math.floor(Math.log10(step)));
+        assertTrue(List.of(1.0, 2.0, 2.5, 5.0).stream().anyMatch(m -> Math.abs(m - mantissa) < 1e-9),
+                "a round step (1, 2, 2.5 or 5 × 10^n): " + ticks);
+        double top = dollars(ticks.getLast());
+        assertTrue(top >= dataMax && top - step < dataMax, "the axis fits the data's " + dataMax + ": " + ticks);
+    }
+
+    @Test
+    void moneyAxesReadAsRoundDollarsMatchingTheDataAndHoverReadsDollarsAndCents() throws Exception {
+        show(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")), 4000, true);
+        StackedBarChart<?, ?> bars = robot.lookup("#cloud-daily-chart").queryAs(StackedBarChart.class);
+        double[] totals = new double[30];
+        for (var series : bars.getData()) {
+            for (int d = 0; d < 30; d++) {
+                totals[d] += ((Number) series.getData().get(d).getYValue()).doubleValue();
+            }
+        }
+        double dailyMax = java.util.Arrays.stream(totals).max().orElseThrow();
+        assertEquals(aws.dailyTotal(java.time.LocalDate.of(2026, 11, 22)), totals[29], 0.006, "the bars are the data");
+        var dailyAxis = robot.lookup("#cloud-daily-usd-axis").queryAs(javafx.scene.chart.NumberAxis.class);
+        io.vigil.Eventually.until("daily ticks drawn", Duration.ofSeconds(20), () -> renderedTicks(dailyAxis).size() >= 3);
+        List<String> daily = renderedTicks(dailyAxis);
+        System.out.println("daily spend axis: " + daily + " for a highest day of " + dailyMax);
+        assertRoundMoneyAxis(daily, dailyMax);
+
+        var paceAxis = robot.lookup("#cloud-pace-usd-axis").queryAs(javafx.scene.chart.NumberAxis.class);
+        List<String> pace = renderedTicks(paceAxis);
+        LineChart<?, ?> paceChart = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class);
+        double paceMax = paceChart.getData().stream().flatMap(s -> s.getData().stream())
+                .mapToDouble(d -> ((Number) d.getYValue()).doubleValue()).max().orElseThrow();
+        System.out.println("pace axis: " + pace + " for a highest point of " + paceMax);
+        assertRoundMoneyAxis(pace, paceMax);
+
+        // No "USD" caption anywhere: the ticks carry the unit.
+        List<String> usd = new java.util.ArrayList<>();
+        robot.interact(() -> robot.lookup(n -> n instanceof javafx.scene.text.Text t && t.getText() != null
+                && t.getText().contains("USD")).queryAll().forEach(n -> usd.add(((javafx.scene.text.Text) n).getText())));
+        assertTrue(usd.isEmpty(), "USD clutter: " + usd);
+
+        // Hover over the latest day's largest service: the readout names it with dollars and cents.
+        var latest = bars.getData().getFirst().getData().get(29);
+        robot.moveTo(latest.getNode());
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        String read = robot.lookup("#cloud-daily-readout").queryAs(Label.class).getText();
+        double value = ((Number) latest.getYValue()).doubleValue();
+        assertEquals("Nov 22  ·  EC2 compute " + io.vigil.text.Unit.money(value) + "  ·  day total "
+                + io.vigil.text.Unit.money(totals[29]), read);
+        assertTrue(read.matches(".*\\$\\d{1,3}(,\\d{3})*\\.\\d{2}.*"), read);
+
+        // Over the month-to-date chart at day 10: that day's figures, in dollars and cents.
+        var dayAxis = robot.lookup("#cloud-pace-chart").queryAs(LineChart.class).getXAxis();
+        robot.interact(() -> {
+            javafx.scene.Node n = paceChart;
+            while (n != null && !(n instanceof javafx.scene.control.ScrollPane)) {
+                n = n.getParent();
+            }
+            if (n instanceof javafx.scene.control.ScrollPane sp) {
+                sp.setVvalue(sp.getVmax()); // the chart is below the fold of the 760 px window
+            }
+        });
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        javafx.geometry.Point2D[] at = new javafx.geometry.Point2D[1];
+        robot.interact(() -> {
+            var axis = (javafx.scene.chart.NumberAxis) dayAxis;
+            javafx.geometry.Point2D base = axis.localToScreen(axis.getDisplayPosition(10), 0);
+            at[0] = new javafx.geometry.Point2D(base.getX(), base.getY() - 40);
+        });
+        robot.moveTo(at[0]);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        String paceRead = robot.lookup("#cloud-pace-readout").queryAs(Label.class).getText();
+        double mtd10 = ((Number) paceChart.getData().getFirst().getData().get(10).getYValue()).doubleValue();
+        assertTrue(paceRead.startsWith("Nov 10  ·  month to date " + io.vigil.text.Unit.money(mtd10)), paceRead);
+        assertTrue(paceRead.contains("budget pace $1,333.33"), paceRead);
+    }
+
+    @Test
+    void thePaceReadoutGivesTheDaysFiguresInDollars() {
+        var p = new CloudViewModel.Pace(java.time.YearMonth.of(2026, 11),
+                List.of(new double[] {1, 1000}, new double[] {2, 2234.56}), java.util.OptionalDouble.of(30_000), 45_000);
+        assertEquals("Nov 2  ·  month to date $2,234.56  ·  forecast $2,234.56  ·  budget pace $3,000.00",
+                CloudView.paceReadout(p, 2));
+        assertEquals("Nov 30  ·  forecast $30,000.00  ·  budget pace $45,000.00", CloudView.paceReadout(p, 30));
+    }
+
     @Test
     void withoutCredentialsShowsTheGuidanceInsteadOfCharts() throws Exception {
         Path config = Files.writeString(dir.resolve("aws-config"), "[profile other]\nregion = us-east-1\n");

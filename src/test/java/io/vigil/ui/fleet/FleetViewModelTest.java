@@ -173,4 +173,55 @@ class FleetViewModelTest {
         model.refresh();
         assertEquals("n2", model.historyProperty().get().node());
     }
+
+    @Test
+    void aZoomIntoACoarseWindowRefetchesAtAFinerStepAndAZoomOutsideFetchesThatRange() {
+        latest.set(snapshot(1, up("n1", "c", 1, 90, 70)));
+        model.refresh();
+        model.setHistoryWidthPixels(400);
+        model.windowProperty().set(TimeWindow.ONE_DAY);
+        model.openNode("n1");
+        background.poll().run();
+        model.refresh();
+        long now = clock.millis();
+        assertEquals(216_542, model.historyProperty().get().stepMillis(), "24 h over 400 points: a 217 s step");
+
+        // Zoomed into one hour of it: 217 s would leave 16 points for 400 px, so it is fetched again.
+        var hour = new io.vigil.ui.chart.TimeRange(now - 3 * 3_600_000, now - 2 * 3_600_000);
+        int before = reader.calls.size();
+        model.zoomTo(hour);
+        assertEquals(1, background.size(), "a finer fetch, queued off the calling thread");
+        assertEquals(hour, model.loadingProperty().get(), "the pane can say what is loading");
+        background.poll().run();
+        var call = reader.calls.get(before);
+        assertEquals(Instant.ofEpochMilli(hour.fromMillis()), call.start());
+        assertEquals(Instant.ofEpochMilli(hour.toMillis()), call.end());
+        model.refresh();
+        assertEquals(hour.fromMillis(), model.historyProperty().get().fromMillis());
+        assertEquals(9_023, model.historyProperty().get().stepMillis(), "1 h over 400 points: a 9 s step");
+        assertNull(model.loadingProperty().get());
+
+        // Inside that hour at a step still fine for it: nothing to fetch.
+        model.zoomTo(new io.vigil.ui.chart.TimeRange(hour.fromMillis(), hour.fromMillis() + 50 * 60_000));
+        assertTrue(background.isEmpty(), "no refetch inside the loaded range at a fine step");
+
+        // Two days back, outside anything loaded (past the 24 h window): that range is fetched.
+        var earlier = new io.vigil.ui.chart.TimeRange(now - 49 * 3_600_000, now - 48 * 3_600_000);
+        model.zoomTo(earlier);
+        background.poll().run();
+        assertEquals(Instant.ofEpochMilli(earlier.fromMillis()), reader.calls.getLast().start());
+        model.refresh();
+        assertEquals(earlier.toMillis(), model.historyProperty().get().toMillis());
+
+        // A poll while zoomed into the past does not replace it with the window; Reset zoom does.
+        clock.advance(Duration.ofSeconds(15));
+        latest.set(snapshot(2, up("n1", "c", 1, 91, 70)));
+        model.refresh();
+        assertTrue(background.isEmpty(), "a zoomed past range stays as fetched");
+        model.zoomTo(null);
+        background.poll().run();
+        model.refresh();
+        assertEquals(Duration.ofHours(24).toMillis(),
+                model.historyProperty().get().toMillis() - model.historyProperty().get().fromMillis());
+    }
 }
