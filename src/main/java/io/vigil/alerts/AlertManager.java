@@ -152,12 +152,19 @@ public final class AlertManager {
                         changes.add(create(i, now));
                     } else {
                         Alert updated = a.withValue(a.severity(), i.value(), i.subject(), i.labels());
+                        String members = membersChange(a.labels(), i.labels());
+                        String also = members.isEmpty() ? "" : "; " + members;
                         if (i.severity() != a.severity() && a.state() != AlertState.PENDING) {
                             changes.add(persist(updated.withValue(i.severity(), i.value(), i.subject(), i.labels()),
-                                    now, "severity", a.severity() + " → " + i.severity()));
+                                    now, "severity", a.severity() + " → " + i.severity() + also));
                         } else if (a.state() == AlertState.PENDING && i.phase() == InstancePhase.FIRING) {
                             changes.add(persist(updated.withValue(i.severity(), i.value(), i.subject(), i.labels())
-                                    .with(AlertState.FIRING, now), now, "firing", format(i.value())));
+                                    .with(AlertState.FIRING, now), now, "firing", format(i.value()) + also));
+                        } else if (!members.isEmpty()) {
+                            // GPUs joined or left a grouped alert: kept, with an event (ADR 0740). Values alone
+                            // change every tick and stay in memory.
+                            changes.add(persist(updated.withValue(a.severity(), i.value(), i.subject(), i.labels()),
+                                    now, MEMBERS, members));
                         } else {
                             open.put(key, updated.withValue(i.severity(), i.value(), i.subject(), i.labels()));
                         }
@@ -187,6 +194,61 @@ public final class AlertManager {
             publish();
         }
         tell(changes);
+    }
+
+    /** The event kind of GPUs joining or leaving an alert that lists several (ADR 0740). */
+    public static final String MEMBERS = "gpus";
+
+    /**
+     * What changed in the GPUs an alert lists ({@code gpu}, UUIDs, comma-separated; shown by the
+     * {@code index} list beside it when there is one), e.g. "GPU 5 joined; GPU 3 left; now 2, 5";
+     * empty when the list is the same or either side has none.
+     */
+    static String membersChange(Map<String, String> before, Map<String, String> after) {
+        String was = before.get("gpu");
+        String now = after.get("gpu");
+        if (was == null || now == null || was.equals(now)) {
+            return "";
+        }
+        Map<String, String> shownWas = shown(before);
+        Map<String, String> shownNow = shown(after);
+        List<String> joined = new ArrayList<>();
+        for (String g : shownNow.keySet()) {
+            if (!shownWas.containsKey(g)) {
+                joined.add(shownNow.get(g));
+            }
+        }
+        List<String> left = new ArrayList<>();
+        for (String g : shownWas.keySet()) {
+            if (!shownNow.containsKey(g)) {
+                left.add(shownWas.get(g));
+            }
+        }
+        if (joined.isEmpty() && left.isEmpty()) {
+            return ""; // the same GPUs in another order
+        }
+        List<String> parts = new ArrayList<>();
+        if (!joined.isEmpty()) {
+            parts.add((joined.size() == 1 ? "GPU " : "GPUs ") + String.join(", ", joined) + " joined");
+        }
+        if (!left.isEmpty()) {
+            parts.add((left.size() == 1 ? "GPU " : "GPUs ") + String.join(", ", left) + " left");
+        }
+        parts.add("now " + String.join(", ", shownNow.values()));
+        return String.join("; ", parts);
+    }
+
+    /** An alert's GPUs by UUID, each as a person reads it: its index when the labels give one, else its UUID. */
+    private static Map<String, String> shown(Map<String, String> labels) {
+        String[] uuids = labels.get("gpu").split(",");
+        String index = labels.get("index");
+        String[] indices = index == null ? new String[0] : index.split(",");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int k = 0; k < uuids.length; k++) {
+            String i = indices.length == uuids.length ? indices[k] : "?";
+            out.put(uuids[k], i.equals("?") ? uuids[k] : i);
+        }
+        return out;
     }
 
     private Change create(RuleInstance i, Instant now) throws StoreException {

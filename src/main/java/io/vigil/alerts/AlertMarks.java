@@ -85,6 +85,12 @@ public final class AlertMarks {
             }
             String name = "";
             Map<String, String> labels = new LinkedHashMap<>(a.labels());
+            String pids = labels.get("pids");
+            if (pids != null) {
+                // A local alert grouped per workload binds one pid and lists them all in pids (ADR 0740):
+                // every one of its processes is marked.
+                labels.put("pid", pids);
+            }
             if (!a.metric().isEmpty()) {
                 try {
                     MetricId id = MetricId.parse(a.metric());

@@ -244,6 +244,9 @@ public final class Evaluator {
 
     /** The index of a fleet GPU as the exporter gives it now, or null when the fleet snapshot does not know it. */
     private Integer fleetIndex(String node, String uuid) {
+        if (node == null) {
+            return gpuIndexNow.get(uuid); // this machine's GPU (ADR 0740)
+        }
         FleetGpu g = fleetGpus.get(FleetDetectors.key(node, uuid));
         return g == null ? null : g.index();
     }
@@ -336,6 +339,17 @@ public final class Evaluator {
         Map<String, String> labels = new LinkedHashMap<>(rule.labels());
         labels.putAll(o.context());
         labels.putAll(o.identity());
+        if (s.labels != null && rule.detector() == DetectorKind.UNEXPLAINED_GPU_LOAD && !labels.containsKey("node")
+                && !labels.containsKey("process")) {
+            // A GPU stays with the workload it was busy with until it clears (its process may have exited while
+            // the window's average is still high), so it stays in that workload's alert (ADR 0740).
+            for (String k : FleetAlertGroups.LOCAL_CAUSE) {
+                String v = s.labels.get(k);
+                if (v != null) {
+                    labels.putIfAbsent(k, v);
+                }
+            }
+        }
         s.labels = labels;
         s.subject = o.subject();
         s.metric = o.metric();
@@ -684,6 +698,7 @@ public final class Evaluator {
                 context.put("pid", Integer.toString(p.pid()));
                 if (!p.name().isEmpty()) {
                     context.put("name", p.name());
+                    context.put("process", p.name()); // the workload its GPUs are folded by (ADR 0740)
                 }
                 if (!p.user().isEmpty()) {
                     context.put("user", p.user());

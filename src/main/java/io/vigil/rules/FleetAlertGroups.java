@@ -29,8 +29,12 @@ import java.util.function.BiFunction;
  * {@code index} their indices (same order, by index), {@code values} each member's value
  * ({@code <index>=<value>}), {@code pid} every distinct pid, and {@code gpu_pending} the members not yet
  * firing while others are; its series is the worst member's; {@code since} the earliest member's.
- * Instances without node and GPU (this machine's, PromQL results, {@code source-down}) pass through.
- * Pure function; thread-safe.
+ *
+ * <p>This machine's GPUs under an {@code unexplained_gpu_load} rule are folded the same way, by the
+ * workload keeping them busy (process name and user, ADR 0740): one alert per workload listing its
+ * GPUs, whose {@code pid} is the first GPU's process (the one a playbook acts on) and {@code pids}
+ * every distinct pid when there are several. Other instances without node and GPU (this machine's
+ * metric rules, PromQL results, {@code source-down}) pass through. Pure function; thread-safe.
  */
 public final class FleetAlertGroups {
 
@@ -46,12 +50,11 @@ public final class FleetAlertGroups {
         Map<Map<String, String>, List<RuleInstance>> groups = new LinkedHashMap<>();
         List<Object> order = new ArrayList<>();
         for (RuleInstance i : instances) {
-            if (!i.identity().containsKey("node") || !i.identity().containsKey("gpu")) {
+            Map<String, String> cause = cause(rule, i);
+            if (cause == null) {
                 order.add(i);
                 continue;
             }
-            Map<String, String> cause = new LinkedHashMap<>(i.identity());
-            cause.remove("gpu");
             List<RuleInstance> members = groups.get(cause);
             if (members == null) {
                 members = new ArrayList<>();
@@ -76,6 +79,40 @@ public final class FleetAlertGroups {
         return out;
     }
 
+    /** Labels naming the workload a local unexplained-load instance is folded by (ADR 0740). */
+    static final List<String> LOCAL_CAUSE = List.of("process", "user");
+
+    /**
+     * The identity of the alert {@code i} is reported under, or null when it is reported alone: for a
+     * fleet GPU its identity without {@code gpu}; for one of this machine's GPUs under an
+     * {@code unexplained_gpu_load} rule (identity {@code gpu} only) the workload keeping it busy, its
+     * process name and user ({@link #LOCAL_CAUSE}), so a restart under a new pid is the same alert;
+     * a GPU with no named process is reported alone.
+     */
+    static Map<String, String> cause(Rule rule, RuleInstance i) {
+        Map<String, String> id = i.identity();
+        if (id.containsKey("node") && id.containsKey("gpu")) {
+            Map<String, String> cause = new LinkedHashMap<>(id);
+            cause.remove("gpu");
+            return cause;
+        }
+        if (rule.detector() != DetectorKind.UNEXPLAINED_GPU_LOAD || id.size() != 1 || !id.containsKey("gpu")) {
+            return null;
+        }
+        String process = i.labels().get("process");
+        if (process == null || process.isEmpty()) {
+            return null;
+        }
+        Map<String, String> cause = new LinkedHashMap<>();
+        for (String k : LOCAL_CAUSE) {
+            String v = i.labels().get(k);
+            if (v != null && !v.isEmpty()) {
+                cause.put(k, v);
+            }
+        }
+        return cause;
+    }
+
     private record Member(RuleInstance instance, String uuid, Integer index) {
     }
 
@@ -85,7 +122,11 @@ public final class FleetAlertGroups {
         List<Member> members = new ArrayList<>(group.size());
         for (RuleInstance i : group) {
             String uuid = i.identity().get("gpu");
-            members.add(new Member(i, uuid, indexOf.apply(node, uuid)));
+            Integer index = indexOf.apply(node, uuid);
+            if (index == null && node == null) {
+                index = parseIndex(i.labels().get("index"));
+            }
+            members.add(new Member(i, uuid, index));
         }
         // By index (UUID for GPUs whose index is not known), so the list reads in the order of the node's slots.
         members.sort(Comparator.comparing((Member m) -> m.index() == null ? Integer.MAX_VALUE : m.index())
@@ -119,7 +160,10 @@ public final class FleetAlertGroups {
         }
         // Labels and subject from the first GPU (by index), not the worst: they describe the cause, which the
         // members share, and the worst GPU can change every tick.
-        Member first = members.getFirst();
+        // On this machine, the first GPU still showing a process: one whose process just exited stays in its
+        // workload's alert until it clears, but has no pid to give.
+        Member first = node != null ? members.getFirst() : members.stream()
+                .filter(m -> m.instance().labels().containsKey("pid")).findFirst().orElse(members.getFirst());
         Map<String, String> labels = new LinkedHashMap<>(first.instance().labels());
         labels.put("gpu", String.join(",", uuids));
         if (anyIndex) {
@@ -128,7 +172,14 @@ public final class FleetAlertGroups {
             labels.remove("index");
         }
         labels.put("values", String.join(", ", values));
-        if (!pids.isEmpty()) {
+        if (node == null) {
+            // This machine: pid is the one process a playbook acts on (kill-process takes one pid), the
+            // first GPU's; pids lists them all when the workload runs as several (ADR 0740).
+            labels.remove("pids");
+            if (pids.size() > 1) {
+                labels.put("pids", String.join(",", pids));
+            }
+        } else if (!pids.isEmpty()) {
             labels.put("pid", String.join(",", pids));
         }
         if (!firing.isEmpty() && firing.size() < members.size()) {
@@ -138,7 +189,15 @@ public final class FleetAlertGroups {
         labels.putAll(identity);
 
         String subject = first.instance().subject();
-        if (members.size() > 1) {
+        if (node == null) {
+            // "GPUs 2, 3 / pid 31337 (xmrig)": the member's subject is "GPU 2 (uuid) / pid ...".
+            int cut = subject.indexOf(" / ");
+            String tail = cut < 0 ? "" : subject.substring(cut);
+            String more = pids.size() > 1 ? " and " + (pids.size() - 1) + " more process" + (pids.size() > 2 ? "es" : "")
+                    : "";
+            subject = (members.size() > 1 ? "GPUs " : "GPU ") + String.join(", ", members.stream()
+                    .map(m -> m.index() == null ? m.uuid() : m.index().toString()).toList()) + tail + more;
+        } else if (members.size() > 1) {
             String prefix = "node " + node + " / GPU " + first.uuid();
             String tail = subject.startsWith(prefix) ? subject.substring(prefix.length()) : "";
             String more = pids.size() > 1 ? " and " + (pids.size() - 1) + " more process" + (pids.size() > 2 ? "es" : "")
@@ -148,6 +207,17 @@ public final class FleetAlertGroups {
         RuleInstance w = worst.instance();
         return new RuleInstance(w.ruleId(), identity, labels, subject, w.severity(), w.value(),
                 firing.isEmpty() ? InstancePhase.PENDING : InstancePhase.FIRING, since, firedAt, w.metric());
+    }
+
+    private static Integer parseIndex(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Whether {@code a} is worse than {@code b}: higher severity, then further past the rule's threshold. */
