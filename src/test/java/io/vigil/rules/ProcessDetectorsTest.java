@@ -128,7 +128,9 @@ class ProcessDetectorsTest {
         assertEquals(InstancePhase.FIRING, i.phase());
         assertEquals("GPU 1 / pid 4711 (xmrig)", i.subject());
         assertEquals("4711", i.labels().get("pid"));
-        assertEquals(Map.of("gpu", "1"), i.identity());
+        // Folded per workload (ADR 0740): the alert is the miner's, listing GPU 1.
+        assertEquals(Map.of("process", "xmrig", "user", "www-data"), i.identity());
+        assertEquals("1", i.labels().get("gpu"));
 
         // A busy GPU with no process the host can see is unexplained too (hidden or in another namespace).
         onGpu.set(List.of(new GpuProcessObservation(0, 1200)));
