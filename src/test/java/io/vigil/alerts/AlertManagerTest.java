@@ -195,4 +195,66 @@ class AlertManagerTest {
             assertEquals(1, AlertManager.readAll(db, 10).size());
         }
     }
+
+    /** A local unexplained-load alert folded per workload (ADR 0740) listing GPUs {@code indices} with {@code values}. */
+    RuleInstance grouped(String indices, String values, double value) {
+        List<String> uuids = new ArrayList<>();
+        for (String i : indices.split(",")) {
+            uuids.add("GPU-" + i);
+        }
+        return new RuleInstance("miner", Map.of("process", "xmrig", "user", "www-data"), Map.of("process", "xmrig",
+                "user", "www-data", "pid", "31337", "gpu", String.join(",", uuids), "index", indices, "values", values),
+                "GPUs " + indices + " / pid 31337 (xmrig)", Severity.CRITICAL, value, InstancePhase.FIRING,
+                clock.instant(), clock.instant(), "");
+    }
+
+    @Test
+    void gpusJoiningOrLeavingAGroupedAlertAreKeptWithAnEventButNewValuesAreNot() throws Exception {
+        Path file = dir.resolve("vigil.db");
+        long id;
+        List<String> heard = new ArrayList<>();
+        try (Database db = Database.open(file)) {
+            AlertManager alerts = open(db);
+            alerts.addListener((a, e) -> heard.add(e.kind()));
+            alerts.reconcile(eval(grouped("2,3", "2=97, 3=96", 97)));
+            id = alerts.open().getFirst().id();
+            // Values change every tick: memory only, no write, no event.
+            for (int t = 0; t < 5; t++) {
+                clock.advance(Duration.ofSeconds(1));
+                alerts.reconcile(eval(grouped("2,3", "2=9" + t + ", 3=96", 90 + t)));
+            }
+            assertEquals(List.of("firing"), alerts.events(id).stream().map(AlertEvent::kind).toList());
+            // GPU 5 joins.
+            clock.advance(Duration.ofSeconds(1));
+            alerts.reconcile(eval(grouped("2,3,5", "2=97, 3=96, 5=88", 97)));
+            assertEquals("GPU-2,GPU-3,GPU-5", alerts.open().getFirst().labels().get("gpu"));
+            // GPU 3 leaves.
+            clock.advance(Duration.ofSeconds(1));
+            alerts.reconcile(eval(grouped("2,5", "2=97, 5=88", 97)));
+            alerts.reconcile(eval(grouped("2,5", "2=98, 5=87", 98)));
+            List<AlertEvent> events = alerts.events(id);
+            assertEquals(List.of("firing", AlertManager.MEMBERS, AlertManager.MEMBERS),
+                    events.stream().map(AlertEvent::kind).toList());
+            assertEquals("GPU 5 joined; now 2, 3, 5", events.get(1).detail());
+            assertEquals("GPU 3 left; now 2, 5", events.get(2).detail());
+            assertEquals(List.of("firing", AlertManager.MEMBERS, AlertManager.MEMBERS), heard);
+        }
+        // What the database kept: the GPUs now listed (a restart shows them), the values as of the last change.
+        try (Database db = Database.open(file)) {
+            Alert a = open(db).open().getFirst();
+            assertEquals(id, a.id());
+            assertEquals("GPU-2,GPU-5", a.labels().get("gpu"));
+            assertEquals("2,5", a.labels().get("index"));
+            assertEquals("2=97, 5=88", a.labels().get("values"));
+        }
+    }
+
+    @Test
+    void membersChangeNamesWhoJoinedAndLeftByIndexElseByUuid() {
+        assertEquals("", AlertManager.membersChange(Map.of("gpu", "a,b"), Map.of("gpu", "a,b")));
+        assertEquals("", AlertManager.membersChange(Map.of("gpu", "a,b"), Map.of("gpu", "b,a")), "only the order");
+        assertEquals("", AlertManager.membersChange(Map.of("pid", "1"), Map.of("gpu", "a")), "no list before");
+        assertEquals("GPUs c, d joined; GPU a left; now b, c, d",
+                AlertManager.membersChange(Map.of("gpu", "a,b"), Map.of("gpu", "b,c,d")));
+    }
 }
