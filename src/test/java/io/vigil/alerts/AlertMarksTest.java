@@ -66,6 +66,25 @@ class AlertMarksTest {
     }
 
     @Test
+    void aLocalAlertGroupedPerWorkloadMarksEachGpuAndEveryProcessItLists() {
+        // This machine's unexplained load folded per workload (ADR 0740): pid is the one a playbook binds,
+        // pids lists every process of the workload.
+        AlertMarks m = AlertMarks.of(List.of(alert(1, "gpu.utilization{gpu=\"GPU-2\"}",
+                Map.of("gpu", "GPU-2,GPU-3", "index", "2,3", "pid", "31337", "pids", "31337,31338",
+                        "process", "xmrig"), AlertState.FIRING, Severity.CRITICAL, null)), NOW);
+        for (String gpu : List.of("GPU-2", "GPU-3")) {
+            assertEquals(AlertTone.CRITICAL, m.forLabels(Map.of("gpu", gpu, "node", AlertMarks.ABSENT)).tone(), gpu);
+            assertEquals(AlertTone.CRITICAL, m.forMetric("gpu.utilization", Map.of("gpu", gpu, "node", AlertMarks.ABSENT))
+                    .tone(), gpu);
+        }
+        for (String pid : List.of("31337", "31338")) {
+            assertEquals(AlertTone.CRITICAL, m.forLabels(Map.of("pid", pid, "node", AlertMarks.ABSENT)).tone(), pid);
+        }
+        assertEquals(AlertTone.NONE, m.forLabels(Map.of("pid", "3133", "node", AlertMarks.ABSENT)).tone(), "whole items only");
+        assertEquals(AlertTone.NONE, m.forLabels(Map.of("gpu", "GPU-4", "node", AlertMarks.ABSENT)).tone(), "not listed");
+    }
+
+    @Test
     void acknowledgedAndSilencedAreMutedAndCountedApart() {
         AlertMarks m = AlertMarks.of(List.of(
                 alert(1, "m{gpu=\"1\"}", Map.of("gpu", "1"), AlertState.ACKNOWLEDGED, Severity.CRITICAL, null),
