@@ -115,7 +115,7 @@ class AllowListTest {
         }
         assertEquals(1, ev.active().size(), "GPU 1 runs only a Jupyter kernel; GPU 0 also runs a miner: " + ev.active());
         RuleInstance i = ev.active().getFirst();
-        assertEquals("0", i.identity().get("gpu"));
+        assertEquals("0", i.labels().get("gpu")); // folded per workload (ADR 0740): the miner's alert lists GPU 0
         assertEquals("GPU 0 / pid 4711 (xmrig)", i.subject());
         assertEquals("4711", i.labels().get("pid"));
     }
