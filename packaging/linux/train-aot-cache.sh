@@ -16,6 +16,8 @@
 # `Vigil --smoke-test` under Xvfb with a fresh HOME and fresh Vigil directories: a first start,
 # first frame, console, exit. Then `-XX:AOTCache=$APPDIR/vigil.aot` is added to the launcher's
 # lib/app/Vigil.cfg, and a last run with -XX:AOTMode=on checks the JVM takes the cache there.
+# The jars get one fixed modification time, written to lib/app/vigil.aot.jar-mtime, which the .deb's
+# postinst restores (the cache checks each jar's size and time; the package copy changes the time).
 set -euo pipefail
 image="$(readlink -f "$1")"
 install_dir="$2"
@@ -40,7 +42,9 @@ if [[ "${TRAIN_AOT_INSIDE:-}" != 1 ]]; then
     tail -40 "$log" >&2
     fail "the training run failed (log above, full log in $log). A private mount namespace needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)."
   }
-  echo "train-aot-cache: $(du -m "$image/lib/app/vigil.aot" | cut -f1) MiB cache trained in $(( $(date +%s) - start )) s, $install_dir/lib/app/vigil.aot; launcher option added to lib/app/Vigil.cfg"
+  summary="$(du -m "$image/lib/app/vigil.aot" | cut -f1) MiB cache trained in $(( $(date +%s) - start )) s"
+  echo "== $summary" >>"$log"  # .ci/package-test reports this line
+  echo "train-aot-cache: $summary, $install_dir/lib/app/vigil.aot; launcher option added to lib/app/Vigil.cfg"
   exit 0
 fi
 
@@ -58,6 +62,11 @@ fi
 aot="$install_dir/lib/app/vigil.aot"
 cfg="$install_dir/lib/app/Vigil.cfg"
 rm -f "$aot"
+# The cache records each jar's size and modification time, and the package copy changes the times: give
+# the jars one known time now and write it down; the .deb's postinst puts it back after installing.
+jar_mtime=$(date +%s)
+touch -m -d "@$jar_mtime" "$install_dir"/lib/app/*.jar
+echo "$jar_mtime" >"$aot.jar-mtime"
 sed -i '/-XX:AOTCache=/d' "$cfg"  # a re-run: -XX:AOTCache and -XX:AOTCacheOutput cannot be given together
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
