@@ -36,7 +36,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data"
 
-flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m ${EXTRA_JAVA_OPTS:-})
+flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-})
 cds_vigil=(); cds_empty=()
 if [[ "${CDS:-}" == 1 ]]; then
   rm -f "$out"/*.jsa
