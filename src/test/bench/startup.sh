@@ -8,6 +8,9 @@
 #   EXTRA_JAVA_OPTS='-XX:...' src/test/bench/startup.sh              # try JVM options on both
 #   CDS=1 src/test/bench/startup.sh    # each app with its own dynamic CDS archive (made by the warm-up run)
 #   AOT=1 src/test/bench/startup.sh    # adds Vigil with a JDK 25 AOT cache (JEP 483/515) from a training run
+#   VIGIL_LAUNCHER=/opt/vigil/bin/Vigil INSTALLED_NOAOT=1 CHECKOUT=0 src/test/bench/startup.sh 5
+#       # the installed app (its launcher uses lib/app/vigil.aot, ADR 0620) against itself with the cache
+#       # switched off (-XX:AOTMode=off) and the empty window, without the checkout's own Vigil runs
 #
 # Besides "first frame" (the window, showing "Starting Vigil…") each Vigil run reports "console in N ms":
 # the third pulse after the console's views are attached (the dashboard, or --view), same method.
@@ -33,7 +36,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data"
 
-flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m ${EXTRA_JAVA_OPTS:-})
+flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-})
 cds_vigil=(); cds_empty=()
 if [[ "${CDS:-}" == 1 ]]; then
   rm -f "$out"/*.jsa
@@ -42,8 +45,19 @@ if [[ "${CDS:-}" == 1 ]]; then
 fi
 vigil=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_vigil[@]}" --module-path "target/modules:$jar" -m io.vigil/io.vigil.app.Main --smoke-test)
 empty=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_empty[@]}" --module-path "target/modules:$out/empty-window" -m io.vigil.emptywindow/io.vigil.emptywindow.EmptyWindowApp)
-installed=()
-[[ -n "${VIGIL_LAUNCHER:-}" ]] && installed=("$VIGIL_LAUNCHER" --smoke-test)
+installed=(); installed_noaot=()
+if [[ -n "${VIGIL_LAUNCHER:-}" ]]; then
+  installed=("$VIGIL_LAUNCHER" --smoke-test)
+  # Does the installed launcher's JVM take its AOT cache? -XX:AOTMode=on fails where it cannot.
+  if JAVA_TOOL_OPTIONS="-XX:AOTMode=on" "$VIGIL_LAUNCHER" --version >/dev/null 2>"$work/aot-check"; then
+    echo "installed launcher: its AOT cache is used (-XX:AOTMode=on accepted)" >&2
+  else
+    echo "installed launcher: NO usable AOT cache (-XX:AOTMode=on refused: $(grep -m1 -i 'aot\|error' "$work/aot-check" || true))" >&2
+  fi
+  [[ "${INSTALLED_NOAOT:-}" == 1 ]] && installed_noaot=(env JAVA_TOOL_OPTIONS=-XX:AOTMode=off "$VIGIL_LAUNCHER" --smoke-test)
+fi
+checkout=1
+[[ "${CHECKOUT:-1}" == 0 ]] && checkout=0
 aot=()
 if [[ "${AOT:-}" == 1 ]]; then
   rm -f "$out/vigil.aot"
@@ -60,16 +74,21 @@ one() {  # prints N of "first frame in N ms" (and writes M of "console in M ms" 
   grep -E '^first frame in [0-9]+ ms$' <<<"$output" | grep -oE '[0-9]+' || { echo "$output" >&2; echo "no first frame line: $*" >&2; exit 1; }
 }
 
-one "${vigil[@]}" >/dev/null; one "${empty[@]}" >/dev/null
+(( checkout )) && one "${vigil[@]}" >/dev/null
+one "${empty[@]}" >/dev/null
 (( ${#installed[@]} )) && one "${installed[@]}" >/dev/null
+(( ${#installed_noaot[@]} )) && one "${installed_noaot[@]}" >/dev/null
 (( ${#aot[@]} )) && one "${aot[@]}" >/dev/null
-for f in vigil empty installed aot vigil.console installed.console aot.console; do : >"$work/$f"; done
+for f in vigil empty installed installed_noaot aot vigil.console installed.console installed_noaot.console aot.console; do : >"$work/$f"; done
 for ((i = 1; i <= runs; i++)); do
-  one "${vigil[@]}" >>"$work/vigil"; cat "$work/console" >>"$work/vigil.console"
+  if (( checkout )); then one "${vigil[@]}" >>"$work/vigil"; cat "$work/console" >>"$work/vigil.console"; fi
   one "${empty[@]}" >>"$work/empty"
   if (( ${#installed[@]} )); then one "${installed[@]}" >>"$work/installed"; cat "$work/console" >>"$work/installed.console"; fi
+  if (( ${#installed_noaot[@]} )); then one "${installed_noaot[@]}" >>"$work/installed_noaot"; cat "$work/console" >>"$work/installed_noaot.console"; fi
   if (( ${#aot[@]} )); then one "${aot[@]}" >>"$work/aot"; cat "$work/console" >>"$work/aot.console"; fi
-  echo "run $i/$runs: vigil $(tail -1 "$work/vigil") ms (console $(tail -1 "$work/vigil.console") ms), empty $(tail -1 "$work/empty") ms, load $(cut -d' ' -f1 /proc/loadavg)" >&2
+  line="run $i/$runs:"
+  for f in vigil empty installed installed_noaot aot; do [[ -s "$work/$f" ]] && line+=" $f $(tail -1 "$work/$f") ms"; done
+  echo "$line, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 
 python3 - "$work" "$runs" "${EXTRA_JAVA_OPTS:-}" <<'PY'
@@ -79,8 +98,10 @@ def load(name):
     p = os.path.join(work, name)
     return [int(x) for x in open(p).read().split()] if os.path.getsize(p) else []
 series = [("Vigil (java -m, module path)", load("vigil")), ("empty JavaFX window", load("empty")),
-          ("Vigil installed launcher", load("installed")), ("Vigil with AOT cache", load("aot")),
+          ("Vigil installed launcher", load("installed")),
+          ("Vigil installed launcher, AOT cache off", load("installed_noaot")), ("Vigil with AOT cache", load("aot")),
           ("Vigil console (java -m)", load("vigil.console")), ("Vigil console, installed", load("installed.console")),
+          ("Vigil console, installed, AOT cache off", load("installed_noaot.console")),
           ("Vigil console with AOT cache", load("aot.console"))]
 print(f"start to first frame, {runs} runs each after one warm-up" + (f", extra JVM options: {extra}" if extra else "") + (", dynamic CDS archive per app" if os.environ.get("CDS") == "1" else ""))
 print("| what | median ms | min ms | max ms |")
@@ -88,6 +109,9 @@ print("|---|---|---|---|")
 for name, xs in series:
     if xs:
         print(f"| {name} | {statistics.median(xs):.0f} | {min(xs)} | {max(xs)} |")
-v, e = statistics.median(series[0][1]), statistics.median(series[1][1])
-print(f"ratio Vigil / empty window (medians): {v / e:.2f}x; (mins): {min(series[0][1]) / min(series[1][1]):.2f}x")
+empty = series[1][1]
+for name, xs in series[:5]:
+    if xs and xs is not empty:
+        print(f"ratio {name} / empty window: {statistics.median(xs) / statistics.median(empty):.2f}x (medians), {min(xs) / min(empty):.2f}x (mins)")
+print(f"load average at the end: {open('/proc/loadavg').read().split()[0]}")
 PY

@@ -47,10 +47,24 @@ public final class Main implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** The toolkit's pulse rate unless the user set one (frames a second; see {@link #capPulseRate}). */
+    static final String PULSE_HZ = "30";
+
     @Override
     public Integer call() {
+        capPulseRate(System.getProperties());
         javafx.application.Application.launch(VigilApp.class, launchArguments().toArray(String[]::new));
         return 0;
+    }
+
+    /**
+     * JavaFX on GTK wakes its pulse timer at this rate even when nothing on screen moves: at the
+     * default 60 a second that alone was half the idle budget of a minimized console. 30 keeps
+     * hovering, dragging and scrolling smooth for a console whose data changes once a second
+     * (docs/decisions/0608-pulse-at-30-hz.md). A {@code -Djavafx.animation.pulse} given by the user wins.
+     */
+    static void capPulseRate(java.util.Properties props) {
+        props.putIfAbsent("javafx.animation.pulse", PULSE_HZ);
     }
 
     /** The window options as {@link VigilApp} reads them from its parameters. */

@@ -63,6 +63,39 @@ class CommandLineLauncherTest {
         assertTrue(r.err().contains("not built yet") && r.err().contains("./mvnw -q package -DskipTests"), r.toString());
     }
 
+    /**
+     * The console's JVM as shipped (ADRs 0607, 0608): the serial collector from the checkout launcher
+     * (the installed one gets it from the same pom property, checked by .ci/package-test), and the
+     * toolkit's pulse capped at 30 a second unless the user chose a rate.
+     */
+    @Test
+    void theConsoleRunsOnTheSerialCollectorWithAThirtyHertzPulse() throws Exception {
+        Path checkout = dir.resolve("checkout");
+        Path bin = Files.createDirectories(checkout.resolve("bin"));
+        Files.copy(Path.of("bin/vigil"), bin.resolve("vigil"));
+        Files.setPosixFilePermissions(bin.resolve("vigil"), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(checkout.resolve("target/modules"));
+        Files.writeString(checkout.resolve("target/vigil-0.1.0.jar"), "");
+        Path jdk = Files.createDirectories(dir.resolve("jdk-25/bin"));
+        Files.writeString(jdk.getParent().resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwx------"));
+
+        Result r = launcher(bin.resolve("vigil"), jdk.getParent(), "status");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().lines().anyMatch("-XX:+UseSerialGC"::equals), r.out());
+        String pom = Files.readString(Path.of("pom.xml"));
+        assertTrue(pom.contains("<vigil.jvm.gc>-XX:+UseSerialGC</vigil.jvm.gc>")
+                && pom.contains("<javaOption>${vigil.jvm.gc}</javaOption>"), "the installed launcher gets the same collector");
+
+        java.util.Properties props = new java.util.Properties();
+        Main.capPulseRate(props);
+        assertEquals("30", props.getProperty("javafx.animation.pulse"));
+        props.setProperty("javafx.animation.pulse", "60");
+        Main.capPulseRate(props);
+        assertEquals("60", props.getProperty("javafx.animation.pulse"), "the user's rate wins");
+    }
+
     private record Result(int exit, String out, String err) { }
 
     private Result launcher(Path script, Path javaHome, String... args) throws Exception {

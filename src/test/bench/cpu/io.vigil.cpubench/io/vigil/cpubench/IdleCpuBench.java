@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonBase;
@@ -38,9 +37,9 @@ public final class IdleCpuBench {
         long warmupS = Long.parseLong(args[0]);
         long spanS = Long.parseLong(args[1]);
         String[] vigilArgs = List.of(args).subList(2, args.length).toArray(String[]::new);
-        @SuppressWarnings("unchecked")
-        Class<? extends Application> app = (Class<? extends Application>) Class.forName("io.vigil.app.VigilApp");
-        Thread fx = Thread.ofPlatform().name("launcher").start(() -> Application.launch(app, vigilArgs));
+        // Started the way a user starts it (Main: its command line, then the toolkit with Main's settings).
+        Thread fx = Thread.ofPlatform().name("launcher").start(() -> io.vigil.app.Main.run(vigilArgs,
+                new java.io.PrintWriter(System.err, true), new java.io.PrintWriter(System.err, true)));
 
         Stage stage = awaitConsole();
         // Counts the scene's pulses without asking for any (an AnimationTimer would force 60 a second).
