@@ -79,7 +79,7 @@ final class SettingsReloader {
     }
 
     static double refreshHz(JsonNode tree) {
-        double hz = tree.path("ui").path("refreshHz").asDouble(4);
+        double hz = tree.path("ui").path("refreshHz").asDouble(UiSettings.DEFAULT_REFRESH_HZ);
         return Math.max(1, Math.min(hz, 30));
     }
 

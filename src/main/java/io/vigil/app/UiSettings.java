@@ -10,9 +10,16 @@ import java.util.Locale;
  */
 public record UiSettings(String defaultWindow, Double refreshHz, String startView) {
 
+    /**
+     * Screen refreshes a second unless set: the sources read at most once a second, and every frame
+     * that changes something costs a repaint and, with software rendering, a copy of the whole
+     * window (docs/bench/cpu.md); a faster cadence only showed each sample sooner.
+     */
+    public static final double DEFAULT_REFRESH_HZ = 1.0;
+
     public UiSettings {
         defaultWindow = defaultWindow == null || defaultWindow.isBlank() ? "5m" : defaultWindow.strip();
-        refreshHz = refreshHz == null ? 4.0 : refreshHz;
+        refreshHz = refreshHz == null ? DEFAULT_REFRESH_HZ : refreshHz;
         startView = startView == null ? "" : startView.strip();
         chartWindow(defaultWindow); // refuses a bad value while the section binds, naming the key
         if (!(refreshHz >= 1 && refreshHz <= 30)) {

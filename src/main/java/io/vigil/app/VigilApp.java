@@ -206,7 +206,9 @@ public final class VigilApp extends Application {
         Label clockLabel = new Label();
         clockLabel.getStyleClass().add(Styles.MUTED);
         clockLabel.setId("header-clock");
-        DateTimeFormatter hhmmss = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+        // To the minute: a clock ticking seconds repainted (and, rendering in software, copied) the
+        // window every second on a view where nothing else changed (docs/bench/cpu.md).
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
         // --- desktop notifications (ui-shell): inside the content area; a click opens the alert ---
         closeNotifier();
@@ -242,7 +244,7 @@ public final class VigilApp extends Application {
         }
         frame = () -> {
             // Only a changed text: an equal but new String still invalidates the label and lays out the header.
-            setIfChanged(clockLabel, hhmmss.format(wiring.clock().instant()));
+            setIfChanged(clockLabel, hhmm.format(wiring.clock().instant()));
             openAlerts.refresh();
             shell.refresh();
         };

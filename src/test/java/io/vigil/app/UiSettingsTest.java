@@ -46,7 +46,7 @@ class UiSettingsTest {
     void theDocumentedDefaultsBind() throws Exception {
         UiSettings ui = Settings.defaults().section("ui", UiSettings.class);
         assertEquals(TimeWindow.FIVE_MINUTES, ui.chartWindow());
-        assertEquals(4.0, ui.refreshHz());
+        assertEquals(1.0, ui.refreshHz());
         assertEquals("", ui.startView());
     }
 
