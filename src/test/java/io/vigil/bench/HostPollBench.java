@@ -3,6 +3,7 @@ package io.vigil.bench;
 import io.vigil.host.OshiHostReader;
 import io.vigil.host.OshiNetworkReader;
 import io.vigil.host.ProcFsProcessReader;
+import io.vigil.host.ProcNetReader;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,6 +38,8 @@ public final class HostPollBench {
         readers.put("process walk (ProcFsProcessReader)", procs::read);
         OshiNetworkReader oshiNet = new OshiNetworkReader(si.getOperatingSystem());
         readers.put("sockets (OshiNetworkReader)", oshiNet::read);
+        ProcNetReader procNet = new ProcNetReader();
+        readers.put("sockets (ProcNetReader)", procNet::read);
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         // The allocation counter lives on com.sun.management.ThreadMXBean (module jdk.management, which
         // Vigil does not require): call it reflectively rather than add a module edge for a bench.
