@@ -78,7 +78,15 @@ class SourceSchedulerWakeTest {
             });
             scheduler.register(new SourceSchedulerTest.CountingSource("fast", Duration.ofMillis(200)) {
                 @Override
+                public Duration pollTimeout() {
+                    return Duration.ofHours(1); // its own timeout never wakes the thread
+                }
+
+                @Override
                 public PollResult poll(Instant now) throws Exception {
+                    // A poll takes a while (a real one reads /proc or a socket): it ends after the
+                    // thread planned its sleep, so only the wake on completion brings the next poll.
+                    Thread.sleep(50);
                     fivePolls.countDown();
                     return super.poll(now);
                 }
