@@ -42,8 +42,13 @@ public final class ProcNetReader implements NetworkTableReader {
 
     /** {@code proc}: the kernel's {@code /proc}, or a copy of its layout in tests. */
     ProcNetReader(Path proc) {
+        this(proc, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic clock that spaces the re-walks for unowned sockets (tests move it). */
+    ProcNetReader(Path proc, java.util.function.LongSupplier nanoTime) {
         this.proc = proc;
-        this.owners = new SocketOwners(proc);
+        this.owners = new SocketOwners(proc, nanoTime);
     }
 
     /** True when this machine has the {@code /proc/net/tcp} this reader parses. */
@@ -137,23 +142,31 @@ public final class ProcNetReader implements NetworkTableReader {
      * closed it, exited, or whose pid now belongs to another process is noticed at the next poll.
      * A socket with no known or valid owner triggers a full walk of every process's descriptors;
      * a socket the full walk could not place (closed but lingering, another user's process) is
-     * remembered as unowned until the next full walk, so it does not cause a walk per poll.
+     * remembered as unowned, so it does not cause a walk per poll, and looked for again by a full
+     * walk at most once per {@link #UNOWNED_RETRY_NANOS} (it may have been caught mid-handover).
      */
     static final class SocketOwners {
         private record Owner(int pid, String fd) {
         }
 
+        static final long UNOWNED_RETRY_NANOS = 60_000_000_000L;
+
         private final Path proc;
+        private final java.util.function.LongSupplier nanoTime;
         private Map<Long, Owner> owners = new HashMap<>();
         private Set<Long> unowned = Set.of();
+        private long lastWalkNanos;
         int fullWalks;
 
-        SocketOwners(Path proc) {
+        SocketOwners(Path proc, java.util.function.LongSupplier nanoTime) {
             this.proc = proc;
+            this.nanoTime = nanoTime;
         }
 
         Map<Long, Integer> resolve(Set<Long> inodes) {
-            boolean walk = false;
+            long now = nanoTime.getAsLong();
+            boolean walk = fullWalks > 0 && now - lastWalkNanos >= UNOWNED_RETRY_NANOS
+                    && inodes.stream().anyMatch(unowned::contains);
             for (long inode : inodes) {
                 Owner o = owners.get(inode);
                 if (o == null ? !unowned.contains(inode) : !holds(o, inode)) {
@@ -164,6 +177,7 @@ public final class ProcNetReader implements NetworkTableReader {
             if (walk) {
                 owners = walk();
                 fullWalks++;
+                lastWalkNanos = now;
                 Set<Long> notFound = new HashSet<>();
                 for (long inode : inodes) {
                     if (!owners.containsKey(inode)) {

@@ -118,6 +118,20 @@ class ProcNetReaderTest {
     }
 
     @Test
+    void anUnownedSocketIsLookedForAgainAfterAMinute() throws Exception {
+        tcp(LISTEN_8080);
+        long[] nanos = {1_000};
+        ProcNetReader reader = new ProcNetReader(proc, () -> nanos[0]);
+        assertEquals(0, reader.read().listening().getFirst().pid(), "nobody holds it yet (caught mid-handover)");
+        fd(100, 3, 5001);
+        nanos[0] += 30_000_000_000L;
+        assertEquals(0, reader.read().listening().getFirst().pid(), "not re-walked within the minute");
+        nanos[0] += 30_000_000_000L;
+        assertEquals(100, reader.read().listening().getFirst().pid());
+        assertEquals(2, reader.fullWalks());
+    }
+
+    @Test
     void decodesIpv6AndMappedAddresses() {
         assertEquals("0:0:0:0:0:0:0:1", OshiNetworkReader.address(ProcNetReader.addressBytes("00000000000000000000000001000000")));
         // ::ffff:127.0.0.1, as a dual-stack socket shows a v4 peer
