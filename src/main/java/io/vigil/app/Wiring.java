@@ -61,7 +61,7 @@ import oshi.SystemInfo;
 public final class Wiring implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
-    static final Duration TICK = Duration.ofMillis(100);
+    static final Duration TICK = Duration.ofSeconds(1); // longest sleep of the scheduler thread; it wakes when a poll is due
     static final Duration FLUSH_EVERY = Duration.ofSeconds(10);
 
     private final Clock clock;

@@ -30,7 +30,7 @@ public final class HostProcessSource implements Source {
         this.network = network;
     }
 
-    /** The fastest readers this OS offers: {@code /proc} on Linux, OSHI elsewhere. */
+    /** The fastest readers this OS offers: {@code /proc} on Linux (processes and sockets), OSHI elsewhere. */
     public static HostProcessSource forThisMachine(SystemInfo systemInfo, Duration period) {
         ProcessTableReader reader = null;
         if (ProcFsProcessReader.isSupported()) {
@@ -43,7 +43,9 @@ public final class HostProcessSource implements Source {
         if (reader == null) {
             reader = new OshiProcessReader(systemInfo.getOperatingSystem());
         }
-        return new HostProcessSource(reader, new OshiNetworkReader(systemInfo.getOperatingSystem()), period);
+        NetworkTableReader network = ProcNetReader.isSupported()
+                ? new ProcNetReader() : new OshiNetworkReader(systemInfo.getOperatingSystem());
+        return new HostProcessSource(reader, network, period);
     }
 
     @Override

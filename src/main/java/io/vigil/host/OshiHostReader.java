@@ -1,6 +1,8 @@
 package io.vigil.host;
 
 import io.vigil.telemetry.Sample;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +19,8 @@ import oshi.hardware.VirtualMemory;
  * CPU, load, memory, swap and network throughput of this machine, read through OSHI. Rates are
  * computed between two polls, so the first poll reports CPU and network only from the second on.
  * The network totals count each byte once (physical interfaces only, see {@link NetworkInterfaces});
- * every interface keeps its own series.
+ * every interface keeps its own series. On Linux the interface counters come straight from
+ * {@code /sys/class/net} ({@link InterfaceCounters}); OSHI elsewhere.
  *
  * <p>Not thread-safe; the scheduler never polls one source twice at once.
  */
@@ -27,6 +30,8 @@ public final class OshiHostReader implements HostMetricsReader {
     private final CentralProcessor processor;
     private long[] previousTicks;
     private final InterfaceRates rates;
+    /** Direct {@code /sys} counters on Linux; null where there is no {@code /sys/class/net} (OSHI then). */
+    private final InterfaceCounters counters;
 
     public OshiHostReader(SystemInfo systemInfo) {
         this(systemInfo, NetworkInterfaces.forThisMachine());
@@ -34,9 +39,14 @@ public final class OshiHostReader implements HostMetricsReader {
 
     /** {@code interfaces}: which interfaces make up the host network totals (see {@link NetworkInterfaces}). */
     public OshiHostReader(SystemInfo systemInfo, NetworkInterfaces interfaces) {
+        this(systemInfo, interfaces, Path.of("/sys/class/net"));
+    }
+
+    OshiHostReader(SystemInfo systemInfo, NetworkInterfaces interfaces, Path sysClassNet) {
         this.hardware = systemInfo.getHardware();
         this.processor = hardware.getProcessor();
         this.rates = new InterfaceRates(interfaces);
+        this.counters = InterfaceCounters.isSupported(sysClassNet) ? new InterfaceCounters(sysClassNet) : null;
     }
 
     @Override
@@ -75,18 +85,23 @@ public final class OshiHostReader implements HostMetricsReader {
 
         try {
             readNetwork(t, out);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             problems.add("network counters unreadable: " + e.getMessage());
         }
         return new Reading(out, problems);
     }
 
-    private void readNetwork(long t, List<Sample> out) {
-        Map<String, long[]> counters = new HashMap<>();
-        for (NetworkIF nif : hardware.getNetworkIFs(true)) {
-            counters.put(nif.getName(), new long[] {nif.getBytesRecv(), nif.getBytesSent()});
+    private void readNetwork(long t, List<Sample> out) throws IOException {
+        Map<String, long[]> byName;
+        if (counters != null) {
+            byName = counters.read();
+        } else {
+            byName = new HashMap<>();
+            for (NetworkIF nif : hardware.getNetworkIFs(true)) {
+                byName.put(nif.getName(), new long[] {nif.getBytesRecv(), nif.getBytesSent()});
+            }
         }
-        rates.update(t, System.nanoTime(), counters, out);
+        rates.update(t, System.nanoTime(), byName, out);
     }
 
     private static double clampPercent(double v) {

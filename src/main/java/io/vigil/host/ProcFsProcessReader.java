@@ -1,12 +1,14 @@
 package io.vigil.host;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     private final long bootEpochMillis;
     private final UserNames users;
     private Map<Integer, long[]> previousTicks = new HashMap<>();
+    /** Reused for every {@code stat} and {@code cmdline} read of a walk (see {@link #readInto}). */
+    private byte[] buffer = new byte[4096];
     private long previousNanos;
 
     public ProcFsProcessReader() throws IOException {
@@ -82,7 +86,8 @@ public final class ProcFsProcessReader implements ProcessTableReader {
 
     private ProcessInfo readOne(int pid, Path dir, double elapsedSeconds, Map<Integer, long[]> ticks) throws IOException {
         // stat is short (comm is at most 15 bytes), but a cap costs nothing and bounds a hostile /proc.
-        String stat = new String(ProcFields.read(dir.resolve("stat"), 4096).bytes(), StandardCharsets.UTF_8);
+        int statBytes = readInto(dir.resolve("stat"), 4096);
+        String stat = new String(buffer, 0, Math.min(statBytes, 4096), StandardCharsets.UTF_8);
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         if (open < 0 || close < open) {
@@ -102,20 +107,44 @@ public final class ProcFsProcessReader implements ProcessTableReader {
         if (before != null && before[1] == startTicks && elapsedSeconds > 0) {
             cpuPercent = Math.max(0, (cpuTicks - before[0]) / CLOCK_TICKS_PER_SECOND / elapsedSeconds * 100.0);
         }
-        ProcFields.Capped cmdline = ProcFields.read(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
-        List<String> argv = argvOf(cmdline.bytes());
+        int cmdlineBytes = readInto(dir.resolve("cmdline"), ProcFields.MAX_FIELD_BYTES);
+        boolean truncated = cmdlineBytes > ProcFields.MAX_FIELD_BYTES;
+        List<String> argv = argvOf(buffer, Math.min(cmdlineBytes, ProcFields.MAX_FIELD_BYTES));
         // A process chooses its own argv: past the cap it is cut, and the cut is said.
         String commandLine = String.join(" ", argv)
-                + (cmdline.truncated() ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
+                + (truncated ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
         int uid = (Integer) Files.getAttribute(dir, "unix:uid");
         long start = bootEpochMillis + (long) (startTicks * 1000 / CLOCK_TICKS_PER_SECOND);
         return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start, argv,
                 readExe(dir));
     }
 
+    /**
+     * Reads up to {@code max + 1} bytes of {@code file} into {@link #buffer} (grown as needed, never
+     * past {@code max + 1}) and returns how many it read: more than {@code max} means the file was
+     * longer. One buffer for the whole walk instead of two fresh 8 KiB buffers per process; what is
+     * read is still read afresh at every walk.
+     */
+    private int readInto(Path file, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = 0;
+            while (n <= max) {
+                if (n == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, max + 1));
+                }
+                int r = in.read(buffer, n, Math.min(buffer.length, max + 1) - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            return n;
+        }
+    }
+
     /** The argument vector, split at the NULs the kernel keeps between elements (so "a b" stays one). */
-    private static List<String> argvOf(byte[] raw) {
-        int end = raw.length;
+    private static List<String> argvOf(byte[] raw, int length) {
+        int end = length;
         while (end > 0 && raw[end - 1] == 0) {
             end--;
         }

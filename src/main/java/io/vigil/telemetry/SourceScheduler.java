@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every registered {@link Source} on its own period. Time comes from the injected clock: each
  * {@link #tick()} starts the polls that are due, on the poll executor (virtual threads in the app),
- * and checks running polls for hangs. In the app a single daemon thread calls {@code tick()} ten
- * times a second; tests call it directly after moving a fake clock.
+ * and checks running polls for hangs. In the app a single daemon thread ({@link #start}) calls
+ * {@code tick()} only when something is due: the next poll, or the timeout of a running one; a poll
+ * that finishes, a new source, "retry now" and "poll now" wake it early. Tests call {@code tick()}
+ * directly after moving a fake clock.
  *
  * <p>Failure isolation: a poll that throws, or runs past its source's timeout, marks only that
  * source DOWN and schedules a retry with exponential backoff; other sources keep their periods.
@@ -40,7 +41,11 @@ public final class SourceScheduler implements AutoCloseable {
     private final List<TelemetryListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
-    private ScheduledExecutorService ticker;
+    private Thread ticker;
+    private volatile boolean stopping;
+    /** Guards {@link #wakeRequested}; the ticker waits on it. */
+    private final Object wake = new Object();
+    private boolean wakeRequested;
 
     public SourceScheduler(Clock clock, ExecutorService pollExecutor) {
         this.clock = clock;
@@ -62,6 +67,7 @@ public final class SourceScheduler implements AutoCloseable {
             throw new IllegalArgumentException("a source with id '" + source.id() + "' is already registered");
         }
         order.add(source.id());
+        wakeTicker();
     }
 
     public List<Source> sources() {
@@ -82,7 +88,9 @@ public final class SourceScheduler implements AutoCloseable {
      * are due (used by {@code vigil status} to take a reading right away).
      */
     public List<Future<?>> pollNow(java.util.function.Predicate<Source> force) {
-        return startPolls(force);
+        List<Future<?>> started = startPolls(force);
+        wakeTicker();
+        return started;
     }
 
     /**
@@ -99,7 +107,9 @@ public final class SourceScheduler implements AutoCloseable {
                 }
             }
         }
-        return tick();
+        List<Future<?>> started = tick();
+        wakeTicker();
+        return started;
     }
 
     private List<Future<?>> startPolls(java.util.function.Predicate<Source> force) {
@@ -205,6 +215,7 @@ public final class SourceScheduler implements AutoCloseable {
             slot.timedOut = false;
             setHealth(slot, health);
         }
+        wakeTicker(); // its next poll is now due at a time the ticker has not planned for
         if (!samples.isEmpty()) {
             for (TelemetryListener listener : listeners) {
                 try {
@@ -290,19 +301,93 @@ public final class SourceScheduler implements AutoCloseable {
         }
     }
 
-    /** Starts a daemon thread that calls {@link #tick()} at the given interval of real time. */
-    public synchronized void start(Duration tickInterval) {
+    /**
+     * The earliest instant on the scheduler's clock at which {@link #tick()} has something to do: a
+     * source's next poll, or the timeout of a running poll not yet given up on; null when there is
+     * nothing (no sources, or every poll hung and already marked, which wakes us when it returns).
+     */
+    Instant nextWake() {
+        Instant next = null;
+        for (String id : order) {
+            Slot slot = slots.get(id);
+            Instant at;
+            synchronized (slot) {
+                if (slot.running == null) {
+                    at = slot.nextDue;
+                } else if (!slot.timedOut) {
+                    at = slot.startedAt.plus(slot.source.pollTimeout());
+                } else {
+                    continue;
+                }
+            }
+            if (next == null || at.isBefore(next)) {
+                next = at;
+            }
+        }
+        return next;
+    }
+
+    private void wakeTicker() {
+        synchronized (wake) {
+            wakeRequested = true;
+            wake.notifyAll();
+        }
+    }
+
+    /**
+     * Starts a daemon thread that calls {@link #tick()} whenever a poll is due or a running poll's
+     * timeout passes, and otherwise sleeps: an idle console wakes once per due poll rather than on a
+     * fixed tick. {@code maxWait} bounds each sleep in real time: the clock may run faster than real
+     * time (a scenario at 60x, whose speed can change), so the sleep is converted with the clock's
+     * rate measured over the previous sleep, and the bound caps the error when that rate changes.
+     */
+    public synchronized void start(Duration maxWait) {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("scheduler").factory());
-        ticker.scheduleAtFixedRate(() -> {
+        long maxWaitNanos = Math.max(1_000_000L, maxWait.toNanos());
+        stopping = false;
+        ticker = Thread.ofPlatform().daemon().name("scheduler").start(() -> runTicker(maxWaitNanos));
+    }
+
+    private void runTicker(long maxWaitNanos) {
+        double clockRate = 1.0; // clock milliseconds per real millisecond, measured
+        long lastNanos = System.nanoTime();
+        long lastMillis = clock.millis();
+        while (!stopping) {
+            synchronized (wake) {
+                wakeRequested = false; // a wake from here on is seen below
+            }
             try {
                 tick();
             } catch (RuntimeException e) {
                 LOG.error("Scheduler tick failed", e);
             }
-        }, 0, tickInterval.toMillis(), TimeUnit.MILLISECONDS);
+            Instant next = nextWake();
+            long nowMillis = clock.millis();
+            long nowNanos = System.nanoTime();
+            long realElapsed = nowNanos - lastNanos;
+            if (realElapsed > 5_000_000L) {
+                clockRate = (nowMillis - lastMillis) / (realElapsed / 1e6);
+                lastNanos = nowNanos;
+                lastMillis = nowMillis;
+            }
+            long waitNanos = maxWaitNanos;
+            if (next != null && clockRate > 1e-6) {
+                // +1 ms: wake just after the due instant, not just before it (which would only re-sleep).
+                double clockDelayMillis = next.toEpochMilli() - nowMillis + 1;
+                waitNanos = (long) Math.min(maxWaitNanos, Math.max(1_000_000L, clockDelayMillis / clockRate * 1e6));
+            }
+            try {
+                synchronized (wake) {
+                    if (!wakeRequested && !stopping) {
+                        TimeUnit.NANOSECONDS.timedWait(wake, waitNanos);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** Stops at once: running polls are interrupted, then the sources close. */
@@ -317,9 +402,10 @@ public final class SourceScheduler implements AutoCloseable {
      */
     public synchronized void close(Duration grace) {
         if (ticker != null) {
-            ticker.shutdownNow();
+            stopping = true;
+            ticker.interrupt();
             try {
-                ticker.awaitTermination(1, TimeUnit.SECONDS);
+                ticker.join(1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

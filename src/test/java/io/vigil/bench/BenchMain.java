@@ -17,6 +17,7 @@ import oshi.SystemInfo;
  * With no regex: every JMH benchmark, the series-store heap measurement and the host sampling cost.
  * Arguments: a JMH include regex, or {@code heap}, {@code host}, {@code dashboard}, {@code redaction},
  * {@code soak} (7-day accelerated soak), {@code jmh-only}, {@code fleet-grid} (heat grid redraw),
+ * {@code host-polls} (CPU and allocation per poll of each host reader),
  * {@code cost} (live cost estimate vs billing data on the demo night),
  * {@code fleet} (1,000 nodes x 8 GPUs through a real Prometheus: {@code -Dbench=fleet}, or {@code fleet:NODES}).
  */
@@ -32,6 +33,9 @@ public final class BenchMain {
         }
         if (what.equals("all") || what.equals("host")) {
             hostSamplingCost();
+        }
+        if (what.equals("host-polls")) { // CPU and allocation per poll of each host reader (docs/bench/host-polls.md)
+            HostPollBench.run(30);
         }
         if (what.equals("all") || what.equals("dashboard")) {
             DashboardFrameBench.run();
@@ -52,7 +56,8 @@ public final class BenchMain {
             FleetBench.run(what.contains(":") ? Integer.parseInt(what.substring(what.indexOf(':') + 1)) : 1000);
         }
         if (!what.equals("heap") && !what.equals("host") && !what.equals("dashboard") && !what.equals("soak")
-                && !what.equals("redaction") && !what.startsWith("fleet") && !what.equals("cost")) {
+                && !what.equals("redaction") && !what.startsWith("fleet") && !what.equals("cost")
+                && !what.equals("host-polls")) {
             String include = what.equals("all") || what.equals("jmh-only") ? "io.vigil.bench..*Bench" : what;
             new Runner(new OptionsBuilder().include(include).build()).run();
         }
