@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.alerts.Alert;
 import io.vigil.alerts.AlertMarks;
-import io.vigil.scenario.Scenario;
-import io.vigil.scenario.ScenarioFile;
 import io.vigil.scenario.ScenarioFleetReader;
-import io.vigil.telemetry.ManualClock;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,40 +25,29 @@ class DemoFleetAlertsTest {
 
     @Test
     void theDemoFleetRaisesOneAlertPerNodeAndCauseListingItsGpus() throws Exception {
-        Scenario scenario = ScenarioFile.builtInDemo();
-        // From 04:00 into the night (before either miner starts) to 05:30 (both mining, one node down).
-        ManualClock clock = new ManualClock(scenario.start().plus(Duration.ofHours(4)));
-        try (Wiring wiring = Wiring.forScenario(new AppPaths(dir.resolve("config"), dir.resolve("data")), scenario, clock)) {
-            for (int step = 0; step < 90 * 6; step++) {
-                clock.advance(Duration.ofSeconds(10));
-                for (Future<?> poll : wiring.scheduler().tick()) {
-                    poll.get(30, TimeUnit.SECONDS);
-                }
-                wiring.alertEngine().orElseThrow().tick();
+        DemoNight night = DemoNight.at0530(dir);
+        List<Alert> open = night.open();
+        Map<String, Integer> fleetByRuleAndNode = new TreeMap<>();
+        for (Alert a : open) {
+            if (a.labels().containsKey("node")) {
+                fleetByRuleAndNode.merge(a.ruleId() + " " + a.labels().get("node"), 1, Integer::sum);
             }
-            List<Alert> open = wiring.alertEngine().orElseThrow().alerts().open();
-            Map<String, Integer> fleetByRuleAndNode = new TreeMap<>();
-            for (Alert a : open) {
-                if (a.labels().containsKey("node")) {
-                    fleetByRuleAndNode.merge(a.ruleId() + " " + a.labels().get("node"), 1, Integer::sum);
-                }
-            }
-            int header = AlertMarks.of(open, clock.instant()).counts().open();
-            System.out.println("demo at 05:30: header count " + header + ", open " + open.size() + ", fleet alerts by rule and node "
-                    + fleetByRuleAndNode);
-            for (Alert a : open) {
-                System.out.println("  " + a.ruleId() + " " + a.severity() + " " + a.state() + " | " + a.subject() + " | " + a.labels());
-            }
-            for (String node : List.of(ScenarioFleetReader.MINER_NODE_1, ScenarioFleetReader.MINER_NODE_2)) {
-                assertEquals(1, fleetByRuleAndNode.getOrDefault("miner-signature " + node, 0), fleetByRuleAndNode.toString());
-                assertEquals(1, fleetByRuleAndNode.getOrDefault("unexplained-gpu-load " + node, 0),
-                        "one unexplained-load alert for the node's 8 mining GPUs: " + fleetByRuleAndNode);
-                Alert load = open.stream().filter(a -> a.ruleId().equals("unexplained-gpu-load")
-                        && node.equals(a.labels().get("node"))).findFirst().orElseThrow();
-                assertEquals(8, load.labels().get("gpu").split(",").length, "every mining GPU listed: " + load.labels());
-                assertTrue(load.subject().startsWith("node " + node + " / 8 GPUs"), load.subject());
-            }
-            fleetByRuleAndNode.forEach((k, n) -> assertEquals(1, n, "one per rule and node here: " + fleetByRuleAndNode));
         }
+        int header = AlertMarks.of(open, night.at()).counts().open();
+        System.out.println("demo at 05:30: header count " + header + ", open " + open.size() + ", fleet alerts by rule and node "
+                + fleetByRuleAndNode);
+        for (Alert a : open) {
+            System.out.println("  " + a.ruleId() + " " + a.severity() + " " + a.state() + " | " + a.subject() + " | " + a.labels());
+        }
+        for (String node : List.of(ScenarioFleetReader.MINER_NODE_1, ScenarioFleetReader.MINER_NODE_2)) {
+            assertEquals(1, fleetByRuleAndNode.getOrDefault("miner-signature " + node, 0), fleetByRuleAndNode.toString());
+            assertEquals(1, fleetByRuleAndNode.getOrDefault("unexplained-gpu-load " + node, 0),
+                    "one unexplained-load alert for the node's 8 mining GPUs: " + fleetByRuleAndNode);
+            Alert load = open.stream().filter(a -> a.ruleId().equals("unexplained-gpu-load")
+                    && node.equals(a.labels().get("node"))).findFirst().orElseThrow();
+            assertEquals(8, load.labels().get("gpu").split(",").length, "every mining GPU listed: " + load.labels());
+            assertTrue(load.subject().startsWith("node " + node + " / 8 GPUs"), load.subject());
+        }
+        fleetByRuleAndNode.forEach((k, n) -> assertEquals(1, n, "one per rule and node here: " + fleetByRuleAndNode));
     }
 }

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.alerts.Alert;
 import io.vigil.alerts.AlertMarks;
-import io.vigil.scenario.Scenario;
-import io.vigil.scenario.ScenarioFile;
-import io.vigil.telemetry.ManualClock;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,42 +24,32 @@ class DemoLocalAlertsTest {
 
     @Test
     void theDemoMinerOnTwoLocalGpusIsOneAlertPerRule() throws Exception {
-        Scenario scenario = ScenarioFile.builtInDemo();
-        // From 04:00 (before the miner starts at 04:13) to 05:30, as DemoFleetAlertsTest.
-        ManualClock clock = new ManualClock(scenario.start().plus(Duration.ofHours(4)));
-        try (Wiring wiring = Wiring.forScenario(new AppPaths(dir.resolve("config"), dir.resolve("data")), scenario, clock)) {
-            for (int step = 0; step < 90 * 6; step++) {
-                clock.advance(Duration.ofSeconds(10));
-                for (Future<?> poll : wiring.scheduler().tick()) {
-                    poll.get(30, TimeUnit.SECONDS);
-                }
-                wiring.alertEngine().orElseThrow().tick();
-            }
-            List<Alert> open = wiring.alertEngine().orElseThrow().alerts().open();
-            int header = AlertMarks.of(open, clock.instant()).counts().open();
-            List<Alert> local = open.stream().filter(a -> !a.labels().containsKey("node")
-                    && a.ruleId().startsWith("unexplained-gpu-")).toList();
-            System.out.println("demo at 05:30: header count " + header + ", open " + open.size() + ", local unexplained "
-                    + local.size());
-            for (Alert a : local) {
-                System.out.println("  " + a.ruleId() + " " + a.severity() + " " + a.state() + " | " + a.subject() + " | "
-                        + a.labels());
-            }
-            for (String rule : List.of("unexplained-gpu-load", "unexplained-gpu-cost")) {
-                List<Alert> of = local.stream().filter(a -> a.ruleId().equals(rule)).toList();
-                assertEquals(1, of.size(), "one " + rule + " alert for the miner on GPUs 2 and 3: " + local);
-                Alert a = of.getFirst();
-                assertEquals("2,3", a.labels().get("index"), a.labels().toString());
-                assertEquals(2, a.labels().get("gpu").split(",").length, a.labels().toString());
-                assertEquals("31337", a.labels().get("pid"), "the pid a playbook binds: " + a.labels());
-                assertFalse(a.labels().containsKey("pids"), "one process: " + a.labels());
-                assertEquals("kthreadd-helper", a.labels().get("process"), a.labels().toString());
-                assertTrue(a.subject().startsWith("GPUs 2, 3 / pid 31337"), a.subject());
-                // Both GPU cards are coloured by the one alert.
-                AlertMarks marks = AlertMarks.of(open, clock.instant());
-                for (String uuid : a.labels().get("gpu").split(",")) {
-                    assertTrue(marks.forLabels(Map.of("gpu", uuid, "node", AlertMarks.ABSENT)).open() >= 1, uuid);
-                }
+        // 04:00 (before the miner starts at 04:13) to 05:30, as DemoFleetAlertsTest.
+        DemoNight night = DemoNight.at0530(dir);
+        List<Alert> open = night.open();
+        int header = AlertMarks.of(open, night.at()).counts().open();
+        List<Alert> local = open.stream().filter(a -> !a.labels().containsKey("node")
+                && a.ruleId().startsWith("unexplained-gpu-")).toList();
+        System.out.println("demo at 05:30: header count " + header + ", open " + open.size() + ", local unexplained "
+                + local.size());
+        for (Alert a : local) {
+            System.out.println("  " + a.ruleId() + " " + a.severity() + " " + a.state() + " | " + a.subject() + " | "
+                    + a.labels());
+        }
+        for (String rule : List.of("unexplained-gpu-load", "unexplained-gpu-cost")) {
+            List<Alert> of = local.stream().filter(a -> a.ruleId().equals(rule)).toList();
+            assertEquals(1, of.size(), "one " + rule + " alert for the miner on GPUs 2 and 3: " + local);
+            Alert a = of.getFirst();
+            assertEquals("2,3", a.labels().get("index"), a.labels().toString());
+            assertEquals(2, a.labels().get("gpu").split(",").length, a.labels().toString());
+            assertEquals("31337", a.labels().get("pid"), "the pid a playbook binds: " + a.labels());
+            assertFalse(a.labels().containsKey("pids"), "one process: " + a.labels());
+            assertEquals("kthreadd-helper", a.labels().get("process"), a.labels().toString());
+            assertTrue(a.subject().startsWith("GPUs 2, 3 / pid 31337"), a.subject());
+            // Both GPU cards are coloured by the one alert.
+            AlertMarks marks = AlertMarks.of(open, night.at());
+            for (String uuid : a.labels().get("gpu").split(",")) {
+                assertTrue(marks.forLabels(Map.of("gpu", uuid, "node", AlertMarks.ABSENT)).open() >= 1, uuid);
             }
         }
     }
