@@ -177,7 +177,9 @@ final class FleetViewModel {
         // A fetch for a node closed meanwhile, or for a range no longer asked for, is dropped.
         if (h != history.get() && open != null && h.node().equals(open.name()) && wanted(h)) {
             history.set(h);
-            if (!loading.get() && !reloadWanted) {
+            TimeRange pending = loadingRange.get();
+            if ((!loading.get() && !reloadWanted) || (pending != null && covers(h, pending))) {
+                // What was being loaded is on screen; a live window's refetch queued behind it is silent.
                 loadingRange.set(null);
             }
         }

@@ -104,7 +104,7 @@ class InventoryViewTest {
     }
 
     @Test
-    void showsTheFourSectionsWithTheirRows() {
+    void showsTheFourSectionsWithTheirRows() throws Exception {
         series.append(MetricId.of("gpu.process.memory_bytes", "gpu", "0", "pid", "4711"), clock.millis(), 2.0 * 1024 * 1024 * 1024);
         snapshot.set(sample(true));
         refresh();
@@ -115,9 +115,10 @@ class InventoryViewTest {
         }
         TableView<?> workloads = robot.lookup("#inventory-workloads-table").queryAs(TableView.class);
         assertEquals(1, workloads.getItems().size());
-        assertTrue(robot.lookup(".table-cell").queryAll().stream()
-                .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2 GiB".equals(l.getText())),
-                "GPU memory from the gpu.process.memory_bytes series");
+        // The table's cells exist after its next layout pulse, which a loaded machine may not have run yet.
+        io.vigil.Eventually.until("GPU memory from the gpu.process.memory_bytes series", java.time.Duration.ofSeconds(20),
+                () -> WaitForAsyncUtils.asyncFx(() -> robot.lookup(".table-cell").queryAll().stream()
+                        .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2 GiB".equals(l.getText()))).get());
         assertTrue(robot.lookup(".table-cell").queryAll().stream()
                 .anyMatch(n -> n instanceof javafx.scene.control.Labeled l && "2 h 5 min".equals(l.getText())), "uptime");
         assertEquals(1, robot.lookup("#inventory-services-table").queryAs(TableView.class).getItems().size());

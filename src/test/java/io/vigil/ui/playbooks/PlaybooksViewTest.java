@@ -88,7 +88,8 @@ class PlaybooksViewTest {
         assertTrue(out.getText().contains("looking at 4242"));
         assertTrue(out.getText().contains("token=[REDACTED]"));
         assertFalse(out.getText().contains("abcd1234secret"), "secrets never reach the view");
-        assertTrue(find("#run-status", Label.class).getText().startsWith("Step 1/2 running"));
+        // The status line follows at the next UI frame (once a second by default), the output as it comes.
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> find("#run-status", Label.class).getText().startsWith("Step 1/2 running"));
 
         robot.clickOn("#cancel-button");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> find("#run-status", Label.class).getText().startsWith("CANCELLED"));
