@@ -72,7 +72,8 @@ public final class UiTicker {
         return paused;
     }
 
-    private synchronized boolean isRunning() {
+    /** Whether it is started (and not stopped). */
+    public synchronized boolean isRunning() {
         return task != null;
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.ui.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.alerts.Alert;
@@ -170,9 +171,12 @@ class DesktopNotifierTest {
         clock.advance(Duration.ofSeconds(5)); // 11 s after the first, 5 s after the second
         robot.interact(notifier::expire);
         assertEquals(List.of(2L), notifier.shownAlerts().stream().map(Alert::id).toList());
+        assertTrue(notifier.expiryRunning(), "checked once a second while one is shown");
         clock.advance(DesktopNotifier.SHOW_FOR);
         robot.interact(notifier::expire);
         assertTrue(shownRoots().isEmpty());
+        // Nothing left to expire: no timer keeps running (and no animation keeps the toolkit pulsing).
+        assertFalse(notifier.expiryRunning(), "the expiry check stops with the last pop-up");
     }
 
     @Test
