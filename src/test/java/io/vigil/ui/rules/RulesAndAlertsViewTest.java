@@ -84,13 +84,15 @@ class RulesAndAlertsViewTest {
         type("rule-id", "gpu-hot");
         type("rule-metric", "host.cpu.percent");
         type("rule-critical", "very");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> text("rule-form-status").contains("expected a number for 'critical'"));
-        assertTrue(robot.lookup("#rule-form-status").query().getStyleClass().contains("validation-error"));
+        // The form is validated at the next UI frame; text and style change together on the FX thread,
+        // so both are checked in one condition (read between the two, the style could lag the text).
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text("rule-form-status").contains("expected a number for 'critical'")
+                && robot.lookup("#rule-form-status").query().getStyleClass().contains("validation-error"));
         type("rule-critical", "99.5");
         type("rule-for", "soon");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> text("rule-form-status").contains("expected a duration for 'for'"));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text("rule-form-status").contains("expected a duration for 'for'"));
         type("rule-for", "30s");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> text("rule-form-status").startsWith("✓ valid: gpu-hot"));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text("rule-form-status").startsWith("✓ valid: gpu-hot"));
 
         // Wait for a few host samples so the backtest has something to replay.
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !app.wiring().series().idsNamed("host.cpu.percent").isEmpty());
