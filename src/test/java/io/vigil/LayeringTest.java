@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The allowed directions between packages (only ui and app import javafx; only gpu.nvml imports java.lang.foreign; domain packages do not import ui or app), checked on the compiled classes. */
+/** The allowed directions between packages (only ui and app import javafx; only the two native bindings, gpu.nvml and host.netlink, import java.lang.foreign; domain packages do not import ui or app), checked on the compiled classes. */
 class LayeringTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -23,10 +23,10 @@ class LayeringTest {
     }
 
     @Test
-    void onlyTheNvmlBindingUsesTheForeignFunctionApi() {
-        noClasses().that().resideOutsideOfPackage("io.vigil.gpu.nvml..")
+    void onlyTheNativeBindingsUseTheForeignFunctionApi() {
+        noClasses().that().resideOutsideOfPackages("io.vigil.gpu.nvml..", "io.vigil.host.netlink..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
-                .because("native code is isolated in one package")
+                .because("native calls are isolated in two binding packages: NVML, and the kernel's socket table")
                 .check(MAIN);
     }
 

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * TCP sockets read straight from Linux's {@code /proc/net/tcp} and {@code /proc/net/tcp6}, with
+ * TCP sockets read straight from the kernel: over netlink sock_diag where it answers (a fraction of
+ * the cost: docs/decisions/0014-read-tcp-sockets-over-sock-diag.md), else from Linux's
+ * {@code /proc/net/tcp} and {@code /proc/net/tcp6}; with
  * the owning process found through {@link SocketOwners}: the socket-to-pid map that OSHI rebuilds
  * at every poll by reading every file descriptor link of every process is kept between polls and
  * each remembered owner is re-checked with one {@code readlink} of its descriptor; the full walk
@@ -32,23 +34,46 @@ public final class ProcNetReader implements NetworkTableReader {
     private static final String[] STATES = {"UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT_1",
             "FIN_WAIT_2", "TIME_WAIT", "CLOSED", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
     private static final int LISTEN = 10;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcNetReader.class);
+
+    /** Failed netlink dumps in a row after which only {@code /proc/net/tcp} is read. */
+    static final int NETLINK_FAILURES_TO_GIVE_UP = 3;
 
     private final Path proc;
     private final SocketOwners owners;
+    /** The kernel's socket table over netlink; null: read {@code proc}'s {@code net/tcp} files only. */
+    private final SocketDump dump;
+    private boolean netlink;
+    private int netlinkFailures;
 
-    public ProcNetReader() {
-        this(Path.of("/proc"));
+    /** The kernel's TCP sockets, asked for directly ({@link io.vigil.host.netlink.TcpSockDiag#dump}). */
+    @FunctionalInterface
+    interface SocketDump {
+        List<io.vigil.host.netlink.TcpSockDiag.TcpSocket> dump() throws IOException;
     }
 
-    /** {@code proc}: the kernel's {@code /proc}, or a copy of its layout in tests. */
+    /** This machine: the rows from netlink sock_diag where the kernel answers, else {@code /proc/net/tcp}. */
+    public ProcNetReader() {
+        this(Path.of("/proc"), System::nanoTime,
+                io.vigil.host.netlink.TcpSockDiag.isAvailable() ? io.vigil.host.netlink.TcpSockDiag::dump : null);
+    }
+
+    /** {@code proc}: the kernel's {@code /proc}, or a copy of its layout in tests; sockets from its files only. */
     ProcNetReader(Path proc) {
-        this(proc, System::nanoTime);
+        this(proc, System::nanoTime, null);
     }
 
     /** {@code nanoTime}: the monotonic clock that spaces the re-walks for unowned sockets (tests move it). */
     ProcNetReader(Path proc, java.util.function.LongSupplier nanoTime) {
+        this(proc, nanoTime, null);
+    }
+
+    /** {@code dump}: where the socket rows come from first; null for {@code proc}'s files only. */
+    ProcNetReader(Path proc, java.util.function.LongSupplier nanoTime, SocketDump dump) {
         this.proc = proc;
         this.owners = new SocketOwners(proc, nanoTime);
+        this.dump = dump;
+        this.netlink = dump != null;
     }
 
     /** True when this machine has the {@code /proc/net/tcp} this reader parses. */
@@ -58,9 +83,7 @@ public final class ProcNetReader implements NetworkTableReader {
 
     @Override
     public NetworkTable read() throws IOException {
-        List<Row> rows = new ArrayList<>();
-        parse(proc.resolve("net/tcp"), "tcp4", rows);
-        parse(proc.resolve("net/tcp6"), "tcp6", rows);
+        List<Row> rows = rows();
         Set<Long> inodes = new HashSet<>();
         for (Row r : rows) {
             if (r.inode != 0) {
@@ -82,6 +105,35 @@ public final class ProcNetReader implements NetworkTableReader {
         }
         ports.sort(Comparator.comparingInt(ListeningPort::port).thenComparing(ListeningPort::address));
         return new NetworkTable(ports, connections);
+    }
+
+    /** Whether the rows come from netlink sock_diag, not yet given up for {@code /proc/net/tcp} (tests). */
+    boolean readsNetlink() {
+        return netlink;
+    }
+
+    private List<Row> rows() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (netlink) {
+            try {
+                for (io.vigil.host.netlink.TcpSockDiag.TcpSocket s : dump.dump()) {
+                    rows.add(new Row(s.ipv6() ? "tcp6" : "tcp4", s.local(), s.localPort(), s.remote(), s.remotePort(),
+                            s.state(), s.inode()));
+                }
+                netlinkFailures = 0;
+                return rows;
+            } catch (IOException e) {
+                // Refused here (a sandbox without netlink): this poll, and for good after a few, reads /proc.
+                rows.clear();
+                if (++netlinkFailures >= NETLINK_FAILURES_TO_GIVE_UP) {
+                    netlink = false;
+                    LOG.info("Reading TCP sockets from /proc/net/tcp: {}", e.getMessage());
+                }
+            }
+        }
+        parse(proc.resolve("net/tcp"), "tcp4", rows);
+        parse(proc.resolve("net/tcp6"), "tcp6", rows);
+        return rows;
     }
 
     /** How many full descriptor walks have run (tests check that the cache spares them). */

@@ -1,6 +1,7 @@
 package io.vigil.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -160,6 +161,59 @@ class ProcNetReaderTest {
                     ours.toString());
             assertEquals(oshi, ours);
         }
+    }
+
+    @Test
+    void onThisMachineNetlinkAndProcNetTcpGiveTheSameSockets() throws Exception {
+        assumeTrue(ProcNetReader.isSupported() && io.vigil.host.netlink.TcpSockDiag.isAvailable(), "Linux only");
+        ProcNetReader viaNetlink = new ProcNetReader();
+        ProcNetReader viaProc = new ProcNetReader(Path.of("/proc"));
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             java.net.Socket accepted = server.accept()) {
+            int me = (int) ProcessHandle.current().pid();
+            NetworkTableReader.NetworkTable n = viaNetlink.read();
+            NetworkTableReader.NetworkTable p = viaProc.read();
+            assertTrue(viaNetlink.readsNetlink(), "this kernel answers sock_diag");
+            assertEquals(mineOf(p, me), mineOf(n, me));
+            assertTrue(mineOf(n, me).stream().anyMatch(l -> l.endsWith(":" + server.getLocalPort())), mineOf(n, me).toString());
+            assertEquals(connectionsOf(p, me), connectionsOf(n, me));
+            assertEquals(2, connectionsOf(n, me).stream().filter(c -> c.contains(":" + server.getLocalPort())).count(),
+                    connectionsOf(n, me).toString());
+        }
+    }
+
+    @Test
+    void whenNetlinkIsRefusedTheProcTableIsReadAndAfterThreeRefusalsOnlyIt() throws Exception {
+        tcp(LISTEN_8080);
+        fd(100, 3, 5001);
+        int[] asked = {0};
+        ProcNetReader reader = new ProcNetReader(proc, System::nanoTime, () -> {
+            asked[0]++;
+            throw new java.io.IOException("netlink sock_diag socket refused");
+        });
+        for (int i = 0; i < ProcNetReader.NETLINK_FAILURES_TO_GIVE_UP; i++) {
+            assertTrue(reader.readsNetlink());
+            assertEquals(List.of(new ListeningPort("tcp4", "0.0.0.0", 8080, 100)), reader.read().listening());
+        }
+        assertFalse(reader.readsNetlink());
+        reader.read();
+        assertEquals(ProcNetReader.NETLINK_FAILURES_TO_GIVE_UP, asked[0], "not asked again once given up");
+    }
+
+    @Test
+    void rowsFromTheDumpAreUsedAsTheKernelGivesThem() throws Exception {
+        fd(100, 3, 5001);
+        ProcNetReader reader = new ProcNetReader(proc, System::nanoTime, () -> List.of(
+                new io.vigil.host.netlink.TcpSockDiag.TcpSocket(false, new byte[4], 8080, new byte[4], 0, 10, 5001)));
+        assertEquals(List.of(new ListeningPort("tcp4", "0.0.0.0", 8080, 100)), reader.read().listening());
+    }
+
+    private static Set<String> connectionsOf(NetworkTableReader.NetworkTable t, int pid) {
+        return t.connections().stream().filter(c -> c.pid() == pid)
+                .map(c -> c.protocol() + " " + c.localAddress() + ":" + c.localPort() + " " + c.remoteAddress() + ":"
+                        + c.remotePort() + " " + c.state())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> mineOf(NetworkTableReader.NetworkTable t, int pid) {
