@@ -66,8 +66,10 @@ public final class GpuPricing {
         }
         Object stamp;
         try {
-            BasicFileAttributes a = Files.readAttributes(userFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            stamp = a.isRegularFile() ? a.lastModifiedTime().toMillis() + ":" + a.size() : "not a file";
+            // IfExists: a file that is not there (the usual case, checked every poll) costs no exception.
+            BasicFileAttributes a = userFile.getFileSystem().provider()
+                    .readAttributesIfExists(userFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            stamp = a == null ? "absent" : a.isRegularFile() ? a.lastModifiedTime().toMillis() + ":" + a.size() : "not a file";
         } catch (IOException e) {
             stamp = "absent";
         }

@@ -35,6 +35,9 @@ public final class ProcFsProcessReader implements ProcessTableReader {
     private final long bootEpochMillis;
     private final UserNames users;
     private Map<Integer, long[]> previousTicks = new HashMap<>();
+    /** The kernel's flag for its own threads in {@code stat}'s flags field (include/linux/sched.h); set by the kernel only. */
+    static final long PF_KTHREAD = 0x00200000;
+
     /** Reused for every {@code stat} and {@code cmdline} read of a walk (see {@link #readInto}). */
     private byte[] buffer = new byte[4096];
     private long previousNanos;
@@ -95,8 +98,9 @@ public final class ProcFsProcessReader implements ProcessTableReader {
         }
         String comm = stat.substring(open + 1, close);
         String[] f = stat.substring(close + 2).split(" ");
-        // Fields after "(comm) ": 0 state, 1 ppid, 11 utime, 12 stime, 19 starttime, 21 rss (pages).
+        // Fields after "(comm) ": 0 state, 1 ppid, 6 flags, 11 utime, 12 stime, 19 starttime, 21 rss (pages).
         int ppid = Integer.parseInt(f[1]);
+        boolean kernelThread = (Long.parseLong(f[6]) & PF_KTHREAD) != 0;
         long cpuTicks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         long startTicks = Long.parseLong(f[19]);
         long rssBytes = Long.parseLong(f[21]) * pageSize;
@@ -115,8 +119,9 @@ public final class ProcFsProcessReader implements ProcessTableReader {
                 + (truncated ? ProcFields.truncationNote(ProcFields.MAX_FIELD_BYTES) : "");
         int uid = (Integer) Files.getAttribute(dir, "unix:uid");
         long start = bootEpochMillis + (long) (startTicks * 1000 / CLOCK_TICKS_PER_SECOND);
+        // A kernel thread has no executable: asking costs two exceptions each, for most of a server's PIDs.
         return new ProcessInfo(pid, ppid, comm, users.name(uid), commandLine, cpuPercent, rssBytes, start, argv,
-                readExe(dir));
+                kernelThread ? "" : readExe(dir));
     }
 
     /**

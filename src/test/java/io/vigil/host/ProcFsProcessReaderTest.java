@@ -17,10 +17,15 @@ class ProcFsProcessReaderTest {
 
     private void process(int pid, String comm, int ppid, long utime, long stime, long start, long rssPages, String cmdline)
             throws Exception {
+        process(pid, comm, ppid, utime, stime, start, rssPages, cmdline, 4194560);
+    }
+
+    private void process(int pid, String comm, int ppid, long utime, long stime, long start, long rssPages, String cmdline,
+                         long flags) throws Exception {
         Path dir = Files.createDirectories(root.resolve("proc/" + pid));
         // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
         // cutime cstime priority nice threads itreal starttime vsize rss ...
-        String stat = pid + " (" + comm + ") S " + ppid + " 1 1 0 -1 4194560 100 0 0 0 " + utime + " " + stime
+        String stat = pid + " (" + comm + ") S " + ppid + " 1 1 0 -1 " + flags + " 100 0 0 0 " + utime + " " + stime
                 + " 0 0 20 0 1 0 " + start + " 1000000 " + rssPages + " 18446744073709551615 0 0 0\n";
         Files.writeString(dir.resolve("stat"), stat);
         Files.write(dir.resolve("cmdline"), cmdline.replace(' ', '\0').concat("\0").getBytes());
@@ -50,6 +55,19 @@ class ProcFsProcessReaderTest {
         assertEquals(1_700_000_000_000L + 5_000, evil.startEpochMillis());
         assertEquals("root", evil.user(), "uid of the directory's owner mapped through passwd");
         assertEquals(2, list.size());
+    }
+
+    @Test
+    void aKernelThreadsExecutableIsNotAskedFor() throws Exception {
+        // The kernel sets PF_KTHREAD; its threads have no exe link, and asking costs an exception each.
+        // Here the link exists, so only the flag can explain an empty exe.
+        process(2, "kthreadd", 0, 0, 0, 1, 0, "", 0x00208040);
+        Files.createSymbolicLink(root.resolve("proc/2/exe"), Path.of("/usr/bin/not-read"));
+        process(42, "python3", 1, 0, 0, 100, 10, "python3 train.py");
+        Files.createSymbolicLink(root.resolve("proc/42/exe"), Path.of("/usr/bin/python3.12"));
+        List<ProcessInfo> list = reader().read();
+        assertEquals("", list.stream().filter(p -> p.pid() == 2).findFirst().orElseThrow().exe());
+        assertEquals("/usr/bin/python3.12", list.stream().filter(p -> p.pid() == 42).findFirst().orElseThrow().exe());
     }
 
     @Test
