@@ -18,6 +18,10 @@ import java.util.Set;
  */
 public final class ProcessDetectors {
 
+    // Compiled once: the miner scan splits every process's command line at each process snapshot.
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final java.util.regex.Pattern NOT_WORD = java.util.regex.Pattern.compile("[^a-z0-9-]+");
+
     /** Score of a strong indicator (a miner name, a stratum URL): one alone is critical by default. */
     public static final int STRONG = 2;
     /** Score of a weak indicator (a miner flag, a pool port). */
@@ -47,7 +51,7 @@ public final class ProcessDetectors {
             String name = nz(p.name()).toLowerCase(Locale.ROOT);
             String cmd = nz(p.commandLine());
             String cmdLower = cmd.toLowerCase(Locale.ROOT);
-            String argv0 = cmdLower.isEmpty() ? "" : cmdLower.split("\\s+", 2)[0];
+            String argv0 = cmdLower.isEmpty() ? "" : WHITESPACE.split(cmdLower, 2)[0];
             argv0 = argv0.substring(argv0.lastIndexOf('/') + 1);
             for (String miner : sig.minerNames()) {
                 if (name.contains(miner) || argv0.contains(miner)) {
@@ -63,7 +67,7 @@ public final class ProcessDetectors {
                     break;
                 }
             }
-            String flag = flagIndicator(cmd.split("\\s+"), sig);
+            String flag = flagIndicator(WHITESPACE.split(cmd), sig);
             if (flag != null) {
                 score += WEAK;
                 reasons.add(flag.startsWith("-o ") ? flag : "miner flag " + flag);
@@ -105,7 +109,7 @@ public final class ProcessDetectors {
                 found.add(url);
             }
         }
-        String[] args = nz(text).split("\\s+");
+        String[] args = WHITESPACE.split(nz(text));
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -144,7 +148,7 @@ public final class ProcessDetectors {
         if (sig.pools().isEmpty()) {
             return null;
         }
-        Set<String> words = new java.util.HashSet<>(List.of(lower.split("[^a-z0-9-]+")));
+        Set<String> words = new java.util.HashSet<>(List.of(NOT_WORD.split(lower)));
         for (String pool : sig.pools()) {
             if (words.contains(pool)) {
                 return pool;

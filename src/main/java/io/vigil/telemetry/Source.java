@@ -25,8 +25,9 @@ public interface Source {
 
     /** A poll still running after this long is reported as hanging. */
     default Duration pollTimeout() {
-        Duration twice = period().multipliedBy(3);
-        return twice.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : twice;
+        // Not Duration.multipliedBy: it goes through BigDecimal, and the scheduler asks at every poll.
+        Duration thrice = Duration.ofMillis(Math.multiplyExact(period().toMillis(), 3));
+        return thrice.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : thrice;
     }
 
     /** Reads the source once. {@code now} comes from the injected clock. */
