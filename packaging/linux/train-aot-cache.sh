@@ -13,8 +13,10 @@
 # The launcher's module path is $APPDIR, i.e. INSTALL_DIR/lib/app once installed. So the training
 # run sees IMAGE at INSTALL_DIR through a bind mount in a private mount namespace (unshare), which
 # nobody else on the machine sees, and writes IMAGE/lib/app/vigil.aot. The training run is
-# `Vigil --smoke-test` under Xvfb with a fresh HOME and fresh Vigil directories: a first start,
-# first frame, console, exit. Then `-XX:AOTCache=$APPDIR/vigil.aot` is added to the launcher's
+# `Vigil --demo=1 --smoke-test` under Xvfb with a fresh HOME and fresh Vigil directories: a first
+# start, first frame, then the console left on the Dashboard for TRAIN_AOT_STAY_S (default 90 s) with
+# the demo's GPUs at real-time speed, so the cache holds the JIT profiles of the console's steady
+# state as well as its start-up (ADR 0622), then exit. Then `-XX:AOTCache=$APPDIR/vigil.aot` is added to the launcher's
 # lib/app/Vigil.cfg, and a last run with -XX:AOTMode=on checks the JVM takes the cache there.
 # The jars get one fixed modification time, written to lib/app/vigil.aot.jar-mtime, which the .deb's
 # postinst restores (the cache checks each jar's size and time; the package copy changes the time).
@@ -72,9 +74,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/home"
 {
-  echo "== training run: $install_dir/bin/Vigil --smoke-test, -XX:AOTCacheOutput=$aot"
-  HOME="$work/home" VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data" JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$aot" \
-    timeout 600 xvfb-run -a -s "-screen 0 1920x1080x24" "$install_dir/bin/Vigil" --smoke-test
+  echo "== training run: $install_dir/bin/Vigil --demo=1 --smoke-test, ${TRAIN_AOT_STAY_S:-90} s on the Dashboard, -XX:AOTCacheOutput=$aot"
+  HOME="$work/home" VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data" \
+    JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$aot -Dvigil.smokeTest.stayMs=$(( ${TRAIN_AOT_STAY_S:-90} * 1000 ))" \
+    timeout 600 xvfb-run -a -s "-screen 0 1920x1080x24" "$install_dir/bin/Vigil" --demo=1 --smoke-test
 } >>"$log" 2>&1 || fail "the training run exited non-zero (log: $log)"
 [[ -s "$aot" ]] || fail "the training run wrote no cache at $aot (log: $log)"
 chmod 644 "$aot"

@@ -388,12 +388,30 @@ public final class VigilApp extends Application {
      * The default {@code --smoke-test} action at the console's first frame: prints the time from JVM
      * start and the start-up steps, then exits normally. {@code -Dvigil.smokeTest.holdMs=N} keeps the
      * console up to N ms longer, until a pop-up (a desktop notification) is showing: CI uses it to
-     * check that Vigil exits cleanly with a notification on screen.
+     * check that Vigil exits cleanly with a notification on screen. {@code -Dvigil.smokeTest.stayMs=N}
+     * keeps it up N ms whatever shows (the AOT cache's training run).
      */
     private void reportConsoleAndExit() {
         System.out.println("console in " + steps.steps().getLast().sinceJvmStartMs() + " ms");
         System.err.println(steps.summary());
         System.out.flush();
+        long stayMs = Long.getLong("vigil.smokeTest.stayMs", 0);
+        if (stayMs > 0) {
+            // An AOT training run (packaging/linux/train-aot-cache.sh): the console left open as a user
+            // leaves it, so the cache also holds the JIT profiles of its steady state (JEP 515) and the
+            // installed console compiles its hot code in its first seconds, not over ten minutes.
+            System.out.println("smoke test: the console stays " + stayMs + " ms");
+            System.out.flush();
+            Thread.ofPlatform().daemon().name("smoke-test-stay").start(() -> {
+                try {
+                    Thread.sleep(stayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Platform.runLater(Platform::exit);
+            });
+            return;
+        }
         long holdMs = Long.getLong("vigil.smokeTest.holdMs", 0);
         if (holdMs <= 0) {
             Platform.exit();

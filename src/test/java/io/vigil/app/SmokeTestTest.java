@@ -194,4 +194,22 @@ class SmokeTestTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err_pid")), "no JVM crash log");
         }
     }
+
+    /**
+     * The installer's AOT training run ({@code packaging/linux/train-aot-cache.sh}) keeps the demo's
+     * console up for a while so the cache holds the JIT profiles of its steady state, then exits 0.
+     */
+    @Test
+    void theTrainingRunKeepsTheDemoConsoleUpForItsStayThenExitsCleanly() throws Exception {
+        Path out = dir.resolve("stay.txt");
+        long stayMs = 3_000;
+        long started = System.nanoTime();
+        Process p = fork(out, List.of("-Dvigil.smokeTest.stayMs=" + stayMs), "--demo=1", "--smoke-test");
+        String output = awaitExit(p, out);
+        long ranMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("smoke test: the console stays 3000 ms"), output);
+        assertTrue(output.indexOf("console in ") < output.indexOf("smoke test: the console stays"), output);
+        assertTrue(ranMs >= stayMs, "ran " + ranMs + " ms");
+    }
 }
