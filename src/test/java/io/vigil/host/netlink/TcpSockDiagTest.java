@@ -54,15 +54,9 @@ class TcpSockDiagTest {
     @Test
     void listsIpv6ListenersAsIpv6() throws Exception {
         assumeTrue(TcpSockDiag.isAvailable(), "netlink sock_diag is Linux only");
-        InetAddress v6;
-        ServerSocket server;
-        try {
-            v6 = InetAddress.getByName("::1");
-            server = new ServerSocket(0, 5, v6);
-        } catch (IOException noIpv6Here) {
-            assumeTrue(false, "no IPv6 loopback on this machine");
-            return;
-        }
+        InetAddress v6 = InetAddress.getByName("::1");
+        ServerSocket server = listenerOn(v6);
+        assumeTrue(server != null, "no IPv6 loopback on this machine");
         try (server) {
             TcpSockDiag.TcpSocket listener = only(TcpSockDiag.dump(),
                     s -> s.state() == LISTEN && s.localPort() == server.getLocalPort());
@@ -99,6 +93,14 @@ class TcpSockDiagTest {
             assertFalse(TcpSockDiag.parse(done, 7, out), "DONE of another sequence number");
             assertTrue(TcpSockDiag.parse(done, 8, out));
             assertTrue(out.isEmpty());
+        }
+    }
+
+    private static ServerSocket listenerOn(InetAddress address) {
+        try {
+            return new ServerSocket(0, 5, address);
+        } catch (IOException unavailable) {
+            return null;
         }
     }
 
