@@ -71,7 +71,10 @@ class PlaybooksViewTest {
     @Test
     void aPlaybookOpenedFromAnAlertShowsItsDryRunRunsAfterConfirmationStreamsAndCancels() throws Exception {
         robot.interact(() -> app.openPlaybook("slow-response", Map.of("pid", "4242", "alertname", "GpuBusyNoProcess")));
-        WaitForAsyncUtils.waitForFxEvents();
+        // The form appears once the catalog has loaded in the background: wait for it, bounded.
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() ->
+                robot.lookup("#param-pid").tryQueryAs(TextField.class).map(TextField::getText).orElse(null))
+                .get(5, TimeUnit.SECONDS) != null);
         assertEquals("4242", find("#param-pid", TextField.class).getText(), "pre-filled from the alert");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> find("#dry-run-text", TextArea.class).getText()
                 .startsWith("1. [destructive] sh -c "));
