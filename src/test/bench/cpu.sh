@@ -29,6 +29,7 @@ run() {  # label, then Vigil's arguments
   echo "== $label ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), warm-up ${warmup} s, ${span} s per state)"
   VIGIL_CONFIG_DIR="$work/$label/config" VIGIL_DATA_DIR="$work/$label/data" \
   "$JAVA_HOME/bin/java" --enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc \
+    --add-opens=javafx.graphics/com.sun.glass.ui=io.vigil --add-opens=javafx.graphics/com.sun.javafx.tk.quantum=io.vigil --add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil \
     -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-} -Dvigil.cloud.enabled=false --module-path "target/modules:$jar:$out/cpu" \
     -m io.vigil.cpubench/io.vigil.cpubench.IdleCpuBench "$warmup" "$span" "$@" 2>"$work/$label.err" \
     | grep -E '^(cpu|rss) ' || { tail -20 "$work/$label.err" >&2; echo "benchmark run failed: $label" >&2; exit 1; }

@@ -36,6 +36,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data"
 
+# Vigil's own launcher also opens the toolkit's pulse timer to it (ADR 0890); the empty window has no module to open it to.
+toolkit_access=(--add-opens=javafx.graphics/com.sun.glass.ui=io.vigil --add-opens=javafx.graphics/com.sun.javafx.tk.quantum=io.vigil
+  --add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil)
 flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-})
 cds_vigil=(); cds_empty=()
 if [[ "${CDS:-}" == 1 ]]; then
@@ -43,7 +46,7 @@ if [[ "${CDS:-}" == 1 ]]; then
   cds_vigil=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/vigil.jsa")
   cds_empty=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$out/empty.jsa")
 fi
-vigil=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_vigil[@]}" --module-path "target/modules:$jar" -m io.vigil/io.vigil.app.Main --smoke-test)
+vigil=("$JAVA_HOME/bin/java" "${flags[@]}" "${toolkit_access[@]}" "${cds_vigil[@]}" --module-path "target/modules:$jar" -m io.vigil/io.vigil.app.Main --smoke-test)
 empty=("$JAVA_HOME/bin/java" "${flags[@]}" "${cds_empty[@]}" --module-path "target/modules:$out/empty-window" -m io.vigil.emptywindow/io.vigil.emptywindow.EmptyWindowApp)
 installed=(); installed_noaot=()
 if [[ -n "${VIGIL_LAUNCHER:-}" ]]; then

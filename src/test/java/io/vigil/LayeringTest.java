@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The allowed directions between packages (only ui and app import javafx; only the two native bindings, gpu.nvml and host.netlink, import java.lang.foreign; domain packages do not import ui or app), checked on the compiled classes. */
+/** The allowed directions between packages (only ui and app import javafx; only ui.pulse touches JavaFX's internals; only the two native bindings, gpu.nvml and host.netlink, import java.lang.foreign; domain packages do not import ui or app), checked on the compiled classes. */
 class LayeringTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -27,6 +27,14 @@ class LayeringTest {
         noClasses().that().resideOutsideOfPackages("io.vigil.gpu.nvml..", "io.vigil.host.netlink..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
                 .because("native calls are isolated in two binding packages: NVML, and the kernel's socket table")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlyThePulsePackageReachesIntoJavaFxInternals() {
+        noClasses().that().resideOutsideOfPackage("io.vigil.ui.pulse..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.sun.javafx..", "com.sun.glass..", "com.sun.prism..")
+                .because("the toolkit's internals change between JavaFX releases; one package owns the one use (ADR 0890)")
                 .check(MAIN);
     }
 

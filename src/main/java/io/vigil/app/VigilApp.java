@@ -14,6 +14,7 @@ import io.vigil.ui.shell.EmptyStateView;
 import java.util.OptionalDouble;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
+import io.vigil.ui.pulse.IdlePulse;
 import io.vigil.ui.View;
 import io.vigil.ui.alerts.AlertsView;
 import io.vigil.ui.alerts.AlertsViewModel;
@@ -48,6 +49,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
+import org.slf4j.LoggerFactory;
 
 /**
  * The desktop console. Builds the window from the {@link Wiring}'s services; the views only see
@@ -108,6 +110,8 @@ public final class VigilApp extends Application {
     @Override
     public void start(Stage stage) {
         this.stage = stage;
+        // Before anything asks for a pulse: an idle console should not wake 30 times a second (ADR 0890).
+        LoggerFactory.getLogger(VigilApp.class).info("{}", IdlePulse.install(IdlePulse.IDLE_TICK));
         List<String> args = launchArguments != null ? launchArguments
                 : getParameters() == null ? List.of() : getParameters().getRaw();
         // The window comes first, saying it is starting; the wiring (database, migrations, YAML,

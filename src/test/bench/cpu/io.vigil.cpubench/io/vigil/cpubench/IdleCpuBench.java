@@ -90,6 +90,7 @@ public final class IdleCpuBench {
             recording.start();
         }
         Map<Long, Long> threads0 = threadCpu();
+        Map<String, Long> vm0 = vmThreadTicks();
         long pulses0 = PULSES.get();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -118,6 +119,14 @@ public final class IdleCpuBench {
         long javaThreads = byName.values().stream().mapToLong(Long::longValue).sum();
         line.append(String.format(Locale.ROOT, "%ncpu   · %-40s %5.2f %%", "(not Java threads: JIT, GC, VM)",
                 100.0 * (cpu - javaThreads) / wall));
+        // ...and those by the names the JVM gives its own threads (from /proc, in clock ticks of 10 ms).
+        Map<String, Long> vm = vmThreadTicks();
+        vm.forEach((name, ticks) -> {
+            long used = ticks - vm0.getOrDefault(name, 0L);
+            if (used > 0) {
+                line.append(String.format(Locale.ROOT, "%ncpu     · %-38s %5.2f %%", name, 100.0 * used * 1e7 / wall));
+            }
+        });
         return line.toString();
     }
 
@@ -130,6 +139,30 @@ public final class IdleCpuBench {
             }
         }
         return m;
+    }
+
+    /** The JVM's own threads (compilers, GC, VM operations), CPU in clock ticks by name, from /proc. */
+    private static Map<String, Long> vmThreadTicks() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        java.util.regex.Pattern vmThread = java.util.regex.Pattern.compile("C[12] CompilerThre|VM Thread|VM Periodic Tas|GC Thread|Service Thread|Monitor Deflati|Signal Dispatch|Common-Cleaner|Notification Th");
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                try {
+                    String comm = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    if (!vmThread.matcher(comm).lookingAt()) {
+                        continue;
+                    }
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(comm.replaceAll("[#\\d]+$", ""), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (java.io.IOException | RuntimeException threadGone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (java.io.IOException e) {
+            return ticks;
+        }
+        return ticks;
     }
 
     private static void click(Stage stage, String selector) {
