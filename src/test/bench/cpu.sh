@@ -4,6 +4,7 @@
 #   ./mvnw -B -q package -DskipTests     # target/vigil-*.jar, target/modules and target/native (fake NVML)
 #   src/test/bench/cpu.sh [WARMUP_S] [SPAN_S]     # default 60 s warm-up, 60 s per state
 #   CPU_MODES=live EXTRA_JAVA_OPTS='-XX:...' src/test/bench/cpu.sh   # one mode only; try JVM options
+#   CPU_STATES=settings src/test/bench/cpu.sh   # which states, in order; the console opens on the first one's view
 #
 # Two modes, each in a fresh JVM and fresh config/data folders: the demo (--demo=1: the built-in
 # incident at real-time speed) and live mode with 8 fake GPUs at 1 s (the fake libnvidia-ml the
@@ -30,7 +31,7 @@ run() {  # label, then Vigil's arguments
   VIGIL_CONFIG_DIR="$work/$label/config" VIGIL_DATA_DIR="$work/$label/data" \
   "$JAVA_HOME/bin/java" --enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc \
     --add-opens=javafx.graphics/com.sun.glass.ui=io.vigil --add-opens=javafx.graphics/com.sun.javafx.tk.quantum=io.vigil --add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil \
-    -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-} -Dvigil.cloud.enabled=false --module-path "target/modules:$jar:$out/cpu" \
+    -Xmx512m -XX:+UseSerialGC -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000 ${EXTRA_JAVA_OPTS:-} -Dvigil.cloud.enabled=false --module-path "target/modules:$jar:$out/cpu" \
     -m io.vigil.cpubench/io.vigil.cpubench.IdleCpuBench "$warmup" "$span" "$@" 2>"$work/$label.err" \
     | grep -E '^(cpu|rss) ' || { tail -20 "$work/$label.err" >&2; echo "benchmark run failed: $label" >&2; exit 1; }
 }

@@ -36,9 +36,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export VIGIL_CONFIG_DIR="$work/config" VIGIL_DATA_DIR="$work/data"
 
-# Vigil's own launcher also opens the toolkit's pulse timer to it (ADR 0890); the empty window has no module to open it to.
+# Vigil's launchers also open the toolkit's pulse timer to it (ADR 0890; the empty window has no module to open
+# it to) and raise C2's thresholds (ADR 0891); the empty window keeps a plain JVM.
 toolkit_access=(--add-opens=javafx.graphics/com.sun.glass.ui=io.vigil --add-opens=javafx.graphics/com.sun.javafx.tk.quantum=io.vigil
-  --add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil)
+  --add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil
+  -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000)
 flags=(--enable-native-access=javafx.graphics,javafx.media,javafx.web,io.vigil,com.sun.jna,org.xerial.sqlitejdbc -Xmx512m -XX:+UseSerialGC ${EXTRA_JAVA_OPTS:-})
 cds_vigil=(); cds_empty=()
 if [[ "${CDS:-}" == 1 ]]; then

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +70,7 @@ class CommandLineLauncherTest {
      * toolkit's pulse capped at 30 a second unless the user chose a rate.
      */
     @Test
-    void theConsoleRunsOnTheSerialCollectorWithAThirtyHertzPulse() throws Exception {
+    void theConsoleRunsOnTheSerialCollectorWithAThirtyHertzPulseAndItsJitAndToolkitOptions() throws Exception {
         Path checkout = dir.resolve("checkout");
         Path bin = Files.createDirectories(checkout.resolve("bin"));
         Files.copy(Path.of("bin/vigil"), bin.resolve("vigil"));
@@ -87,6 +88,15 @@ class CommandLineLauncherTest {
         String pom = Files.readString(Path.of("pom.xml"));
         assertTrue(pom.contains("<vigil.jvm.gc>-XX:+UseSerialGC</vigil.jvm.gc>")
                 && pom.contains("<javaOption>${vigil.jvm.gc}</javaOption>"), "the installed launcher gets the same collector");
+        // The same JIT thresholds (ADR 0891) and access to the toolkit's pulse timer (ADR 0890), in both launchers.
+        for (String option : List.of("-XX:Tier4InvocationThreshold=15000", "-XX:Tier4MinInvocationThreshold=1800",
+                "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=120000",
+                "--add-opens=javafx.graphics/com.sun.glass.ui=io.vigil",
+                "--add-opens=javafx.graphics/com.sun.javafx.tk.quantum=io.vigil",
+                "--add-exports=javafx.graphics/com.sun.javafx.tk=io.vigil")) {
+            assertTrue(r.out().lines().anyMatch(option::equals), option + " in " + r.out());
+            assertTrue(pom.contains("<javaOption>" + option + "</javaOption>"), "the installed launcher gets " + option);
+        }
 
         java.util.Properties props = new java.util.Properties();
         Main.capPulseRate(props);

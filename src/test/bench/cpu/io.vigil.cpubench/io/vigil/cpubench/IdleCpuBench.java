@@ -36,7 +36,12 @@ public final class IdleCpuBench {
     public static void main(String[] args) throws Exception {
         long warmupS = Long.parseLong(args[0]);
         long spanS = Long.parseLong(args[1]);
-        String[] vigilArgs = List.of(args).subList(2, args.length).toArray(String[]::new);
+        // CPU_STATES: which states, in order (default dashboard,settings,minimized). The console opens on
+        // the first state's view, so "settings" alone is a console that never showed a chart.
+        List<String> states = List.of(System.getenv().getOrDefault("CPU_STATES", "dashboard,settings,minimized").split(","));
+        List<String> vigilArgList = new ArrayList<>(List.of(args).subList(2, args.length));
+        vigilArgList.add("--view=" + (states.getFirst().equals("minimized") ? "dashboard" : states.getFirst()));
+        String[] vigilArgs = vigilArgList.toArray(String[]::new);
         // Started the way a user starts it (Main: its command line, then the toolkit with Main's settings).
         Thread fx = Thread.ofPlatform().name("launcher").start(() -> io.vigil.app.Main.run(vigilArgs,
                 new java.io.PrintWriter(System.err, true), new java.io.PrintWriter(System.err, true)));
@@ -46,12 +51,26 @@ public final class IdleCpuBench {
         onFx(() -> stage.getScene().addPostLayoutPulseListener(PULSES::incrementAndGet));
         TimeUnit.SECONDS.sleep(warmupS); // a benchmark, not a test: the warm-up is wall-clock time by design
         List<String> lines = new ArrayList<>();
-        lines.add(measure("dashboard", spanS));
-        onFx(() -> click(stage, "#nav-settings"));
-        lines.add(measure("settings view (no charts)", spanS));
-        onFx(() -> click(stage, "#nav-dashboard"));
-        onFx(() -> stage.setIconified(true));
-        lines.add(measure("minimized (dashboard)", spanS) + " iconified=" + onFxGet(stage::isIconified));
+        for (String state : states) {
+            switch (state) {
+                case "dashboard" -> {
+                    onFx(() -> click(stage, "#nav-dashboard"));
+                    lines.add(measure("dashboard", spanS));
+                }
+                case "settings" -> {
+                    onFx(() -> click(stage, "#nav-settings"));
+                    lines.add(measure("settings view (no charts)", spanS));
+                }
+                case "minimized" -> {
+                    // Minimized with the Dashboard behind it, the view with the most to refresh.
+                    onFx(() -> click(stage, "#nav-dashboard"));
+                    onFx(() -> stage.setIconified(true));
+                    lines.add(measure("minimized (dashboard)", spanS) + " iconified=" + onFxGet(stage::isIconified));
+                }
+                default -> throw new IllegalArgumentException("CPU_STATES: no state " + state
+                        + "; the states are dashboard, settings and minimized");
+            }
+        }
         lines.forEach(System.out::println);
         System.out.println("rss " + rssMiB() + " MiB");
         System.out.flush();
