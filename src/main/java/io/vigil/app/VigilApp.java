@@ -110,8 +110,6 @@ public final class VigilApp extends Application {
     @Override
     public void start(Stage stage) {
         this.stage = stage;
-        // Before anything asks for a pulse: an idle console should not wake 30 times a second (ADR 0890).
-        LoggerFactory.getLogger(VigilApp.class).info("{}", IdlePulse.install(IdlePulse.IDLE_TICK));
         List<String> args = launchArguments != null ? launchArguments
                 : getParameters() == null ? List.of() : getParameters().getRaw();
         // The window comes first, saying it is starting; the wiring (database, migrations, YAML,
@@ -136,6 +134,10 @@ public final class VigilApp extends Application {
             stage.setHeight(scene.getHeight());
         }
         stage.show();
+        // An idle console should not wake 30 times a second (ADR 0890). Logged on the switcher thread:
+        // the logger's own start-up (reading its configuration) must not delay the first frame.
+        String pulse = IdlePulse.install(IdlePulse.IDLE_TICK);
+        switcher.execute(() -> LoggerFactory.getLogger(VigilApp.class).info("{}", pulse));
         // A minimized console draws nothing: the views are not refreshed until it is restored.
         stage.iconifiedProperty().addListener((obs, was, now) -> {
             if (ticker != null) {
