@@ -112,7 +112,7 @@ final class IdlePulseTimer extends Timer {
         return idleNow;
     }
 
-    /** Ticks so far, idle or not (for the idle-CPU bench). */
+    /** Ticks so far, idle or not. */
     long ticks() {
         return ticks;
     }
