@@ -28,23 +28,35 @@ public final class Main implements Callable<Integer> {
             + "cloud, alerts, rules, playbooks, inventory or settings.")
     String view;
 
-    @Option(names = "--demo", arity = "0..1", fallbackValue = "30", paramLabel = "SPEED",
+    /** {@code --demo} without a speed: an hour in two minutes. */
+    static final String DEMO_DEFAULT_SPEED = "30";
+
+    @Option(names = "--demo", arity = "0..1", fallbackValue = DEMO_DEFAULT_SPEED, paramLabel = "SPEED",
             description = "Replay the built-in cryptojacking incident through the real pipeline instead of "
                     + "reading this machine; SPEED times real time (default 30: an hour in two minutes).")
     Double demoSpeed;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Opening the console skips building the command line, which would delay the window (ConsoleLaunch).
+        java.util.Optional<Main> console = ConsoleLaunch.parse(args);
+        System.exit(console.isPresent() ? console.get().call()
+                : run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
-        // "--view alerts": a view id may also be a command's name.
-        cl.setAllowSubcommandsAsOptionParameters(true);
+        CommandLine cl = commandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
+    }
+
+    /** Vigil's command line, filling {@code main}'s options. */
+    static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        // "--view alerts": a view id may also be a command's name.
+        cl.setAllowSubcommandsAsOptionParameters(true);
+        return cl;
     }
 
     /** The toolkit's pulse rate unless the user set one (frames a second; see {@link #capPulseRate}). */

@@ -154,18 +154,22 @@ class SmokeTestTest {
     /**
      * The real entry point in its own JVM: the smoke test must end the process by itself with exit
      * 0, after printing the window's first frame and the console's, and leave a closed database.
-     * Started with the launchers' access options, the console slows the toolkit's idle pulse (ADR 0890).
+     * Started with the launchers' access options, the console slows the toolkit's idle pulse (ADR 0890),
+     * and it opens without building the command line (ADR 0606).
      */
     @Test
     void mainSmokeTestPrintsTheFirstFrameLineAndExitsZero() throws Exception {
         Path out = dir.resolve("out.txt");
-        String output = awaitExit(fork(out, List.of(), "--smoke-test", "--view", "settings"), out);
+        String output = awaitExit(fork(out, List.of("-verbose:class"), "--smoke-test", "--view=settings"), out);
         assertTrue(Pattern.compile("(?m)^first frame in \\d+ ms$").matcher(output).find(), output);
         assertTrue(Pattern.compile("(?m)^console in \\d+ ms$").matcher(output).find(), output);
         assertTrue(Pattern.compile("(?m)^startup: window shown \\d+ ms .*console frame \\d+ ms$").matcher(output).find(),
                 output);
         assertTrue(Files.exists(dir.resolve("fork-data").resolve("vigil.db")), "the wiring opened the database");
         assertTrue(output.contains("the pulse timer slows to 500 ms when idle"), output);
+        // Opening the console does not build the command line: not one of picocli's classes is loaded.
+        assertTrue(output.lines().noneMatch(l -> l.contains("picocli.")), "picocli was loaded to open the console");
+        assertTrue(output.lines().anyMatch(l -> l.contains("io.vigil.app.ConsoleLaunch")), output.lines().count() + " lines");
     }
 
     /**
