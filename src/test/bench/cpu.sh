@@ -5,6 +5,7 @@
 #   src/test/bench/cpu.sh [WARMUP_S] [SPAN_S]     # default 60 s warm-up, 60 s per state
 #   CPU_MODES=live EXTRA_JAVA_OPTS='-XX:...' src/test/bench/cpu.sh   # one mode only; try JVM options
 #   CPU_STATES=settings src/test/bench/cpu.sh   # which states, in order; the console opens on the first one's view
+#   CPU_STATES=alerts,alerts-filter src/test/bench/cpu.sh   # the Alerts view, then with its text filter focused (ADR 0892)
 #
 # Two modes, each in a fresh JVM and fresh config/data folders: the demo (--demo=1: the built-in
 # incident at real-time speed) and live mode with 8 fake GPUs at 1 s (the fake libnvidia-ml the

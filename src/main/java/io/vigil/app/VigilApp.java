@@ -14,6 +14,7 @@ import io.vigil.ui.shell.EmptyStateView;
 import java.util.OptionalDouble;
 import io.vigil.ui.Styles;
 import io.vigil.ui.UiTicker;
+import io.vigil.ui.pulse.CaretBlinkTimeout;
 import io.vigil.ui.pulse.IdlePulse;
 import io.vigil.ui.View;
 import io.vigil.ui.alerts.AlertsView;
@@ -69,6 +70,8 @@ public final class VigilApp extends Application {
     private UiSettings ui = UiSettings.defaults();
     private volatile Wiring wiring;
     private UiTicker ticker;
+    /** Stops a focused text caret blinking after 10 s without input (ADR 0892); the ticker checks it. FX thread. */
+    private CaretBlinkTimeout caretBlinkTimeout = new CaretBlinkTimeout(CaretBlinkTimeout.GTK_DEFAULT, System::nanoTime);
     private Shell shell;
     // --- ui-severity: one feed of alert marks per wiring, read by the header and the views ---
     private java.util.function.Supplier<io.vigil.alerts.AlertMarks> alertMarks = io.vigil.alerts.AlertMarksFeed.none();
@@ -107,6 +110,17 @@ public final class VigilApp extends Application {
         this.launchArguments = launchArguments;
     }
 
+    /** For tests, before {@link #start}: the clock the caret's blink timeout runs on (nanoseconds). */
+    VigilApp caretClock(java.util.function.LongSupplier nanos) {
+        caretBlinkTimeout = new CaretBlinkTimeout(CaretBlinkTimeout.GTK_DEFAULT, nanos);
+        return this;
+    }
+
+    /** For tests: the text control whose caret the blink timeout has put at rest. FX thread. */
+    java.util.Optional<javafx.scene.control.TextInputControl> restingCaret() {
+        return caretBlinkTimeout.resting();
+    }
+
     @Override
     public void start(Stage stage) {
         this.stage = stage;
@@ -137,6 +151,7 @@ public final class VigilApp extends Application {
         // An idle console should not wake 30 times a second (ADR 0890). Logged on the switcher thread:
         // the logger's own start-up (reading its configuration) must not delay the first frame.
         String pulse = IdlePulse.install(IdlePulse.IDLE_TICK);
+        caretBlinkTimeout.watchAllWindows(); // and a focused caret does not keep it at full rate for good
         switcher.execute(() -> LoggerFactory.getLogger(VigilApp.class).info("{}", pulse));
         // A minimized console draws nothing: the views are not refreshed until it is restored.
         stage.iconifiedProperty().addListener((obs, was, now) -> {
@@ -253,6 +268,7 @@ public final class VigilApp extends Application {
             setIfChanged(clockLabel, hhmm.format(wiring.clock().instant()));
             openAlerts.refresh();
             shell.refresh();
+            caretBlinkTimeout.check();
         };
         ticker = new UiTicker(ui.refreshHz(), frame);
         ticker.pause(stage.isIconified());
@@ -761,6 +777,7 @@ public final class VigilApp extends Application {
         if (ticker != null) {
             ticker.stop();
         }
+        caretBlinkTimeout.close();
         uiBackground.shutdownNow();
         Wiring current = wiring;
         wiring = null;

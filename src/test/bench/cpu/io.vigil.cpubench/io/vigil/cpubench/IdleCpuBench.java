@@ -36,11 +36,16 @@ public final class IdleCpuBench {
     public static void main(String[] args) throws Exception {
         long warmupS = Long.parseLong(args[0]);
         long spanS = Long.parseLong(args[1]);
-        // CPU_STATES: which states, in order (default dashboard,settings,minimized). The console opens on
+        // CPU_STATES: which states, in order (default dashboard,settings,minimized; also alerts and
+        // alerts-filter, the Alerts view with its text filter focused). The console opens on
         // the first state's view, so "settings" alone is a console that never showed a chart.
         List<String> states = List.of(System.getenv().getOrDefault("CPU_STATES", "dashboard,settings,minimized").split(","));
         List<String> vigilArgList = new ArrayList<>(List.of(args).subList(2, args.length));
-        vigilArgList.add("--view=" + (states.getFirst().equals("minimized") ? "dashboard" : states.getFirst()));
+        vigilArgList.add("--view=" + switch (states.getFirst()) {
+            case "minimized" -> "dashboard";
+            case "alerts-filter" -> "alerts";
+            default -> states.getFirst();
+        });
         String[] vigilArgs = vigilArgList.toArray(String[]::new);
         // Started the way a user starts it (Main: its command line, then the toolkit with Main's settings).
         Thread fx = Thread.ofPlatform().name("launcher").start(() -> io.vigil.app.Main.run(vigilArgs,
@@ -67,8 +72,31 @@ public final class IdleCpuBench {
                     onFx(() -> stage.setIconified(true));
                     lines.add(measure("minimized (dashboard)", spanS) + " iconified=" + onFxGet(stage::isIconified));
                 }
-                default -> throw new IllegalArgumentException("CPU_STATES: no state " + state
-                        + "; the states are dashboard, settings and minimized");
+                case "alerts" -> {
+                    onFx(() -> click(stage, "#nav-alerts"));
+                    onFx(() -> stage.getScene().getRoot().requestFocus());
+                    lines.add(measure("alerts view", spanS));
+                }
+                case "alerts-filter" -> {
+                    // The analyst's Ctrl+F, then nothing: the text filter keeps the focus (and its caret).
+                    onFx(() -> click(stage, "#nav-alerts"));
+                    onFx(() -> stage.getScene().lookup("#alerts-filter-text").requestFocus());
+                    // Measured from 15 s after the focus: past the caret's blink timeout (ADR 0892), the
+                    // steady state of a console left like this.
+                    TimeUnit.SECONDS.sleep(15);
+                    lines.add(measure("alerts view, filter box focused", spanS) + " windowFocused="
+                            + onFxGet(stage::isFocused) + " filterFocused="
+                            + onFxGet(() -> stage.getScene().lookup("#alerts-filter-text").isFocused()));
+                }
+                default -> {
+                    // Any other view by its id (gpus, fleet, cloud, rules, playbooks, inventory).
+                    if (onFxGet(() -> stage.getScene().lookup("#nav-" + state)) == null) {
+                        throw new IllegalArgumentException("CPU_STATES: no state " + state + "; the states are"
+                                + " dashboard, settings, minimized, alerts, alerts-filter and the views' ids");
+                    }
+                    onFx(() -> click(stage, "#nav-" + state));
+                    lines.add(measure(state + " view", spanS));
+                }
             }
         }
         lines.forEach(System.out::println);
