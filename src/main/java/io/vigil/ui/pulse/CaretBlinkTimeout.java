@@ -44,6 +44,7 @@ public final class CaretBlinkTimeout {
         }
     };
     private long lastActivity;
+    private int watchedWindows;
     /** The control whose caret this stopped; it blinks again at the next input. */
     private TextInputControl resting;
 
@@ -69,8 +70,17 @@ public final class CaretBlinkTimeout {
         resting = null;
     }
 
-    /** Watches one window: its keys, clicks, scrolls and input method, its focus and its focus owner. */
-    public void watch(Window window) {
+    /**
+     * Watches one window: its keys, clicks, scrolls and input method, its focus and its focus owner.
+     * Once per window: a tooltip or menu is the same window each time it is shown, and joins
+     * {@link Window#getWindows()} again each time; watched again, its handlers would pile up for days.
+     */
+    private void watch(Window window) {
+        // Marked with this instance as the key, so another instance (a console restarted in the same JVM) watches too.
+        if (window.getProperties().putIfAbsent(this, Boolean.TRUE) != null) {
+            return;
+        }
+        watchedWindows++;
         window.addEventFilter(KeyEvent.ANY, onInput);
         window.addEventFilter(MouseEvent.MOUSE_PRESSED, onInput);
         window.addEventFilter(ScrollEvent.ANY, onInput);
@@ -81,7 +91,7 @@ public final class CaretBlinkTimeout {
     }
 
     private void watchFocusOwner(Scene scene) {
-        if (scene != null) {
+        if (scene != null && scene.getProperties().putIfAbsent(this, Boolean.TRUE) == null) {
             scene.focusOwnerProperty().addListener(o -> activity());
         }
     }
@@ -101,6 +111,11 @@ public final class CaretBlinkTimeout {
             resting = control;
         });
         return focused;
+    }
+
+    /** How many windows this has started watching (each once). */
+    int watchedWindows() {
+        return watchedWindows;
     }
 
     /** The control whose caret is at rest, until the next input. */

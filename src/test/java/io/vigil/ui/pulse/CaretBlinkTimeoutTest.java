@@ -112,6 +112,20 @@ class CaretBlinkTimeoutTest {
         assertEquals(Optional.of(other), onFx(timeout::check));
     }
 
+    @Test
+    void aPopUpShownAgainAndAgainIsWatchedOnce() throws Exception {
+        int before = onFx(timeout::watchedWindows);
+        javafx.stage.Popup popup = onFx(javafx.stage.Popup::new);
+        for (int i = 0; i < 3; i++) {
+            onFx(() -> {
+                popup.show(stage);
+                popup.hide();
+                return null;
+            });
+        }
+        assertEquals(before + 1, onFx(timeout::watchedWindows), "a tooltip's window must not gather handlers at each showing");
+    }
+
     private static <T> T onFx(java.util.concurrent.Callable<T> call) throws Exception {
         return WaitForAsyncUtils.asyncFx(call).get(10, TimeUnit.SECONDS);
     }
