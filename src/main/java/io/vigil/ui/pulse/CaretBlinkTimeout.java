@@ -22,9 +22,11 @@ import javafx.stage.Window;
  * {@code gtk-cursor-blink-timeout}, 10 s by default). JavaFX blinks the caret with a {@code Timeline},
  * and any running animation keeps the toolkit pulsing at its full rate: an analyst who typed into
  * the Alerts filter and left the console in front kept it waking 30 times a second for as long as
- * the window had the focus, which undid the slowed idle pulse ({@link IdlePulse}). The caret stays
- * drawn, solid; the next key, click or scroll in any of the console's windows, or the focus moving,
- * makes it blink again and starts the spell over. Only public API:
+ * the window had the focus, which undid the slowed idle pulse ({@link IdlePulse}). Stopped, the caret
+ * is hidden: that is JavaFX's only stopped state (its {@code setCaretAnimating(false)} also sets the
+ * blink to its off phase), so unlike GTK's solid caret the field shows its focus only by its focus
+ * ring until the next key, click or scroll in any of the console's windows, or the focus moving,
+ * which makes it blink again and starts the spell over. Only public API:
  * {@link TextInputControlSkin#setCaretAnimating}.
  *
  * <p>FX thread only. {@link #check} is called by the console's UI ticker (a few times a second), so
