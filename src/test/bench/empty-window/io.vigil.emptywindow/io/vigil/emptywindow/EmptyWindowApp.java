@@ -22,7 +22,10 @@ public final class EmptyWindowApp extends Application {
     @Override
     public void start(Stage stage) {
         stage.setTitle("empty");
-        stage.setScene(new Scene(new StackPane(), 1280, 820));
+        // The size Vigil's window takes: 1280×820, cut to a smaller screen (as VigilApp does), so the
+        // two first frames draw the same area wherever the bench runs.
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        stage.setScene(new Scene(new StackPane(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight())));
         stage.show();
         new AnimationTimer() {
             private int pulses;
